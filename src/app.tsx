@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { authRoutes } from './auth/routes.tsx';
+import { loadSession } from './auth/middleware.ts';
+import { createSessions } from './auth/session.ts';
+import { healthRoutes } from './health/routes.ts';
+import { imageRoutes } from './images/routes.tsx';
+import { listRoutes } from './lists/routes.tsx';
+import { uploadRoutes } from './upload/routes.tsx';
+import { csrfGuard } from './web/csrf.ts';
+import type { AppEnv, Deps } from './web/env.ts';
+import { ErrorView } from './web/layout.tsx';
+import { renderPage } from './web/render.tsx';
+import { staticRoutes } from './web/static.ts';
+import { HomePage } from './web/home.tsx';
+
+/** The whole web app over the given database and storage; no globals, so tests build their own. */
+export function createApp(deps: Deps) {
+  const secure = deps.config.publicUrl?.protocol === 'https:';
+  const sessions = createSessions(deps.sql, { secure });
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      strictTransportSecurity: secure ? 'max-age=31536000; includeSubDomains' : false,
+      referrerPolicy: 'same-origin',
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  );
+  app.use(csrfGuard(deps.config.publicUrl?.origin));
+  app.route('/', healthRoutes(deps));
+  app.route('/', staticRoutes('static'));
+  app.use(loadSession(sessions));
+  app.use(async (c, next) => {
+    await next();
+    // The same URL answers htmx with a fragment and browsers with a page.
+    c.header('Vary', 'HX-Request, HX-Request-Type', { append: true });
+  });
+
+  app.get('/', (c) => renderPage(c, 'Home', <HomePage user={c.get('user')} />));
+  app.route('/', authRoutes(deps, sessions));
+  app.route('/', uploadRoutes(deps));
+  app.route('/', listRoutes(deps));
+  app.route('/', imageRoutes(deps));
+
+  app.notFound((c) => renderPage(c, 'Not found', <ErrorView status={404} message="There is nothing here, or you may not see it." />, 404));
+  app.onError((err, c) => {
+    console.error(`${c.req.method} ${c.req.path}:`, err);
+    return renderPage(c, 'Error', <ErrorView status={500} message="Something went wrong on our side. Please try again." />, 500);
+  });
+  return app;
+}

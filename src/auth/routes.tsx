@@ -1,0 +1,98 @@
+import { Hono } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { z } from 'zod';
+import { randomId } from '../web/ids.ts';
+import type { AppEnv, Deps } from '../web/env.ts';
+import { renderPage } from '../web/render.tsx';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
+import type { Sessions } from './session.ts';
+import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
+import { LoginForm, SignupForm, type FieldErrors } from './views.tsx';
+import { safeNext, setCookie } from './middleware.ts';
+
+const signupSchema = z.object({
+  email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
+  username: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{3,32}$/, 'Username must be 3 to 32 letters, digits, _ or -'),
+  password: z.string().min(8, 'Password must be at least 8 characters').max(256, 'Password must be at most 256 characters'),
+});
+
+const loginSchema = z.object({
+  username: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(256),
+  next: z.string().max(2048).optional(),
+});
+
+const LOGIN_FAILED = 'Wrong username/email or password.';
+
+function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] }): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) out[String(issue.path[0])] ??= issue.message;
+  return out;
+}
+
+export function authRoutes({ sql }: Deps, sessions: Sessions) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/signup', (c) => renderPage(c, 'Sign up', <SignupForm />));
+
+  app.post(
+    '/signup',
+    zValidator('form', signupSchema, (r, c) => {
+      if (r.success) return;
+      const values = r.data as Record<string, string>;
+      return renderPage(c, 'Sign up', <SignupForm values={values} errors={fieldErrors(r.error)} />, 422);
+    }),
+    async (c) => {
+      const form = c.req.valid('form');
+      const taken = await findTaken(sql, form.email, form.username);
+      const errors: FieldErrors = {};
+      if (taken.email) errors.email = 'An account with this email already exists';
+      if (taken.username) errors.username = 'This username is taken';
+      if (errors.email || errors.username) {
+        return renderPage(c, 'Sign up', <SignupForm values={form} errors={errors} />, 422);
+      }
+      const id = randomId();
+      try {
+        await insertUser(sql, { id, email: form.email, username: form.username, password_hash: await hashPassword(form.password) });
+      } catch (err) {
+        // Two sign-ups raced for the same name: the unique index decided.
+        if ((err as { code?: string }).code !== '23505') throw err;
+        return renderPage(c, 'Sign up', <SignupForm values={form} errors={{ form: 'That email or username was just taken' }} />, 422);
+      }
+      setCookie(c, await sessions.createSession(id));
+      return c.redirect('/dashboard', 303);
+    },
+  );
+
+  app.get('/login', (c) => renderPage(c, 'Log in', <LoginForm next={c.req.query('next')} />));
+
+  app.post(
+    '/login',
+    zValidator('form', loginSchema, (r, c) => {
+      if (r.success) return;
+      const login = (r.data as Record<string, string>).username;
+      return renderPage(c, 'Log in', <LoginForm login={login} error={LOGIN_FAILED} />, 401);
+    }),
+    async (c) => {
+      const { username, password, next } = c.req.valid('form');
+      const user = await findUserByLogin(sql, username);
+      const ok = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
+      if (!user || !ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
+      const old = c.get('session');
+      if (old) await sessions.invalidateSession(old.id);
+      setCookie(c, await sessions.createSession(user.id));
+      return c.redirect(safeNext(next), 303);
+    },
+  );
+
+  app.post('/logout', async (c) => {
+    const session = c.get('session');
+    if (session) setCookie(c, await sessions.invalidateSession(session.id));
+    return c.redirect('/', 303);
+  });
+
+  return app;
+}

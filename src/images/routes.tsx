@@ -1,0 +1,80 @@
+import { Hono, type Context } from 'hono';
+import { requireUser } from '../auth/middleware.ts';
+import type { AppEnv, Deps } from '../web/env.ts';
+import { renderPage } from '../web/render.tsx';
+import { wantsFragment } from '../web/htmx.ts';
+import { deleteOwnedImage, findImage } from './images.sql.ts';
+import { deleteObjects } from './objects.ts';
+import { CONTENT_TYPES } from './pipeline.ts';
+import { attachment, serveObject } from './serve.ts';
+import { ImagePage } from './views.tsx';
+
+const YEAR = 31_536_000;
+
+export function imageRoutes({ sql, storage }: Deps) {
+  const app = new Hono<AppEnv>();
+
+  /** The image if the current user may see it; otherwise undefined, exactly as if it did not exist. */
+  async function visibleImage(c: Context<AppEnv>) {
+    const image = await findImage(sql, c.req.param('id')!);
+    const isOwner = !!image && image.user_id === c.get('user')?.id;
+    return image && (isOwner || image.visibility === 'public') ? { image, isOwner } : undefined;
+  }
+
+  const notFound = (c: Context<AppEnv>) => c.notFound();
+
+  app.get('/images/:id', async (c) => {
+    const found = await visibleImage(c);
+    if (!found) return notFound(c);
+    return renderPage(c, found.image.filename, <ImagePage image={found.image} isOwner={found.isOwner} />);
+  });
+
+  app.get('/images/:id/original', async (c) => {
+    const found = await visibleImage(c);
+    if (!found) return notFound(c);
+    const { image } = found;
+    return serveObject(c, storage, {
+      key: image.original_key,
+      size: Number(image.bytes),
+      contentType: CONTENT_TYPES[image.format],
+      etag: `"${image.sha256.slice(0, 32)}"`,
+      cacheControl: image.visibility === 'public' ? 'public, max-age=3600' : 'private, max-age=3600',
+      disposition: c.req.query('download') === '1' ? attachment(image.filename) : undefined,
+      ranges: true,
+    });
+  });
+
+  app.get('/images/:id/:size{thumb|display}/:file{[0-9a-f]{16}\\.webp}', async (c) => {
+    const found = await visibleImage(c);
+    const hash = c.req.param('file').slice(0, 16);
+    const size = c.req.param('size') as 'thumb' | 'display';
+    if (!found || found.image[`${size}_hash`] !== hash) return notFound(c);
+    const { image } = found;
+    return serveObject(c, storage, {
+      key: image[`${size}_key`],
+      contentType: 'image/webp',
+      etag: `"${hash}"`,
+      // The URL names the content, so it never changes; private copies stay out of shared caches.
+      cacheControl: image.visibility === 'public' ? `public, max-age=${YEAR}, immutable` : `private, max-age=${YEAR}, immutable`,
+    });
+  });
+
+  async function deleteImage(c: Context<AppEnv>) {
+    const image = await deleteOwnedImage(sql, c.req.param('id')!, c.get('user')!.id);
+    if (image) await deleteObjects(storage, [image]);
+    return image;
+  }
+
+  app.post('/images/:id/delete', requireUser, async (c) => {
+    if (!(await deleteImage(c))) return notFound(c);
+    return c.redirect('/dashboard', 303);
+  });
+
+  app.delete('/images/:id', requireUser, async (c) => {
+    if (!(await deleteImage(c))) return notFound(c);
+    // htmx swaps the card for this empty body; anyone else just gets the confirmation.
+    return wantsFragment(c) ? c.body(null, 200) : c.text('Deleted', 200);
+  });
+
+  return app;
+}

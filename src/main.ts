@@ -1,0 +1,38 @@
+// The entry point on Node (`npm start`) and Deno (`npm run start:deno`): the only file that reads
+// the environment.
+import process from 'node:process';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.tsx';
+import { ConfigError, loadConfig } from './config.ts';
+import { buildDeps } from './deps.ts';
+
+declare const Deno: { serve(opts: { port: number; hostname: string; onListen?: () => void }, h: (r: Request) => Response | Promise<Response>): { shutdown(): Promise<void> } } | undefined;
+
+async function main() {
+  const config = loadConfig(process.env);
+  const deps = await buildDeps(config);
+  const app = createApp(deps);
+  const hostname = process.env.HOST ?? '0.0.0.0';
+  const announce = () => console.log(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
+
+  let stop: () => Promise<void>;
+  if (typeof Deno !== 'undefined') {
+    const server = Deno.serve({ port: config.port, hostname, onListen: announce }, app.fetch);
+    stop = () => server.shutdown();
+  } else {
+    const server = serve({ fetch: app.fetch, port: config.port, hostname }, announce);
+    stop = () => new Promise((done) => server.close(() => done()));
+  }
+  const shutdown = async () => {
+    await stop();
+    await deps.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import type { ByteRange, Storage } from './storage.ts';
+
+const SAFE_KEY = /^[a-z0-9][a-z0-9/_.-]*$/i;
+
+/** Objects as files under `root`; writes land in a temp file first so readers never see half an object. */
+export function createDiskStorage(root: string): Storage {
+  const base = resolve(root);
+  const pathOf = (key: string) => {
+    if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`invalid storage key: ${key}`);
+    return join(base, key);
+  };
+  return {
+    async put(key, body) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      const tmp = `${path}.${randomUUID()}.tmp`;
+      try {
+        await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(tmp));
+        await rename(tmp, path);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+    },
+    async get(key, range?: ByteRange) {
+      const path = pathOf(key);
+      try {
+        await access(path);
+      } catch {
+        return null;
+      }
+      return createReadStream(path, range);
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+    async exists(key) {
+      return stat(pathOf(key)).then(() => true, () => false);
+    },
+    async check() {
+      await mkdir(base, { recursive: true });
+      await access(base);
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+
+/** A file part written to a temporary file as it streamed in (never held in memory). */
+export type ReceivedFile = { filename: string; path: string; bytes: number; sha256: string };
+export type RejectedFile = { filename: string; reason: string };
+
+export type UploadLimits = { maxFileBytes: number; maxFiles: number; fileField: string };
+
+export class BodyTooLarge extends Error {}
+export class BadMultipart extends Error {}
+
+const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+
+/** Fails the stream once more than `max` bytes went through, whatever the headers claimed. */
+function byteLimit(max: number) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(seen > max ? new BodyTooLarge(`The upload is larger than ${mb(max)}`) : null, chunk);
+    },
+  });
+}
+
+/**
+ * Streams a multipart body: small fields are collected, each file part goes to a temporary file
+ * while its SHA-256 is computed, and `onFile` starts on it as soon as it is complete. A file that
+ * is empty, too large or over the count is rejected on its own; the other files go on.
+ * Returns the fields and, in body order, each file's settled `onFile` result or its rejection.
+ */
+export async function receiveMultipart<T>(
+  body: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+  limits: UploadLimits,
+  onFile: (file: ReceivedFile) => Promise<T>,
+): Promise<{ fields: Record<string, string>; files: Array<Promise<T | RejectedFile>> }> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers,
+      limits: { fileSize: limits.maxFileBytes, fields: 20, fieldSize: 4096, parts: limits.maxFiles * 2 + 40 },
+    });
+  } catch (err) {
+    throw new BadMultipart((err as Error).message);
+  }
+  const fields: Record<string, string> = {};
+  const files: Array<Promise<T | RejectedFile>> = [];
+  const temps: string[] = [];
+  let count = 0;
+
+  parser.on('field', (name, value) => {
+    fields[name] = value;
+  });
+  parser.on('file', (field, stream, info) => {
+    const filename = info.filename ?? '';
+    if (field !== limits.fileField || filename === '') {
+      stream.resume(); // an empty file input sends a nameless, empty part
+      return;
+    }
+    count += 1;
+    if (count > limits.maxFiles) {
+      stream.resume();
+      files.push(Promise.resolve({ filename, reason: `Too many files: at most ${limits.maxFiles} per upload` }));
+      return;
+    }
+    const path = join(tmpdir(), `upload-${randomUUID()}`);
+    temps.push(path);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const written = pipeline(
+      stream,
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(path),
+    );
+    files.push(
+      written.then((): Promise<T | RejectedFile> => {
+        if ((stream as { truncated?: boolean }).truncated) {
+          return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
+        }
+        if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
+        return onFile({ filename, path, bytes, sha256: hash.digest('hex') });
+      }),
+    );
+  });
+
+  try {
+    await pipeline(
+      Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+      byteLimit(limits.maxFiles * limits.maxFileBytes + 1024 * 1024),
+      parser,
+    );
+    await Promise.allSettled(files);
+  } catch (err) {
+    await Promise.allSettled(files);
+    throw err instanceof BodyTooLarge ? err : new BadMultipart((err as Error).message);
+  } finally {
+    await Promise.all(temps.map((p) => rm(p, { force: true })));
+  }
+  return { fields, files };
+}

@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { requireUser } from '../auth/middleware.ts';
+import type { AppEnv, Deps } from '../web/env.ts';
+import { renderFor } from '../web/render.tsx';
+import { BadMultipart, BodyTooLarge } from './multipart.ts';
+import { ingestUpload, UploadInvalid } from './ingest.ts';
+import { UploadPage, UploadResults } from './views.tsx';
+
+export function uploadRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const limits = { maxFiles: deps.config.upload.maxFiles, maxFileMb: Math.round(deps.config.upload.maxFileBytes / 1024 / 1024) };
+
+  app.get('/upload', requireUser, (c) => renderFor(c, { title: 'Upload', fragment: <UploadPage {...limits} />, page: <UploadPage {...limits} /> }));
+
+  app.post('/upload', requireUser, async (c) => {
+    let result: { error?: string; outcomes?: Awaited<ReturnType<typeof ingestUpload>> };
+    let status: 200 | 400 | 413 | 422 = 200;
+    try {
+      result = { outcomes: await ingestUpload(deps, c.get('user')!.id, c.req.raw) };
+      if (!result.outcomes!.some((o) => o.status === 'stored')) status = 422;
+    } catch (err) {
+      if (err instanceof UploadInvalid) status = 422;
+      else if (err instanceof BodyTooLarge) status = 413;
+      else if (err instanceof BadMultipart) status = 400;
+      else throw err;
+      result = { error: status === 400 ? 'The upload could not be read; please try again' : (err as Error).message };
+    }
+    return renderFor(c, {
+      title: 'Upload',
+      status,
+      fragment: <UploadResults {...result} />,
+      page: <UploadPage {...limits} {...result} />,
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { Child } from 'hono/jsx';
+import type { SessionUser } from '../auth/session.ts';
+
+export const HTMX_SRC = '/static/vendor/htmx.min.js';
+
+type PageProps = { title: string; user: SessionUser | null; children: Child };
+
+/** The full HTML page around a view; fragments for htmx are the same views without it. */
+export function Page({ title, user, children }: PageProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="htmx-config" content='{"mode":"same-origin","includeIndicatorCSS":false}' />
+        <title>{`${title} · Image Repository`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src={HTMX_SRC} defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site">
+          <a class="brand" href="/">Image Repository</a>
+          <nav aria-label="Main">
+            <a href="/gallery">Gallery</a>
+            {user ? (
+              <>
+                <a href="/dashboard">My images</a>
+                <a href="/upload">Upload</a>
+                <form method="post" action="/logout" class="inline">
+                  <button type="submit" class="link">Log out {user.username}</button>
+                </form>
+              </>
+            ) : (
+              <>
+                <a href="/login">Log in</a>
+                <a href="/signup">Sign up</a>
+              </>
+            )}
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}
+
+export function ErrorView({ status, message }: { status: number; message: string }) {
+  return (
+    <section class="error" role="alert">
+      <h1>{status === 404 ? 'Not found' : `Error ${status}`}</h1>
+      <p>{message}</p>
+      <p><a href="/">Back to the start page</a></p>
+    </section>
+  );
+}
