@@ -51,7 +51,8 @@ export async function deleteOwnedImage(sql: Sql, id: string, userId: string) {
 }
 
 function after(sql: Sql, cursor?: Cursor) {
-  return cursor ? sql`and (i.created_at, i.id) < (${cursor.ts}::timestamptz, ${cursor.id})` : sql``;
+  // Sent as text: postgres.js would turn a timestamptz parameter into a JS Date, losing microseconds.
+  return cursor ? sql`and (i.created_at, i.id) < (${cursor.ts}::text::timestamptz, ${cursor.id})` : sql``;
 }
 
 const LIST_COLUMNS = (sql: Sql) =>

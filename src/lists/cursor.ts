@@ -6,6 +6,9 @@ export function encodeCursor(row: { ts: string; id: string }) {
   return Buffer.from(`${row.ts}|${row.id}`).toString('base64url');
 }
 
+// timestamptz as PostgreSQL prints it: 2026-11-24 07:05:09.123456+00
+const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
+
 export const cursorQuery = z.object({
   cursor: z
     .string()
@@ -14,7 +17,7 @@ export const cursorQuery = z.object({
     .transform((v, ctx): Cursor | undefined => {
       if (!v) return undefined;
       const [ts, id, extra] = Buffer.from(v, 'base64url').toString().split('|');
-      if (extra !== undefined || !ts || !id || Number.isNaN(Date.parse(ts.replace(' ', 'T'))) || !/^[\w-]{1,64}$/.test(id)) {
+      if (extra !== undefined || !ts || !id || !PG_TIMESTAMP.test(ts) || !/^[\w-]{1,64}$/.test(id)) {
         ctx.addIssue({ code: 'custom', message: 'Invalid page link' });
         return z.NEVER;
       }

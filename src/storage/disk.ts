@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
@@ -42,6 +42,15 @@ export function createDiskStorage(root: string): Storage {
     },
     async exists(key) {
       return stat(pathOf(key)).then(() => true, () => false);
+    },
+    async *list(prefix) {
+      const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        if (!e.isFile() || e.name.endsWith('.tmp')) continue;
+        const path = join(e.parentPath, e.name);
+        const key = relative(base, path).split(sep).join('/');
+        if (key.startsWith(prefix)) yield { key, modified: (await stat(path)).mtime };
+      }
     },
     async check() {
       await mkdir(base, { recursive: true });

@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import type { ByteRange, Storage } from './storage.ts';
@@ -57,6 +64,11 @@ export function createS3Storage(opts: S3Options): Storage {
       } catch (err) {
         if (notFound(err)) return false;
         throw err;
+      }
+    },
+    async *list(prefix) {
+      for await (const page of paginateListObjectsV2({ client }, { Bucket, Prefix: prefix })) {
+        for (const o of page.Contents ?? []) yield { key: o.Key!, modified: o.LastModified ?? new Date(0) };
       }
     },
     async check() {

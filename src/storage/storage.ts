@@ -9,6 +9,8 @@ export interface Storage {
   get(key: string, range?: ByteRange): Promise<Readable | null>;
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Every key under `prefix` with its last change, in no particular order. */
+  list(prefix: string): AsyncIterable<{ key: string; modified: Date }>;
   /** Throws when the backend cannot be reached (readiness probe). */
   check(): Promise<void>;
 }

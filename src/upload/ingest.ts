@@ -37,7 +37,7 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
       row = {
         id,
         user_id: userId,
-        filename: file.filename.normalize('NFC').slice(0, 255),
+        filename: file.filename,
         format: img.format,
         width: img.width,
         height: img.height,

@@ -16,6 +16,23 @@ export type UploadLimits = { maxFileBytes: number; maxFiles: number; fileField: 
 export class BodyTooLarge extends Error {}
 export class BadMultipart extends Error {}
 
+/**
+ * The name the user gave the file, as text to show: browsers escape `"`, CR and LF in multipart
+ * filenames (WHATWG HTML), some old ones send a whole path, and control characters never display.
+ */
+export function cleanFilename(raw: string) {
+  const name = raw
+    .replace(/%22/g, '"')
+    .replace(/%0[ad]/gi, ' ')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .normalize('NFC')
+    .trim()
+    .slice(0, 255);
+  return name || 'unnamed';
+}
+
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
 /** Fails the stream once more than `max` bytes went through, whatever the headers claimed. */
@@ -45,6 +62,7 @@ export async function receiveMultipart<T>(
   try {
     parser = busboy({
       headers,
+      defParamCharset: 'utf8', // browsers send filenames as raw UTF-8
       limits: { fileSize: limits.maxFileBytes, fields: 20, fieldSize: 4096, parts: limits.maxFiles * 2 + 40 },
     });
   } catch (err) {
@@ -59,11 +77,11 @@ export async function receiveMultipart<T>(
     fields[name] = value;
   });
   parser.on('file', (field, stream, info) => {
-    const filename = info.filename ?? '';
-    if (field !== limits.fileField || filename === '') {
+    if (field !== limits.fileField || !info.filename) {
       stream.resume(); // an empty file input sends a nameless, empty part
       return;
     }
+    const filename = cleanFilename(info.filename);
     count += 1;
     if (count > limits.maxFiles) {
       stream.resume();

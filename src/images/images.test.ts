@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestApp, type TestApp } from '../test-support/harness.ts';
+import { newUser, TestClient } from '../test-support/client.ts';
+import { jpeg } from '../test-support/fixtures.ts';
+
+let t: TestApp;
+let owner: TestClient;
+let other: TestClient;
+let visitor: TestClient;
+let pub: { id: string; thumb: string; display: string };
+let priv: { id: string; thumb: string; display: string };
+let original: Buffer;
+
+async function uploadOne(c: TestClient, name: string, visibility: 'public' | 'private') {
+  const res = await c.upload([{ name, data: original }], visibility);
+  assert.equal(res.status, 200);
+  const [row] = await t.sql`select id, thumb_hash, display_hash from images where filename = ${name}`;
+  return { id: row!.id, thumb: `/images/${row!.id}/thumb/${row!.thumb_hash}.webp`, display: `/images/${row!.id}/display/${row!.display_hash}.webp` };
+}
+
+before(async () => {
+  t = await startTestApp();
+  original = await jpeg(900, 600);
+  owner = await newUser(t, 'owner');
+  other = await newUser(t, 'other');
+  visitor = new TestClient(t);
+  pub = await uploadOne(owner, 'sunset "beach" é.jpg', 'public');
+  priv = await uploadOne(owner, 'secret.jpg', 'private');
+});
+after(() => t.close());
+
+const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
+
+describe('GET /images/:id and its bytes', () => {
+  test('a public image is open to everyone; a private one only to its owner, 404 for others', async () => {
+    for (const c of [owner, other, visitor]) {
+      assert.equal((await c.request(`/images/${pub.id}`)).status, 200);
+      assert.equal((await c.request(pub.thumb)).status, 200);
+    }
+    assert.equal((await owner.request(`/images/${priv.id}`)).status, 200);
+    for (const c of [other, visitor]) {
+      for (const path of [`/images/${priv.id}`, `/images/${priv.id}/original`, priv.thumb, priv.display]) {
+        const res = await c.request(path);
+        assert.equal(res.status, 404, path);
+        const missing = await c.request(path.replace(priv.id, 'AAAAAAAAAAAAAAAAAAAA'));
+        assert.equal(missing.status, 404);
+        assert.equal(await res.text(), await missing.text(), 'a private image looks exactly like a missing one');
+      }
+    }
+  });
+
+  test('the owner downloads the exact original bytes with a safely encoded filename', async () => {
+    const res = await owner.request(`/images/${pub.id}/original?download=1`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/jpeg');
+    assert.equal(res.headers.get('content-disposition'), `attachment; filename="sunset _beach_ _.jpg"; filename*=UTF-8''sunset%20%22beach%22%20%C3%A9.jpg`);
+    assert.deepEqual(await bytes(res), original);
+  });
+
+  test('image responses are typed, nosniff and sandboxed', async () => {
+    for (const path of [`/images/${pub.id}/original`, pub.thumb, pub.display]) {
+      const res = await visitor.request(path);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(res.headers.get('content-security-policy'), "default-src 'none'; sandbox");
+      assert.match(res.headers.get('content-type')!, /^image\/(jpeg|webp)$/);
+    }
+  });
+
+  test('derivatives: WebP, immutable when public, private otherwise, 304 on a matching ETag', async () => {
+    const res = await visitor.request(pub.thumb);
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const etag = res.headers.get('etag')!;
+    assert.equal((await bytes(res)).subarray(8, 12).toString(), 'WEBP');
+    assert.equal((await visitor.request(pub.thumb, { headers: { 'If-None-Match': etag } })).status, 304);
+    const mine = await owner.request(priv.thumb);
+    assert.match(mine.headers.get('cache-control')!, /^private/);
+    assert.equal((await visitor.request(`/images/${pub.id}/thumb/0000000000000000.webp`)).status, 404);
+  });
+
+  test('originals answer Range requests with 206', async () => {
+    const res = await owner.request(`/images/${pub.id}/original`, { headers: { Range: 'bytes=10-19' } });
+    assert.equal(res.status, 206);
+    assert.equal(res.headers.get('content-range'), `bytes 10-19/${original.length}`);
+    assert.deepEqual(await bytes(res), original.subarray(10, 20));
+    const bad = await owner.request(`/images/${pub.id}/original`, { headers: { Range: `bytes=${original.length + 5}-` } });
+    assert.equal(bad.status, 416);
+  });
+
+  test('the image page escapes the filename and shows owner controls only to the owner', async () => {
+    const mine = await (await owner.request(`/images/${pub.id}`)).text();
+    assert.match(mine, /sunset &quot;beach&quot; é\.jpg/);
+    assert.match(mine, new RegExp(`action="/images/${pub.id}/delete"`));
+    const theirs = await (await other.request(`/images/${pub.id}`)).text();
+    assert.doesNotMatch(theirs, /\/delete"/);
+  });
+});
+
+describe('deleting', () => {
+  test('another user or a visitor gets 404 and nothing changes', async () => {
+    const target = await uploadOne(owner, 'keep-me.jpg', 'public');
+    assert.equal((await other.request(`/images/${target.id}/delete`, { method: 'POST' })).status, 404);
+    assert.equal((await other.request(`/images/${target.id}`, { method: 'DELETE' })).status, 404);
+    assert.equal((await visitor.request(`/images/${target.id}`, { method: 'DELETE' })).status, 401);
+    assert.equal((await other.request(`/images/${target.id}/delete`)).status, 404, 'GET never deletes');
+    assert.equal((await visitor.request(`/images/${target.id}/original`)).status, 200);
+  });
+
+  test('POST /images/:id/delete removes the row and every object, then old URLs 404', async () => {
+    const target = await uploadOne(owner, 'delete-me.jpg', 'public');
+    const [row] = await t.sql`select original_key, thumb_key, display_key from images where id = ${target.id}`;
+    const res = await owner.request(`/images/${target.id}/delete`, { method: 'POST' });
+    assert.equal(res.status, 303);
+    assert.equal((await t.sql`select 1 from images where id = ${target.id}`).length, 0);
+    for (const key of [row!.original_key, row!.thumb_key, row!.display_key]) assert.equal(await t.storage.exists(key), false);
+    for (const path of [`/images/${target.id}`, `/images/${target.id}/original`, target.thumb]) {
+      assert.equal((await owner.request(path)).status, 404);
+    }
+  });
+
+  test('DELETE /images/:id (htmx) answers an empty fragment so the card leaves', async () => {
+    const target = await uploadOne(owner, 'htmx-delete.jpg', 'private');
+    const res = await owner.request(`/images/${target.id}`, { method: 'DELETE', headers: { 'HX-Request': 'true' } });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+    assert.equal((await t.sql`select 1 from images where id = ${target.id}`).length, 0);
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestApp, type TestApp } from '../test-support/harness.ts';
+import { newUser, TestClient } from '../test-support/client.ts';
+import { jpeg } from '../test-support/fixtures.ts';
+import { PAGE_SIZE } from './routes.tsx';
+
+let t: TestApp;
+let alice: TestClient;
+let bob: TestClient;
+
+/** Rows only (no objects): enough for the lists, and fast. */
+async function seed(username: string, count: number, visibility: 'public' | 'private', prefix: string) {
+  const [{ id: userId }] = (await t.sql`select id from users where username = ${username}`) as unknown as [{ id: string }];
+  const rows = Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${String(i).padStart(4, '0')}`,
+    user_id: userId,
+    filename: `${prefix}-${i}.jpg`,
+    visibility,
+    format: 'jpeg',
+    width: 10,
+    height: 10,
+    bytes: 100,
+    sha256: `${prefix}${i}`,
+    original_key: `images/${prefix}${i}/original`,
+    thumb_key: `images/${prefix}${i}/thumb`,
+    thumb_hash: '0123456789abcdef',
+    display_key: `images/${prefix}${i}/display`,
+    display_hash: '0123456789abcdef',
+  }));
+  // Every row gets the same timestamp, so the id alone must order and split the pages.
+  await t.sql`insert into images ${t.sql(rows)}`;
+}
+
+before(async () => {
+  t = await startTestApp();
+  alice = await newUser(t, 'alice');
+  bob = await newUser(t, 'bob');
+});
+after(() => t.close());
+
+const ids = (html: string) => [...html.matchAll(/id="image-([\w-]+)"/g)].map((m) => m[1]!);
+const nextLink = (html: string) => html.match(/<a href="([^"]+)" rel="next"/)?.[1]?.replaceAll('&amp;', '&');
+
+describe('GET /gallery', () => {
+  test('shows public images of every user with the owner, never private ones, to visitors too', async () => {
+    await alice.upload([{ name: 'alice-public.jpg', data: await jpeg(60, 40) }], 'public');
+    await alice.upload([{ name: 'alice-private.jpg', data: await jpeg(60, 40) }], 'private');
+    await bob.upload([{ name: 'bob-public.jpg', data: await jpeg(60, 40) }], 'public');
+    const res = await new TestClient(t).request('/gallery');
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /bob-public\.jpg[\s\S]*alice-public\.jpg/, 'newest first');
+    assert.match(html, /by alice/);
+    assert.match(html, /by bob/);
+    assert.doesNotMatch(html, /alice-private/);
+    assert.match(res.headers.get('content-security-policy')!, /script-src 'self'/);
+  });
+
+  test('pages with a keyset cursor and rel="next" until every public image was shown once', async () => {
+    await seed('bob', PAGE_SIZE * 2 + 5, 'public', 'pg');
+    await seed('bob', 7, 'private', 'hidden');
+    const visitor = new TestClient(t);
+    const seen: string[] = [];
+    let url: string | undefined = '/gallery';
+    let pages = 0;
+    while (url) {
+      const html = await (await visitor.request(url)).text();
+      const pageIds = ids(html);
+      assert.ok(pageIds.length <= PAGE_SIZE);
+      seen.push(...pageIds);
+      url = nextLink(html);
+      if (url) assert.match(url, /^\/gallery\?cursor=[\w-]+$/);
+      pages += 1;
+    }
+    assert.equal(pages, 3);
+    const expected = (await t.sql`select id from images where visibility = 'public' order by created_at desc, id desc`).map((r) => r.id);
+    assert.deepEqual(seen, expected);
+  });
+
+  test('answers htmx with the next items only, ending in the next link', async () => {
+    const first = await (await new TestClient(t).request('/gallery')).text();
+    const res = await new TestClient(t).request(nextLink(first)!, { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'partial' } });
+    const html = await res.text();
+    assert.doesNotMatch(html, /<html/);
+    assert.match(html, /^<li class="card"/);
+    assert.match(html, /<li class="more"><a href="\/gallery\?cursor=[\w-]+" rel="next" hx-get=/);
+  });
+
+  test('refuses a forged cursor with 400', async () => {
+    assert.equal((await new TestClient(t).request('/gallery?cursor=not-a-cursor')).status, 400);
+    const forged = Buffer.from("x'; drop table images;--|id").toString('base64url');
+    assert.equal((await new TestClient(t).request(`/gallery?cursor=${forged}`)).status, 400);
+  });
+});
+
+describe('GET /dashboard', () => {
+  test('lists only my images, newest first, with visibility, size, date, download and delete', async () => {
+    const carol = await newUser(t, 'carol');
+    await carol.upload([{ name: 'mine-1.jpg', data: await jpeg(50, 50) }], 'private');
+    await carol.upload([{ name: 'mine-2.jpg', data: await jpeg(50, 50) }], 'public');
+    const html = await (await carol.request('/dashboard')).text();
+    assert.match(html, /mine-2\.jpg[\s\S]*mine-1\.jpg/);
+    assert.match(html, /Private/);
+    assert.match(html, /Public/);
+    assert.match(html, /\d+(\.\d)? (bytes|KB)/);
+    assert.match(html, /\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    assert.match(html, /\/original\?download=1/);
+    assert.match(html, /hx-delete="\/images\//);
+    assert.doesNotMatch(html, /alice-|bob-|pg-/);
+  });
+
+  test('a new user sees an empty state that says what to do', async () => {
+    const dave = await newUser(t, 'dave');
+    assert.match(await (await dave.request('/dashboard')).text(), /You have no images yet/);
+  });
+
+  test('paginates my images', async () => {
+    await seed('alice', PAGE_SIZE + 1, 'private', 'al');
+    const html = await (await alice.request('/dashboard')).text();
+    assert.equal(ids(html).length, PAGE_SIZE);
+    const rest = await (await alice.request(nextLink(html)!)).text();
+    assert.ok(ids(rest).length >= 1);
+    assert.equal(new Set([...ids(html), ...ids(rest)]).size, ids(html).length + ids(rest).length);
+  });
+
+  test('sends visitors to the login page', async () => {
+    const res = await new TestClient(t).request('/dashboard');
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/login?next=%2Fdashboard');
+  });
+});

@@ -1,0 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import S3rver from 's3rver';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Options } from '../storage/s3.ts';
+
+/** A real S3-protocol server (s3rver) on loopback with one empty bucket. */
+export async function startS3Server(dir: string, bucket = 'images') {
+  await mkdir(dir, { recursive: true });
+  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
+  const { port } = (await server.run()) as { port: number };
+  const options: S3Options = {
+    bucket,
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+  };
+  const client = new S3Client({
+    region: options.region,
+    endpoint: options.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  return { options, port, stop: () => server.close() };
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestApp, type TestApp } from '../test-support/harness.ts';
+import { newUser, TestClient } from '../test-support/client.ts';
+import { animatedGif, jpeg, makeImage } from '../test-support/fixtures.ts';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp({ MAX_FILES: '5', MAX_FILE_MB: '1' });
+});
+after(() => t.close());
+
+const rowsOf = (userId: string) => t.sql`select id, filename, visibility, format, width, height, original_key, thumb_key, display_key
+  from images where user_id = ${userId} order by filename`;
+async function countObjects() {
+  let n = 0;
+  for await (const _ of t.storage.list('')) n += 1;
+  return n;
+}
+const userId = async (username: string) => (await t.sql`select id from users where username = ${username}`)[0]!.id as string;
+
+describe('POST /upload', () => {
+  test('stores many images of every accepted format in one request, each with its objects', async () => {
+    const c = await newUser(t, 'uploader');
+    const files = [
+      { name: 'a.jpg', data: await jpeg() },
+      { name: 'b.png', data: await makeImage('png', 300, 200) },
+      { name: 'c.webp', data: await makeImage('webp', 200, 300) },
+      { name: 'd.gif', data: await animatedGif() },
+      { name: 'e.avif', data: await makeImage('avif', 120, 80) },
+    ];
+    const res = await c.upload(files, 'public');
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /5 of 5 images uploaded/);
+    const rows = await rowsOf(await userId('uploader'));
+    assert.deepEqual(rows.map((r) => [r.filename, r.format]), [
+      ['a.jpg', 'jpeg'], ['b.png', 'png'], ['c.webp', 'webp'], ['d.gif', 'gif'], ['e.avif', 'avif'],
+    ]);
+    assert.deepEqual([rows[1]!.width, rows[1]!.height], [300, 200]);
+    for (const r of rows) {
+      assert.equal(r.visibility, 'public');
+      for (const key of [r.original_key, r.thumb_key, r.display_key]) assert.ok(await t.storage.exists(key), key);
+      assert.match(html, new RegExp(`href="/images/${r.id}"`));
+    }
+  });
+
+  test('keeps the good files of a batch and says per file why the others were refused', async () => {
+    const c = await newUser(t, 'mixed');
+    const objectsBefore = await countObjects();
+    const good = await jpeg(320, 240);
+    const res = await c.upload([
+      { name: 'good.jpg', data: good },
+      { name: 'page.jpg', data: new TextEncoder().encode('<html><script>alert(1)</script></html>'), type: 'image/jpeg' },
+      { name: 'empty.png', data: new Uint8Array(0) },
+      { name: 'cut.jpg', data: good.subarray(0, Math.floor(good.length / 2)) },
+      { name: 'drawing.svg', data: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>') },
+    ], 'private');
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /1 of 5 images uploaded/);
+    assert.match(html, /page\.jpg<\/span>: Not an image we can read/);
+    assert.match(html, /empty\.png<\/span>: File is empty/);
+    assert.match(html, /cut\.jpg<\/span>: The image is damaged or incomplete/);
+    assert.match(html, /drawing\.svg<\/span>: Not an image we can read/);
+    const rows = await rowsOf(await userId('mixed'));
+    assert.deepEqual(rows.map((r) => [r.filename, r.visibility]), [['good.jpg', 'private']]);
+    assert.equal(await countObjects(), objectsBefore + 3, 'original, thumbnail and display size of the good file only');
+  });
+
+  test('refuses a file over the size limit and the files over the count, keeping the rest', async () => {
+    const c = await newUser(t, 'limits');
+    const big = await makeImage('png', 1200, 1000); // > 1 MB of noise
+    assert.ok(big.length > 1024 * 1024);
+    const small = await jpeg(64, 64);
+    const files = [{ name: 'big.png', data: big }, ...Array.from({ length: 6 }, (_, i) => ({ name: `s${i}.jpg`, data: small }))];
+    const res = await c.upload(files, 'public');
+    const html = await res.text();
+    assert.equal(res.status, 200);
+    assert.match(html, /big\.png<\/span>: File is larger than the limit of 1 MB/);
+    assert.match(html, /s5\.jpg<\/span>: Too many files: at most 5 per upload/);
+    const rows = await rowsOf(await userId('limits'));
+    assert.deepEqual(rows.map((r) => r.filename), ['s0.jpg', 's1.jpg', 's2.jpg', 's3.jpg']);
+  });
+
+  test('refuses an upload without a visibility or without files, storing nothing', async () => {
+    const c = await newUser(t, 'nofields');
+    const objectsBefore = await countObjects();
+    const noVisibility = await c.upload([{ name: 'a.jpg', data: await jpeg(50, 50) }]);
+    assert.equal(noVisibility.status, 422);
+    assert.match(await noVisibility.text(), /Choose whether the images are public or private/);
+    const noFiles = await c.upload([], 'public');
+    assert.equal(noFiles.status, 422);
+    assert.match(await noFiles.text(), /Choose at least one image/);
+    const bad = await c.upload([{ name: 'a.jpg', data: await jpeg(50, 50) }], 'everyone');
+    assert.equal(bad.status, 422);
+    assert.equal((await rowsOf(await userId('nofields'))).length, 0);
+    assert.equal(await countObjects(), objectsBefore);
+  });
+
+  test('answers htmx with the results fragment only', async () => {
+    const c = await newUser(t, 'htmxer');
+    const res = await c.upload([{ name: 'x.jpg', data: await jpeg(40, 40) }], 'private', { 'HX-Request': 'true', 'HX-Request-Type': 'partial' });
+    const html = await res.text();
+    assert.match(html, /1 of 1 image uploaded/);
+    assert.doesNotMatch(html, /<html/);
+  });
+
+  test('escapes hostile filenames', async () => {
+    const c = await newUser(t, 'xss');
+    const res = await c.upload([{ name: '<img src=x onerror=alert(1)>.jpg', data: await jpeg(40, 40) }], 'public');
+    const html = await res.text();
+    assert.doesNotMatch(html, /<img src=x/);
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;\.jpg/);
+  });
+
+  test('requires a signed-in user', async () => {
+    const res = await new TestClient(t).upload([{ name: 'a.jpg', data: await jpeg(40, 40) }], 'public');
+    assert.equal(res.status, 401);
+    assert.equal((await t.sql`select count(*)::int as n from images`)[0]!.n > 0, true);
+    const page = await new TestClient(t).request('/upload');
+    assert.equal(page.status, 303);
+  });
+
+  test('a body that is not multipart is a clear 400', async () => {
+    const c = await newUser(t, 'garbage');
+    const res = await c.request('/upload', {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      body: 'this is not multipart at all',
+    });
+    assert.ok([400, 422].includes(res.status), String(res.status));
+  });
+});
