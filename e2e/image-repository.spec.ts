@@ -1,0 +1,114 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import sharp from 'sharp';
+
+const PASSWORD = 'a long enough passphrase';
+
+async function photo(seed: number) {
+  return sharp({ create: { width: 480, height: 320, channels: 3, noise: { type: 'gaussian', mean: 60 + seed * 20, sigma: 30 } } })
+    .jpeg()
+    .toBuffer();
+}
+
+async function signUp(page: Page, username: string) {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(`${username}@example.com`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function upload(page: Page, files: string[], visibility: 'Public' | 'Private') {
+  await page.goto('/upload');
+  await page.getByRole('radio', { name: new RegExp(`^${visibility}`) }).check();
+  await page.getByLabel('Images').setInputFiles(
+    await Promise.all(files.map(async (name, i) => ({ name, mimeType: 'image/jpeg', buffer: await photo(i) }))),
+  );
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('heading', { name: `${files.length} of ${files.length} images uploaded` })).toBeVisible();
+}
+
+async function newPage(browser: Browser, javaScriptEnabled: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  return context.newPage();
+}
+
+for (const js of [true, false]) {
+  test(`two users share and keep private images (${js ? 'with' : 'without'} JavaScript)`, async ({ browser }) => {
+    const suffix = `${js ? 'js' : 'nojs'}${Date.now().toString(36)}`;
+    const alice = await newPage(browser, js);
+    const aliceName = `alice-${suffix}`;
+
+    // Alice signs up and uploads two public and two private images, several at once.
+    await signUp(alice, aliceName);
+    await upload(alice, [`beach-${suffix}.jpg`, `forest-${suffix}.jpg`], 'Public');
+    await upload(alice, [`passport-${suffix}.jpg`, `diary-${suffix}.jpg`], 'Private');
+
+    // Her dashboard shows all four, newest first.
+    await alice.goto('/dashboard');
+    const cards = alice.locator('#images li.card');
+    await expect(cards).toHaveCount(4);
+    await expect(cards.first()).toContainText('Private');
+    const privateUrl = await alice.getByRole('link', { name: `passport-${suffix}.jpg` }).first().getAttribute('href');
+
+    // Bob sees only Alice's public images in the gallery, and a 404 for her private one.
+    const bob = await newPage(browser, js);
+    await signUp(bob, `bob-${suffix}`);
+    await bob.goto('/gallery');
+    await expect(bob.getByRole('link', { name: `beach-${suffix}.jpg` }).first()).toBeVisible();
+    await expect(bob.getByRole('link', { name: `forest-${suffix}.jpg` }).first()).toBeVisible();
+    await expect(bob.getByText(`passport-${suffix}.jpg`)).toHaveCount(0);
+    await expect(bob.getByText(`by ${aliceName}`).first()).toBeVisible();
+    const denied = await bob.goto(privateUrl!);
+    expect(denied!.status()).toBe(404);
+    await expect(bob.getByRole('heading', { name: 'Not found' })).toBeVisible();
+
+    // A visitor without an account sees the public gallery, thumbnails included.
+    const visitor = await newPage(browser, js);
+    await visitor.goto('/gallery');
+    const thumb = visitor.getByRole('img', { name: `beach-${suffix}.jpg` });
+    await expect(thumb).toBeVisible();
+    expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+
+    // Alice deletes one image; it is gone from her dashboard and from the gallery.
+    await alice.goto('/dashboard');
+    const card = alice.locator('li.card', { hasText: `forest-${suffix}.jpg` });
+    if (js) alice.once('dialog', (d) => d.accept());
+    await card.getByRole('button', { name: `Delete forest-${suffix}.jpg` }).click();
+    await expect(alice.locator('li.card', { hasText: `forest-${suffix}.jpg` })).toHaveCount(0);
+    await expect(cards).toHaveCount(3);
+    await visitor.goto('/gallery');
+    await expect(visitor.getByText(`forest-${suffix}.jpg`)).toHaveCount(0);
+
+    // Alice logs out; her dashboard now asks her to log in.
+    await alice.getByRole('button', { name: /Log out/ }).click();
+    await alice.goto('/dashboard');
+    await expect(alice).toHaveURL(/\/login/);
+  });
+}
+
+test('htmx appends the upload results in place and deletes a card without a reload', async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  await signUp(page, `hx-${suffix}`);
+  await page.goto('/upload');
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await page.getByRole('radio', { name: /^Public/ }).check();
+  await page.getByLabel('Images').setInputFiles([
+    { name: 'ok.jpg', mimeType: 'image/jpeg', buffer: await photo(1) },
+    { name: 'fake.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html>not an image</html>') },
+  ]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('heading', { name: '1 of 2 images uploaded' })).toBeVisible();
+  await expect(page.getByText(/fake\.jpg: Not an image we can read/)).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+
+  // On the dashboard the card leaves the page after the confirmation, without a reload.
+  await page.goto('/dashboard');
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 2));
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete ok.jpg' }).click();
+  await expect(page.locator('li.card')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(2);
+  await page.reload();
+  await expect(page.getByText('You have no images yet')).toBeVisible();
+});

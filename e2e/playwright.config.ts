@@ -1,0 +1,36 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The app runs as users run it: `npm start` (Node) or `npm run start:deno`, over a fresh data
+// directory (embedded PostgreSQL, disk storage) unless the environment names a server or S3.
+const port = Number(process.env.E2E_PORT ?? 3210);
+const runtime = process.env.E2E_RUNTIME === 'deno' ? 'deno' : 'node';
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cir-e2e-'));
+
+export default defineConfig({
+  testDir: '.',
+  timeout: 60_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    command: runtime === 'deno' ? 'npm run -s start:deno' : 'npm run -s start',
+    cwd: '..',
+    url: `http://localhost:${port}/readyz`,
+    timeout: 90_000,
+    reuseExistingServer: false,
+    env: { PORT: String(port), DATA_DIR: dataDir },
+    stdout: 'pipe',
+  },
+});
