@@ -4,7 +4,7 @@ import sharp from 'sharp';
 const PASSWORD = 'a long enough passphrase';
 
 async function photo(seed: number) {
-  return sharp({ create: { width: 480, height: 320, channels: 3, noise: { type: 'gaussian', mean: 60 + seed * 20, sigma: 30 } } })
+  return sharp({ create: { width: 480, height: 320, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 60 + seed * 20, sigma: 30 } } })
     .jpeg()
     .toBuffer();
 }

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 
 /** A photo-like image (noise over a gradient) of the given size and format. */
 export async function makeImage(format: 'jpeg' | 'png' | 'webp' | 'gif' | 'avif', width = 640, height = 480) {
-  const noise = sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 120, sigma: 40 } } });
+  const noise = sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120, sigma: 40 } } });
   const img = sharp(await noise.png().toBuffer());
   const out = format === 'avif' ? img.avif({ effort: 0 }) : img.toFormat(format);
   return out.toBuffer();
