@@ -17,6 +17,7 @@ const schema = z.object({
   MAX_FILE_MB: z.coerce.number().positive().max(10_000).default(50),
   MAX_FILES: z.coerce.number().int().min(1).max(1000).default(50),
   MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  QUOTA_MB: z.coerce.number().positive().default(5120),
 });
 
 export type Config = Readonly<{
@@ -33,7 +34,7 @@ export type Config = Readonly<{
     secretAccessKey?: string;
     forcePathStyle: boolean;
   }>;
-  upload: Readonly<{ maxFileBytes: number; maxFiles: number; maxPixels: number }>;
+  upload: Readonly<{ maxFileBytes: number; maxFiles: number; maxPixels: number; quotaBytes: number }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -66,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
       maxFiles: e.MAX_FILES,
       maxPixels: e.MAX_PIXELS,
+      quotaBytes: Math.round(e.QUOTA_MB * 1024 * 1024),
     }),
   });
 }

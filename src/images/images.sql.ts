@@ -9,32 +9,63 @@ export type ImageRow = {
   filename: string;
   visibility: Visibility;
   format: ImageFormat;
-  width: number;
-  height: number;
   bytes: number;
   sha256: string;
-  original_key: string;
-  thumb_key: string;
+  width: number;
+  height: number;
+  placeholder: string;
   thumb_hash: string;
-  display_key: string;
+  thumb2x_hash: string;
   display_hash: string;
+  clean_bytes: number;
   created_at: Date;
 };
+
+export type NewImage = Omit<ImageRow, 'created_at'>;
 
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<
   ImageRow,
-  'id' | 'filename' | 'visibility' | 'width' | 'height' | 'bytes' | 'thumb_hash' | 'created_at'
+  'id' | 'filename' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'created_at'
 > & { username: string; ts: string };
 
 export type Cursor = { ts: string; id: string };
 
-export async function insertImages(sql: Sql, rows: Omit<ImageRow, 'created_at'>[]) {
-  if (rows.length === 0) return [];
-  return sql<ImageRow[]>`insert into images ${sql(rows,
-    'id', 'user_id', 'filename', 'visibility', 'format', 'width', 'height', 'bytes', 'sha256',
-    'original_key', 'thumb_key', 'thumb_hash', 'display_key', 'display_hash')}
-    returning *`;
+/** Ids of this user's images whose originals have the given SHA-256, keyed by hash. */
+export async function findDuplicates(sql: Sql, userId: string, sha256s: string[]) {
+  if (sha256s.length === 0) return new Map<string, string>();
+  const rows = await sql<{ id: string; sha256: string }[]>`
+    select id, sha256 from images where user_id = ${userId} and sha256 in ${sql(sha256s)}`;
+  return new Map(rows.map((r) => [r.sha256, r.id]));
+}
+
+/** Bytes of originals the user stores now. */
+export async function usedBytes(sql: Sql, userId: string) {
+  const [row] = await sql<{ used: string }[]>`select coalesce(sum(bytes), 0)::text as used from images where user_id = ${userId}`;
+  return Number(row!.used);
+}
+
+/**
+ * Inserts, in order, the images that still fit `quota` bytes for their owner, inside a
+ * transaction that locks the user row so two uploads of one user cannot both spend the same
+ * space. A row whose bytes the user already has is skipped. Returns the inserted ids and the
+ * bytes left after them.
+ */
+export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number) {
+  return sql.begin(async (tx) => {
+    await tx`select id from users where id = ${userId} for update`;
+    let left = quota - (await usedBytes(tx as unknown as Sql, userId));
+    const fitting = rows.filter((r) => (r.bytes <= left ? ((left -= r.bytes), true) : false));
+    const inserted = fitting.length === 0 ? [] : await tx<{ id: string; bytes: string }[]>`
+      insert into images ${tx(fitting,
+        'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
+        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes')}
+      on conflict (user_id, sha256) do nothing
+      returning id, bytes`;
+    const ids = new Set(inserted.map((r) => r.id));
+    const skipped = fitting.filter((r) => !ids.has(r.id)).reduce((n, r) => n + r.bytes, 0);
+    return { ids, left: left + skipped };
+  });
 }
 
 export async function findImage(sql: Sql, id: string) {
@@ -56,7 +87,7 @@ function after(sql: Sql, cursor?: Cursor) {
 }
 
 const LIST_COLUMNS = (sql: Sql) =>
-  sql`i.id, i.filename, i.visibility, i.width, i.height, i.bytes, i.thumb_hash, i.created_at,
+  sql`i.id, i.filename, i.visibility, i.width, i.height, i.bytes, i.placeholder, i.thumb_hash, i.thumb2x_hash, i.created_at,
       i.created_at::text as ts, u.username`;
 
 /** Newest first, public images of everyone; `limit + 1` rows tell whether a next page exists. */

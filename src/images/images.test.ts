@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import type { ImageRow } from './images.sql.ts';
+import { allKeys } from './keys.ts';
 
 let t: TestApp;
 let owner: TestClient;
@@ -12,8 +14,9 @@ let pub: { id: string; thumb: string; display: string };
 let priv: { id: string; thumb: string; display: string };
 let original: Buffer;
 
-async function uploadOne(c: TestClient, name: string, visibility: 'public' | 'private') {
-  const res = await c.upload([{ name, data: original }], visibility);
+/** Uploads one image (fresh random pixels unless `data` is given) and returns its URLs. */
+async function uploadOne(c: TestClient, name: string, visibility: 'public' | 'private', data?: Buffer) {
+  const res = await c.upload([{ name, data: data ?? (await jpeg(300, 200)) }], visibility);
   assert.equal(res.status, 200);
   const [row] = await t.sql`select id, thumb_hash, display_hash from images where filename = ${name}`;
   return { id: row!.id, thumb: `/images/${row!.id}/thumb/${row!.thumb_hash}.webp`, display: `/images/${row!.id}/display/${row!.display_hash}.webp` };
@@ -25,7 +28,7 @@ before(async () => {
   owner = await newUser(t, 'owner');
   other = await newUser(t, 'other');
   visitor = new TestClient(t);
-  pub = await uploadOne(owner, 'sunset "beach" é.jpg', 'public');
+  pub = await uploadOne(owner, 'sunset "beach" é.jpg', 'public', original);
   priv = await uploadOne(owner, 'secret.jpg', 'private');
 });
 after(() => t.close());
@@ -108,11 +111,14 @@ describe('deleting', () => {
 
   test('POST /images/:id/delete removes the row and every object, then old URLs 404', async () => {
     const target = await uploadOne(owner, 'delete-me.jpg', 'public');
-    const [row] = await t.sql`select original_key, thumb_key, display_key from images where id = ${target.id}`;
+    const [row] = await t.sql<ImageRow[]>`select * from images where id = ${target.id}`;
+    const keys = allKeys(row!);
+    assert.equal(keys.length, 5);
+    for (const key of keys) assert.equal(await t.storage.exists(key), true);
     const res = await owner.request(`/images/${target.id}/delete`, { method: 'POST' });
     assert.equal(res.status, 303);
     assert.equal((await t.sql`select 1 from images where id = ${target.id}`).length, 0);
-    for (const key of [row!.original_key, row!.thumb_key, row!.display_key]) assert.equal(await t.storage.exists(key), false);
+    for (const key of keys) assert.equal(await t.storage.exists(key), false);
     for (const path of [`/images/${target.id}`, `/images/${target.id}/original`, target.thumb]) {
       assert.equal((await owner.request(path)).status, 404);
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
 
 // sharp defaults to one thread on glibc without jemalloc; the machine has more.
 sharp.concurrency(availableParallelism());
@@ -23,19 +24,24 @@ export const CONTENT_TYPES: Record<ImageFormat, string> = {
   avif: 'image/avif',
 };
 
-export const THUMB_SIZE = 400;
-export const DISPLAY_SIZE = 1600;
+export const SIZES = { thumb: 400, thumb2x: 800, display: 1600 } as const;
+
+const ACCEPTED = 'JPEG, PNG, WebP, GIF or AVIF';
 
 /** A file we will not store, with the reason shown to the user. */
 export class ImageRejected extends Error {}
 
-export type Derivative = { data: Buffer; hash: string; width: number; height: number };
+export type Derivative = { data: Buffer; hash: string };
 export type ProcessedImage = {
   format: ImageFormat;
   width: number;
   height: number;
+  placeholder: string;
   thumb: Derivative;
+  thumb2x: Derivative;
   display: Derivative;
+  /** Bytes of the full-size, metadata-free copy written to `cleanPath`. */
+  cleanBytes: number;
 };
 
 function formatOf(meta: Metadata): ImageFormat | null {
@@ -43,48 +49,73 @@ function formatOf(meta: Metadata): ImageFormat | null {
   return (['jpeg', 'png', 'webp', 'gif'] as const).find((f) => f === meta.format) ?? null;
 }
 
-async function derive(image: Sharp, size: number): Promise<Derivative> {
-  const { data, info } = await image
-    .clone()
-    .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80 })
-    .toBuffer({ resolveWithObject: true });
-  const hash = createHash('sha256').update(data).digest('hex').slice(0, 16);
-  return { data, hash, width: info.width, height: info.pageHeight ?? info.height };
+/** Re-encodes in the original's format; sharp writes no metadata unless asked. */
+function encodeLike(image: Sharp, format: ImageFormat) {
+  switch (format) {
+    case 'jpeg': return image.jpeg({ quality: 92 });
+    case 'png': return image.png();
+    case 'webp': return image.webp({ quality: 92 });
+    case 'gif': return image.gif();
+    case 'avif': return image.avif({ quality: 70, effort: 0 });
+  }
+}
+
+async function webp(image: Sharp, size: number): Promise<Derivative> {
+  const data = await image.resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+  return { data, hash: createHash('sha256').update(data).digest('hex').slice(0, 16) };
+}
+
+async function thumbHash(thumb: Buffer) {
+  const { data, info } = await sharp(thumb).resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return Buffer.from(rgbaToThumbHash(info.width, info.height, data)).toString('base64');
+}
+
+async function readMetadata(path: string, maxPixels: number) {
+  try {
+    return await sharp(path, { limitInputPixels: maxPixels }).metadata();
+  } catch (err) {
+    throw new ImageRejected(/pixel limit/i.test((err as Error).message)
+      ? `Image is too large: more than ${maxPixels.toLocaleString('en')} pixels`
+      : `Not an image we can read (${ACCEPTED})`);
+  }
 }
 
 /**
- * Decodes the file at `path` completely (so truncated or fake images are refused), and makes the
- * grid thumbnail and the display size, upright and without any metadata.
+ * Decodes the file at `path` completely (so truncated or disguised files are refused) and makes,
+ * upright and without any metadata: the display size, the grid thumbnails (1x, 2x), a ThumbHash,
+ * and a full-size copy written to `cleanPath` for everyone but the owner.
  */
-export function processImage(path: string, opts: { maxPixels: number }): Promise<ProcessedImage> {
-  return decodeSlots(() => decodeAndDerive(path, opts));
+export function processImage(path: string, cleanPath: string, opts: { maxPixels: number }): Promise<ProcessedImage> {
+  return decodeSlots(() => decodeAndDerive(path, cleanPath, opts));
 }
 
-async function decodeAndDerive(path: string, opts: { maxPixels: number }): Promise<ProcessedImage> {
-  const meta = await sharp(path, { limitInputPixels: opts.maxPixels })
-    .metadata()
-    .catch((err: Error) => {
-      throw new ImageRejected(/pixel limit/i.test(err.message)
-        ? `Image is too large: more than ${opts.maxPixels.toLocaleString('en')} pixels`
-        : 'Not an image we can read (JPEG, PNG, WebP, GIF or AVIF)');
-    });
+async function decodeAndDerive(path: string, cleanPath: string, opts: { maxPixels: number }): Promise<ProcessedImage> {
+  const meta = await readMetadata(path, opts.maxPixels);
   const format = formatOf(meta);
-  if (!format) throw new ImageRejected(`Unsupported format${meta.format ? ` (${meta.format})` : ''}: use JPEG, PNG, WebP, GIF or AVIF`);
+  if (!format) {
+    const named = meta.format === 'heif' ? 'HEIC' : meta.format;
+    throw new ImageRejected(`Unsupported format${named ? ` (${named})` : ''}: use ${ACCEPTED}`);
+  }
   const animated = (format === 'gif' || format === 'webp') && (meta.pages ?? 1) > 1;
-  const image = sharp(path, { limitInputPixels: opts.maxPixels, failOn: 'error', animated }).rotate();
+  const source = () => sharp(path, { limitInputPixels: opts.maxPixels, failOn: 'error', animated }).rotate();
   try {
-    const [thumb, display] = await Promise.all([derive(image, THUMB_SIZE), derive(image, DISPLAY_SIZE)]);
+    const [display, clean] = await Promise.all([webp(source(), SIZES.display), encodeLike(source(), format).toFile(cleanPath)]);
+    // The grid sizes come from the display size: far less to decode than the original.
+    const fromDisplay = () => sharp(display.data, { animated });
+    const [thumb, thumb2x] = await Promise.all([webp(fromDisplay(), SIZES.thumb), webp(fromDisplay(), SIZES.thumb2x)]);
     const upright = (meta.orientation ?? 1) >= 5;
     const height = animated ? (meta.pageHeight ?? meta.height) : meta.height;
     return {
       format,
       width: upright ? height : meta.width,
       height: upright ? meta.width : height,
+      placeholder: await thumbHash(thumb.data),
       thumb,
+      thumb2x,
       display,
+      cleanBytes: clean.size,
     };
-  } catch (err) {
+  } catch {
     throw new ImageRejected('The image is damaged or incomplete: it could not be decoded');
   }
 }

@@ -5,6 +5,7 @@ import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { deleteOwnedImage, findImage } from './images.sql.ts';
 import { deleteObjects } from './objects.ts';
+import { allKeys, objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
 import { attachment, serveObject } from './serve.ts';
 import { ImagePage } from './views.tsx';
@@ -32,26 +33,28 @@ export function imageRoutes({ sql, storage }: Deps) {
   app.get('/images/:id/original', async (c) => {
     const found = await visibleImage(c);
     if (!found) return notFound(c);
-    const { image } = found;
+    const { image, isOwner } = found;
+    const keys = objectKeys(image);
+    // Only the owner gets the exact bytes they uploaded; everyone else a metadata-free copy.
     return serveObject(c, storage, {
-      key: image.original_key,
-      size: Number(image.bytes),
+      key: isOwner ? keys.original : keys.clean,
+      size: Number(isOwner ? image.bytes : image.clean_bytes),
       contentType: CONTENT_TYPES[image.format],
-      etag: `"${image.sha256.slice(0, 32)}"`,
-      cacheControl: image.visibility === 'public' ? 'public, max-age=3600' : 'private, max-age=3600',
+      etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
+      cacheControl: isOwner || image.visibility === 'private' ? 'private, max-age=3600' : 'public, max-age=3600',
       disposition: c.req.query('download') === '1' ? attachment(image.filename) : undefined,
       ranges: true,
     });
   });
 
-  app.get('/images/:id/:size{thumb|display}/:file{[0-9a-f]{16}\\.webp}', async (c) => {
+  app.get('/images/:id/:variant{thumb|thumb2x|display}/:file{[0-9a-f]{16}\\.webp}', async (c) => {
     const found = await visibleImage(c);
     const hash = c.req.param('file').slice(0, 16);
-    const size = c.req.param('size') as 'thumb' | 'display';
-    if (!found || found.image[`${size}_hash`] !== hash) return notFound(c);
+    const variant = c.req.param('variant') as Variant;
+    if (!found || found.image[`${variant}_hash`] !== hash) return notFound(c);
     const { image } = found;
     return serveObject(c, storage, {
-      key: image[`${size}_key`],
+      key: objectKeys(image)[variant],
       contentType: 'image/webp',
       etag: `"${hash}"`,
       // The URL names the content, so it never changes; private copies stay out of shared caches.
@@ -61,7 +64,7 @@ export function imageRoutes({ sql, storage }: Deps) {
 
   async function deleteImage(c: Context<AppEnv>) {
     const image = await deleteOwnedImage(sql, c.req.param('id')!, c.get('user')!.id);
-    if (image) await deleteObjects(storage, [image]);
+    if (image) await deleteObjects(storage, allKeys(image));
     return image;
   }
 

@@ -1,6 +1,8 @@
-type Ref = { id: string; thumb_hash: string };
+import type { Variant } from './keys.ts';
+
+type Hashes = { id: string } & Partial<Record<`${Variant}_hash`, string>>;
 
 export const imageUrl = (id: string) => `/images/${id}`;
 export const originalUrl = (id: string, download = false) => `/images/${id}/original${download ? '?download=1' : ''}`;
-export const thumbUrl = (i: Ref) => `/images/${i.id}/thumb/${i.thumb_hash}.webp`;
-export const displayUrl = (i: { id: string; display_hash: string }) => `/images/${i.id}/display/${i.display_hash}.webp`;
+/** The URL of a derivative names its content, so it can be cached forever. */
+export const variantUrl = (i: Hashes, variant: Variant) => `/images/${i.id}/${variant}/${i[`${variant}_hash`]}.webp`;

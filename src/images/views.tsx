@@ -1,5 +1,5 @@
 import type { ImageRow } from './images.sql.ts';
-import { displayUrl, imageUrl, originalUrl } from './urls.ts';
+import { imageUrl, originalUrl, variantUrl } from './urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 
 type Props = { image: ImageRow & { username: string }; isOwner: boolean };
@@ -9,7 +9,7 @@ export function ImagePage({ image, isOwner }: Props) {
     <article class="image-page">
       <h1 class="filename">{image.filename}</h1>
       <a href={originalUrl(image.id)} class="display">
-        <img src={displayUrl(image)} alt={image.filename} width={image.width} height={image.height} />
+        <img src={variantUrl(image, 'display')} alt={image.filename} width={image.width} height={image.height} />
       </a>
       <dl class="facts">
         <dt>Owner</dt><dd>{image.username}</dd>

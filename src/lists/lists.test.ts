@@ -22,11 +22,11 @@ async function seed(username: string, count: number, visibility: 'public' | 'pri
     height: 10,
     bytes: 100,
     sha256: `${prefix}${i}`,
-    original_key: `images/${prefix}${i}/original`,
-    thumb_key: `images/${prefix}${i}/thumb`,
+    placeholder: 'HvgBBYAH7FqVb4tImdp9MlagyF+k',
     thumb_hash: '0123456789abcdef',
-    display_key: `images/${prefix}${i}/display`,
+    thumb2x_hash: '0123456789abcdef',
     display_hash: '0123456789abcdef',
+    clean_bytes: 100,
   }));
   // Every row gets the same timestamp, so the id alone must order and split the pages.
   await t.sql`insert into images ${t.sql(rows)}`;

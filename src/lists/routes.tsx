@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { requireUser } from '../auth/middleware.ts';
-import { listOwned, listPublic } from '../images/images.sql.ts';
+import { listOwned, listPublic, usedBytes } from '../images/images.sql.ts';
+import { formatBytes } from '../web/format.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { renderFor } from '../web/render.tsx';
+import { renderFor, renderPage } from '../web/render.tsx';
+import { wantsFragment } from '../web/htmx.ts';
 import { cursorQuery, paginate } from './cursor.ts';
 import { ImageList, ListItems } from './views.tsx';
 
@@ -13,7 +15,7 @@ const badCursor = zValidator('query', cursorQuery, (r, c) => {
   if (!r.success) return c.text('Invalid page link', 400);
 });
 
-export function listRoutes({ sql }: Deps) {
+export function listRoutes({ sql, config }: Deps) {
   const app = new Hono<AppEnv>();
 
   app.get('/gallery', badCursor, async (c) => {
@@ -35,19 +37,24 @@ export function listRoutes({ sql }: Deps) {
     const user = c.get('user')!;
     const { page, next } = paginate(await listOwned(sql, user.id, PAGE_SIZE, c.req.valid('query').cursor), PAGE_SIZE);
     const props = { images: page, next, base: '/dashboard', owner: true };
-    return renderFor(c, {
-      title: 'My images',
-      fragment: <ListItems {...props} />,
-      page: (
-        <section>
-          <div class="heading">
-            <h1>My images</h1>
-            <a class="button" href="/upload">Upload images</a>
-          </div>
-          <ImageList {...props} empty="You have no images yet. Upload some: choose many at once, public or private." />
-        </section>
-      ),
-    });
+    if (wantsFragment(c)) return c.html(<ListItems {...props} />);
+    const used = await usedBytes(sql, user.id);
+    return renderPage(
+      c,
+      'My images',
+      <section>
+        <div class="heading">
+          <h1>My images</h1>
+          <a class="button" href="/upload">Upload images</a>
+        </div>
+        <p class="usage">
+          <label for="usage">Storage used:</label>{' '}
+          <meter id="usage" min={0} max={config.upload.quotaBytes} value={used}></meter>{' '}
+          {formatBytes(used)} of {formatBytes(config.upload.quotaBytes)}
+        </p>
+        <ImageList {...props} empty="You have no images yet. Upload some: choose many at once, public or private." />
+      </section>,
+    );
   });
 
   return app;

@@ -1,15 +1,16 @@
 import type { ListedImage } from '../images/images.sql.ts';
 import { DeleteForm } from '../images/views.tsx';
-import { imageUrl, originalUrl, thumbUrl } from '../images/urls.ts';
+import { imageUrl, originalUrl, variantUrl } from '../images/urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 
 type ListProps = { images: ListedImage[]; next?: string; base: string; owner: boolean };
 
 function Thumb({ image }: { image: ListedImage }) {
   return (
-    <a href={imageUrl(image.id)} class="thumb">
-      <img src={thumbUrl(image)} alt={image.filename} loading="lazy" decoding="async"
-        width={image.width} height={image.height} />
+    // data-thumbhash: static/app.js paints the placeholder colours while the thumbnail loads.
+    <a href={imageUrl(image.id)} class="thumb" data-thumbhash={image.placeholder}>
+      <img src={variantUrl(image, 'thumb')} srcset={`${variantUrl(image, 'thumb2x')} 2x`} alt={image.filename}
+        loading="lazy" decoding="async" width={image.width} height={image.height} />
     </a>
   );
 }

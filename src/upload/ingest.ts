@@ -1,20 +1,26 @@
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Deps } from '../web/env.ts';
 import { randomId } from '../web/ids.ts';
-import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
-import { insertImages, type ImageRow } from '../images/images.sql.ts';
-import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
+import { formatBytes } from '../web/format.ts';
+import { findDuplicates, insertWithinQuota, type NewImage } from '../images/images.sql.ts';
+import { allKeys, objectKeys } from '../images/keys.ts';
 import { deleteObjects } from '../images/objects.ts';
+import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
+import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
 
 export type FileOutcome =
-  | { filename: string; status: 'stored'; image: ImageRow }
+  | { filename: string; status: 'stored'; id: string }
+  | { filename: string; status: 'duplicate'; id: string }
   | { filename: string; status: 'rejected'; reason: string };
 
 /** The upload as a whole is unusable (no files, no visibility); nothing was kept. */
 export class UploadInvalid extends Error {}
 
-type Prepared = { filename: string; row: Omit<ImageRow, 'created_at' | 'visibility'> };
+type Prepared = { filename: string; row: Omit<NewImage, 'visibility'> };
+type Duplicate = { filename: string; duplicateOf: string };
+type FileResult = Prepared | Duplicate | RejectedFile;
 
 const fieldsSchema = z.object({
   visibility: z.enum(['public', 'private'], 'Choose whether the images are public or private'),
@@ -22,68 +28,90 @@ const fieldsSchema = z.object({
 
 /**
  * Stores every acceptable image of a multipart upload for `userId` and says, per file, what
- * happened. Objects are written first under fresh keys, then the rows; if the rows cannot be
- * written, the objects are removed again.
+ * happened. Objects are written first under fresh keys, then the rows; objects whose row is not
+ * written (invalid upload, over quota, duplicate, database error) are removed again.
  */
 export async function ingestUpload(deps: Deps, userId: string, req: Request): Promise<FileOutcome[]> {
-  const { storage, config } = deps;
+  const { sql, storage, config } = deps;
   const prepared: Prepared[] = [];
 
-  async function prepare(file: ReceivedFile): Promise<Prepared | RejectedFile> {
-    let row: Prepared['row'] | undefined;
+  async function prepare(file: ReceivedFile): Promise<FileResult> {
+    const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
+    if (duplicateOf) return { filename: file.filename, duplicateOf };
+    const cleanPath = `${file.path}.clean`;
+    let keys: string[] = [];
     try {
-      const img = await processImage(file.path, { maxPixels: config.upload.maxPixels });
-      const id = randomId();
-      row = {
-        id,
+      const img = await processImage(file.path, cleanPath, { maxPixels: config.upload.maxPixels });
+      const row = {
+        id: randomId(),
         user_id: userId,
         filename: file.filename,
         format: img.format,
-        width: img.width,
-        height: img.height,
         bytes: file.bytes,
         sha256: file.sha256,
-        original_key: `images/${id}/original`,
-        thumb_key: `images/${id}/thumb-${img.thumb.hash}.webp`,
+        width: img.width,
+        height: img.height,
+        placeholder: img.placeholder,
         thumb_hash: img.thumb.hash,
-        display_key: `images/${id}/display-${img.display.hash}.webp`,
+        thumb2x_hash: img.thumb2x.hash,
         display_hash: img.display.hash,
+        clean_bytes: img.cleanBytes,
       };
+      const key = objectKeys(row);
+      keys = allKeys(row);
+      const type = CONTENT_TYPES[img.format];
       await Promise.all([
-        storage.put(row.original_key, createReadStream(file.path), CONTENT_TYPES[img.format]),
-        storage.put(row.thumb_key, img.thumb.data, 'image/webp'),
-        storage.put(row.display_key, img.display.data, 'image/webp'),
+        storage.put(key.original, createReadStream(file.path), type),
+        storage.put(key.clean, createReadStream(cleanPath), type),
+        storage.put(key.thumb, img.thumb.data, 'image/webp'),
+        storage.put(key.thumb2x, img.thumb2x.data, 'image/webp'),
+        storage.put(key.display, img.display.data, 'image/webp'),
       ]);
       const p = { filename: file.filename, row };
       prepared.push(p);
       return p;
     } catch (err) {
-      if (row) await deleteObjects(storage, [row]);
+      await deleteObjects(storage, keys);
       return { filename: file.filename, reason: reasonOf(err) };
+    } finally {
+      await rm(cleanPath, { force: true });
     }
   }
 
-  const discard = () => deleteObjects(storage, prepared.map((p) => p.row));
   try {
-    const headers = Object.fromEntries(req.headers);
     const limits = { ...config.upload, fileField: 'images' };
-    const { fields, files } = await receiveMultipart(req.body ?? new ReadableStream(), headers, limits, prepare);
+    const { fields, files } = await receiveMultipart(req.body ?? new ReadableStream(), Object.fromEntries(req.headers), limits, prepare);
     const parsed = fieldsSchema.safeParse(fields);
     if (!parsed.success) throw new UploadInvalid(parsed.error.issues[0]!.message);
     if (files.length === 0) throw new UploadInvalid('Choose at least one image to upload');
-
     const results = await Promise.all(files);
-    const stored = results.filter((r): r is Prepared => 'row' in r);
-    const rows = await insertImages(deps.sql, stored.map((p) => ({ ...p.row, visibility: parsed.data.visibility })));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return results.map((r): FileOutcome =>
-      'row' in r
-        ? { filename: r.filename, status: 'stored', image: byId.get(r.row.id)! }
-        : { filename: r.filename, status: 'rejected', reason: r.reason });
+    return await record(deps, userId, parsed.data.visibility, results, prepared);
   } catch (err) {
-    await discard();
+    await deleteObjects(storage, prepared.flatMap((p) => allKeys(p.row)));
     throw err;
   }
+}
+
+/** Writes the rows that fit the quota and maps every file to its outcome; drops unused objects. */
+async function record(deps: Deps, userId: string, visibility: 'public' | 'private', results: FileResult[], prepared: Prepared[]) {
+  const rows = prepared.map((p) => ({ ...p.row, visibility }));
+  const { ids, left } = await insertWithinQuota(deps.sql, userId, rows, deps.config.upload.quotaBytes);
+  const unused = prepared.filter((p) => !ids.has(p.row.id));
+  // A row skipped by the unique index: the same bytes came in twice (in this batch or another).
+  const existing = await findDuplicates(deps.sql, userId, unused.map((p) => p.row.sha256));
+  await deleteObjects(deps.storage, unused.flatMap((p) => allKeys(p.row)));
+  return results.map((r): FileOutcome => {
+    if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason };
+    if ('duplicateOf' in r) return { filename: r.filename, status: 'duplicate', id: r.duplicateOf };
+    if (ids.has(r.row.id)) return { filename: r.filename, status: 'stored', id: r.row.id };
+    const dup = existing.get(r.row.sha256);
+    if (dup) return { filename: r.filename, status: 'duplicate', id: dup };
+    return {
+      filename: r.filename,
+      status: 'rejected',
+      reason: `Over your storage quota: ${formatBytes(Math.max(0, left))} left of ${formatBytes(deps.config.upload.quotaBytes)}`,
+    };
+  });
 }
 
 function reasonOf(err: unknown) {

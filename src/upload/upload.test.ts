@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { animatedGif, jpeg, makeImage } from '../test-support/fixtures.ts';
+import type { ImageRow } from '../images/images.sql.ts';
+import { allKeys } from '../images/keys.ts';
 
 let t: TestApp;
 before(async () => {
@@ -10,8 +12,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const rowsOf = (userId: string) => t.sql`select id, filename, visibility, format, width, height, original_key, thumb_key, display_key
-  from images where user_id = ${userId} order by filename`;
+const rowsOf = (userId: string) => t.sql<ImageRow[]>`select * from images where user_id = ${userId} order by filename`;
 async function countObjects() {
   let n = 0;
   for await (const _ of t.storage.list('')) n += 1;
@@ -40,7 +41,7 @@ describe('POST /upload', () => {
     assert.deepEqual([rows[1]!.width, rows[1]!.height], [300, 200]);
     for (const r of rows) {
       assert.equal(r.visibility, 'public');
-      for (const key of [r.original_key, r.thumb_key, r.display_key]) assert.ok(await t.storage.exists(key), key);
+      for (const key of allKeys(r)) assert.ok(await t.storage.exists(key), key);
       assert.match(html, new RegExp(`href="/images/${r.id}"`));
     }
   });
@@ -65,15 +66,15 @@ describe('POST /upload', () => {
     assert.match(html, /drawing\.svg<\/span>: Not an image we can read/);
     const rows = await rowsOf(await userId('mixed'));
     assert.deepEqual(rows.map((r) => [r.filename, r.visibility]), [['good.jpg', 'private']]);
-    assert.equal(await countObjects(), objectsBefore + 3, 'original, thumbnail and display size of the good file only');
+    assert.equal(await countObjects(), objectsBefore + 5, 'the objects of the good file only');
   });
 
   test('refuses a file over the size limit and the files over the count, keeping the rest', async () => {
     const c = await newUser(t, 'limits');
     const big = await makeImage('png', 1200, 1000); // > 1 MB of noise
     assert.ok(big.length > 1024 * 1024);
-    const small = await jpeg(64, 64);
-    const files = [{ name: 'big.png', data: big }, ...Array.from({ length: 6 }, (_, i) => ({ name: `s${i}.jpg`, data: small }))];
+    const smalls = await Promise.all(Array.from({ length: 6 }, () => jpeg(64, 64)));
+    const files = [{ name: 'big.png', data: big }, ...smalls.map((data, i) => ({ name: `s${i}.jpg`, data }))];
     const res = await c.upload(files, 'public');
     const html = await res.text();
     assert.equal(res.status, 200);

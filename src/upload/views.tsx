@@ -42,11 +42,9 @@ export function UploadResults({ error, outcomes }: { error?: string; outcomes?: 
       <ul>
         {outcomes.map((o) => (
           <li class={o.status}>
-            {o.status === 'stored' ? (
-              <>Stored: <a href={imageUrl(o.image.id)}>{o.filename}</a></>
-            ) : (
-              <>Rejected: <span class="filename">{o.filename}</span>: {o.reason}</>
-            )}
+            {o.status === 'stored' && <>Stored: <a href={imageUrl(o.id)}>{o.filename}</a></>}
+            {o.status === 'duplicate' && <>Already in your library: <a href={imageUrl(o.id)}>{o.filename}</a></>}
+            {o.status === 'rejected' && <>Rejected: <span class="filename">{o.filename}</span>: {o.reason}</>}
           </li>
         ))}
       </ul>

@@ -17,6 +17,7 @@ export function Page({ title, user, children }: PageProps) {
         <title>{`${title} · Image Repository`}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <script src={HTMX_SRC} defer></script>
+        <script src="/static/app.js" type="module"></script>
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

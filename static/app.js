@@ -1,0 +1,20 @@
+// Small enhancements on top of server-rendered pages; everything works without this file.
+import { thumbHashToDataURL } from './vendor/thumbhash.js';
+
+/** Paints each thumbnail's ThumbHash as its background until the image itself has loaded. */
+function paintPlaceholders(root) {
+  for (const el of root.querySelectorAll('[data-thumbhash]:not([data-painted])')) {
+    el.dataset.painted = '';
+    try {
+      const hash = Uint8Array.from(atob(el.dataset.thumbhash), (ch) => ch.charCodeAt(0));
+      // Set through the CSSOM: allowed by our CSP, unlike a style attribute in the markup.
+      el.style.backgroundImage = `url(${thumbHashToDataURL(hash)})`;
+    } catch {
+      // A malformed hash only costs the placeholder.
+    }
+  }
+}
+
+paintPlaceholders(document);
+// htmx appends list pages and upload results: paint what arrives.
+new MutationObserver(() => paintPlaceholders(document)).observe(document.body, { childList: true, subtree: true });
