@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
-import { jpeg } from '../test-support/fixtures.ts';
+import sharp from 'sharp';
+import { jpeg, jpegWithLocation, readTags } from '../test-support/fixtures.ts';
 import type { ImageRow } from './images.sql.ts';
 import { allKeys } from './keys.ts';
 
@@ -130,5 +131,36 @@ describe('deleting', () => {
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
     assert.equal((await t.sql`select 1 from images where id = ${target.id}`).length, 0);
+  });
+});
+
+describe('privacy of originals', () => {
+  test('the owner gets the exact bytes with their GPS; everyone else a full-size copy without any metadata', async () => {
+    const photo = await jpegWithLocation(640, 480);
+    const img = await uploadOne(owner, 'holiday.jpg', 'public', photo);
+    const mine = await owner.request(`/images/${img.id}/original?download=1`);
+    assert.deepEqual(await bytes(mine), photo);
+    assert.match(mine.headers.get('cache-control')!, /^private/);
+    for (const c of [other, visitor]) {
+      const res = await c.request(`/images/${img.id}/original?download=1`);
+      assert.equal(res.status, 200);
+      const copy = await bytes(res);
+      assert.equal(Number(res.headers.get('content-length')), copy.length);
+      const tags = JSON.stringify(await readTags(copy));
+      assert.doesNotMatch(tags, /GPS|SecretCam|Alice Secret|Paris/);
+      const m = await sharp(copy).metadata();
+      assert.deepEqual([m.format, m.width, m.height], ['jpeg', 640, 480]);
+    }
+  });
+
+  test('after an image becomes private, its old URLs stop working for everyone but the owner', async () => {
+    const img = await uploadOne(owner, 'was-public.jpg', 'public');
+    assert.equal((await visitor.request(img.thumb)).status, 200);
+    await t.sql`update images set visibility = 'private' where id = ${img.id}`;
+    for (const path of [`/images/${img.id}`, `/images/${img.id}/original`, img.thumb, img.display]) {
+      assert.equal((await visitor.request(path)).status, 404, path);
+      assert.equal((await other.request(path)).status, 404, path);
+      assert.equal((await owner.request(path)).status, 200, path);
+    }
   });
 });

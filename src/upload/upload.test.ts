@@ -133,3 +133,53 @@ describe('POST /upload', () => {
     assert.ok([400, 422].includes(res.status), String(res.status));
   });
 });
+
+describe('duplicates', () => {
+  test('the same bytes again, in a later upload or the same batch, are "already in your library"', async () => {
+    const c = await newUser(t, 'dupes');
+    const photo = await jpeg(80, 60);
+    const first = await c.upload([{ name: 'one.jpg', data: photo }], 'public');
+    assert.match(await first.text(), /1 of 1 image uploaded/);
+    const again = await (await c.upload([{ name: 'again.jpg', data: photo }, { name: 'twin.jpg', data: photo }], 'private')).text();
+    assert.match(again, /Already in your library: <a href="\/images\/[\w-]+">again\.jpg/);
+    assert.match(again, /Already in your library: <a href="\/images\/[\w-]+">twin\.jpg/);
+    const batch = await (await c.upload([{ name: 'x.jpg', data: await jpeg(20, 20) }, { name: 'y.jpg', data: await jpeg(20, 20) }], 'public')).text();
+    assert.match(batch, /2 of 2 images uploaded/);
+    const same = await jpeg(30, 30);
+    const inBatch = await (await c.upload([{ name: 'p.jpg', data: same }, { name: 'q.jpg', data: same }], 'public')).text();
+    assert.match(inBatch, /1 of 2 images uploaded/);
+    assert.match(inBatch, /Already in your library: <a href="\/images\/[\w-]+">q\.jpg/);
+    assert.deepEqual((await rowsOf(await userId('dupes'))).map((r) => r.filename), ['one.jpg', 'p.jpg', 'x.jpg', 'y.jpg']);
+  });
+
+  test('another user may upload the same bytes', async () => {
+    const photo = await jpeg(70, 50);
+    await (await newUser(t, 'dupe-a')).upload([{ name: 'a.jpg', data: photo }], 'public');
+    const res = await (await newUser(t, 'dupe-b')).upload([{ name: 'b.jpg', data: photo }], 'public');
+    assert.match(await res.text(), /1 of 1 image uploaded/);
+  });
+});
+
+describe('quota', () => {
+  test('a file that fits exactly is stored; the next is refused with the space left, and its objects go', async () => {
+    const a = await jpeg(50, 50);
+    const b = await jpeg(60, 60);
+    const c3 = await jpeg(40, 40);
+    const q = await startTestApp({ QUOTA_MB: String((a.length + b.length) / 1024 / 1024) });
+    try {
+      const c = await newUser(q, 'quota');
+      assert.match(await (await c.upload([{ name: 'a.jpg', data: a }], 'public')).text(), /1 of 1 image uploaded/);
+      const res = await c.upload([{ name: 'b.jpg', data: b }, { name: 'c.jpg', data: c3 }], 'public');
+      const html = await res.text();
+      assert.match(html, /1 of 2 images uploaded/);
+      assert.match(html, /c\.jpg<\/span>: Over your storage quota: 0 bytes left of /);
+      let objects = 0;
+      for await (const _ of q.storage.list('')) objects += 1;
+      assert.equal(objects, 10, 'a and b only');
+      const dash = await (await c.request('/dashboard')).text();
+      assert.match(dash, /<meter id="usage" min="0" max="\d+" value="\d+">/);
+    } finally {
+      await q.close();
+    }
+  });
+});
