@@ -9,7 +9,8 @@ COPY src ./src
 RUN npm run typecheck && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+# glibc gives every thread its own malloc arena; with libvips threads that multiplies peak memory.
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json ./

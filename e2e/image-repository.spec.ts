@@ -69,6 +69,10 @@ for (const js of [true, false]) {
     const thumb = visitor.getByRole('img', { name: `beach-${suffix}.jpg` });
     await expect(thumb).toBeVisible();
     expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    const placeholder = visitor.locator('a.thumb').first().evaluate((a: HTMLElement) => a.style.backgroundImage);
+    // With JavaScript, each tile is painted with its ThumbHash colours while its thumbnail loads.
+    if (js) expect(await placeholder).toMatch(/^url\("data:image\/png;base64,/);
+    else expect(await placeholder).toBe('');
 
     // Alice deletes one image; it is gone from her dashboard and from the gallery.
     await alice.goto('/dashboard');

@@ -6,6 +6,8 @@ import { rgbaToThumbHash } from 'thumbhash';
 
 // sharp defaults to one thread on glibc without jemalloc; the machine has more.
 sharp.concurrency(availableParallelism());
+// libvips' operation cache keeps decoded pixels of past uploads alive; they are never reused.
+sharp.cache(false);
 // Decoding many large images at once would multiply memory, not throughput: one per core.
 const decodeSlots = pLimit(availableParallelism());
 // Only the decoders of formats we accept may ever run on uploaded bytes (no SVG, PDF, TIFF, ...).
@@ -52,7 +54,8 @@ function formatOf(meta: Metadata): ImageFormat | null {
 /** Re-encodes in the original's format; sharp writes no metadata unless asked. */
 function encodeLike(image: Sharp, format: ImageFormat) {
   switch (format) {
-    case 'jpeg': return image.jpeg({ quality: 92 });
+    // Huffman optimisation would hold every coefficient of the full-size image in memory.
+    case 'jpeg': return image.jpeg({ quality: 92, optimiseCoding: false });
     case 'png': return image.png();
     case 'webp': return image.webp({ quality: 92 });
     case 'gif': return image.gif();
@@ -60,8 +63,8 @@ function encodeLike(image: Sharp, format: ImageFormat) {
   }
 }
 
-async function webp(image: Sharp, size: number): Promise<Derivative> {
-  const data = await image.resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+async function webp(image: Sharp, size: number, quality: number): Promise<Derivative> {
+  const data = await image.resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality }).toBuffer();
   return { data, hash: createHash('sha256').update(data).digest('hex').slice(0, 16) };
 }
 
@@ -99,10 +102,13 @@ async function decodeAndDerive(path: string, cleanPath: string, opts: { maxPixel
   const animated = (format === 'gif' || format === 'webp') && (meta.pages ?? 1) > 1;
   const source = () => sharp(path, { limitInputPixels: opts.maxPixels, failOn: 'error', animated }).rotate();
   try {
-    const [display, clean] = await Promise.all([webp(source(), SIZES.display), encodeLike(source(), format).toFile(cleanPath)]);
+    // One after the other: two full-size pipelines at once would double the peak memory.
+    const display = await webp(source(), SIZES.display, 80);
+    const clean = await encodeLike(source(), format).toFile(cleanPath);
     // The grid sizes come from the display size: far less to decode than the original.
     const fromDisplay = () => sharp(display.data, { animated });
-    const [thumb, thumb2x] = await Promise.all([webp(fromDisplay(), SIZES.thumb), webp(fromDisplay(), SIZES.thumb2x)]);
+    // Grid tiles are small and many: a lower quality keeps a page of 48 under 2 MB.
+    const [thumb, thumb2x] = await Promise.all([webp(fromDisplay(), SIZES.thumb, 70), webp(fromDisplay(), SIZES.thumb2x, 70)]);
     const upright = (meta.orientation ?? 1) >= 5;
     const height = animated ? (meta.pageHeight ?? meta.height) : meta.height;
     return {

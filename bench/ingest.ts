@@ -1,0 +1,38 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processImage } from '../src/images/pipeline.ts';
+import { Client } from './lib/client.ts';
+import type { RunningApp } from './lib/server.ts';
+
+const BATCH = 10;
+
+function batches<T>(items: T[]) {
+  return Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH));
+}
+
+/** The same sharp work as an upload (all derivatives, the clean copy, files written), nothing else. */
+export async function barePipeline(paths: string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
+  const started = performance.now();
+  try {
+    for (const batch of batches(paths)) {
+      await Promise.all(batch.map(async (p, i) => {
+        const out = join(dir, `${i}`);
+        const img = await processImage(p, `${out}.clean`, { maxPixels: 100_000_000 });
+        await Promise.all([img.thumb, img.thumb2x, img.display].map((d, j) => writeFile(`${out}.${j}.webp`, d.data)));
+      }));
+    }
+    return performance.now() - started;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Uploads `paths` in batches of 10 through HTTP as a fresh user; milliseconds taken. */
+export async function appIngest(app: RunningApp, paths: string[], username: string) {
+  const user = await new Client(app.url).signup(username);
+  const started = performance.now();
+  for (const batch of batches(paths)) await user.upload(batch);
+  return performance.now() - started;
+}

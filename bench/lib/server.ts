@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+
+export async function freePort() {
+  return new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM') {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
+}
+
+export type RunningApp = Awaited<ReturnType<typeof startApp>>;
+
+/**
+ * Starts the app as users do (`npm start`, or `npm run start:deno`) with `env`; resolves
+ * once /readyz answers 200, with the time that took and the process's memory readings.
+ */
+export async function startApp(env: Record<string, string>, runtime: 'node' | 'deno' = 'node') {
+  const port = await freePort();
+  const started = performance.now();
+  // Exactly what `npm start` runs; `exec` makes the app itself the child whose memory we read.
+  const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts;
+  const command = scripts[runtime === 'deno' ? 'start:deno' : 'start'];
+  const child = spawn('sh', ['-c', `exec ${command}`], { env: { ...process.env, PATH: `node_modules/.bin:${process.env.PATH}`, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const readyMs = performance.now() - started;
+  const pid = child.pid!;
+  return {
+    url,
+    readyMs,
+    rss: () => procStatus(pid, 'VmRSS'),
+    peak: () => procStatus(pid, 'VmHWM'),
+    /** Starts a new peak measurement from the current resident size (Linux clear_refs). */
+    resetPeak: () => writeFile(`/proc/${pid}/clear_refs`, '5'),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
