@@ -55,7 +55,12 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
   return sql.begin(async (tx) => {
     await tx`select id from users where id = ${userId} for update`;
     let left = quota - (await usedBytes(tx as unknown as Sql, userId));
-    const fitting = rows.filter((r) => (r.bytes <= left ? ((left -= r.bytes), true) : false));
+    const fitting: NewImage[] = [];
+    for (const r of rows) {
+      if (r.bytes > left) continue;
+      fitting.push(r);
+      left -= r.bytes;
+    }
     const inserted = fitting.length === 0 ? [] : await tx<{ id: string; bytes: string }[]>`
       insert into images ${tx(fitting,
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',

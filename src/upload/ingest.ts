@@ -85,7 +85,7 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
     if (!parsed.success) throw new UploadInvalid(parsed.error.issues[0]!.message);
     if (files.length === 0) throw new UploadInvalid('Choose at least one image to upload');
     const results = await Promise.all(files);
-    return await record(deps, userId, parsed.data.visibility, results, prepared);
+    return await record(deps, userId, parsed.data.visibility, results);
   } catch (err) {
     await deleteObjects(storage, prepared.flatMap((p) => allKeys(p.row)));
     throw err;
@@ -93,7 +93,10 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
 }
 
 /** Writes the rows that fit the quota and maps every file to its outcome; drops unused objects. */
-async function record(deps: Deps, userId: string, visibility: 'public' | 'private', results: FileResult[], prepared: Prepared[]) {
+async function record(deps: Deps, userId: string, visibility: 'public' | 'private', results: FileResult[]) {
+  // In the order the files were sent, not the order they finished: that decides who fits the
+  // quota and which of two equal files is kept.
+  const prepared = results.filter((r): r is Prepared => 'row' in r);
   const rows = prepared.map((p) => ({ ...p.row, visibility }));
   const { ids, left } = await insertWithinQuota(deps.sql, userId, rows, deps.config.upload.quotaBytes);
   const unused = prepared.filter((p) => !ids.has(p.row.id));
