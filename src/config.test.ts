@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     assert.equal(c.databaseUrl, 'postgres://u:p@db:5432/images');
     assert.deepEqual({ ...c.s3 }, {
       bucket: 'pics', endpoint: 'http://minio:9000', region: 'us-east-1',
-      accessKeyId: undefined, secretAccessKey: undefined, forcePathStyle: true,
+      accessKeyId: undefined, secretAccessKey: undefined, forcePathStyle: true, createBucket: false, presign: false,
     });
     assert.equal(c.publicUrl?.origin, 'https://images.example');
   });

@@ -14,6 +14,10 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: optional,
   S3_SECRET_ACCESS_KEY: optional,
   S3_FORCE_PATH_STYLE: flag.default(false),
+  S3_CREATE_BUCKET: flag.default(false),
+  S3_PRESIGN: flag.default(false),
+  JANITOR_GRACE_MINUTES: z.coerce.number().min(0).default(60),
+  JANITOR_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
   MAX_FILE_MB: z.coerce.number().positive().max(10_000).default(50),
   MAX_FILES: z.coerce.number().int().min(1).max(1000).default(50),
   MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
@@ -33,7 +37,11 @@ export type Config = Readonly<{
     accessKeyId?: string;
     secretAccessKey?: string;
     forcePathStyle: boolean;
+    createBucket: boolean;
+    /** Answer image requests with a redirect to a short-lived presigned URL. */
+    presign: boolean;
   }>;
+  janitor: Readonly<{ graceMs: number; intervalMs: number }>;
   upload: Readonly<{ maxFileBytes: number; maxFiles: number; maxPixels: number; quotaBytes: number }>;
 }>;
 
@@ -61,8 +69,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           accessKeyId: e.S3_ACCESS_KEY_ID,
           secretAccessKey: e.S3_SECRET_ACCESS_KEY,
           forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          createBucket: e.S3_CREATE_BUCKET,
+          presign: e.S3_PRESIGN,
         })
       : undefined,
+    janitor: Object.freeze({ graceMs: e.JANITOR_GRACE_MINUTES * 60_000, intervalMs: e.JANITOR_INTERVAL_MINUTES * 60_000 }),
     upload: Object.freeze({
       maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
       maxFiles: e.MAX_FILES,

@@ -19,9 +19,7 @@ export async function buildDeps(config: Config): Promise<Deps & { close(): Promi
   try {
     await migrate(db.sql, MIGRATIONS_DIR);
     const storage = createStorage(config);
-    await storage.check().catch((err) => {
-      throw new Error(`Storage is not reachable (${config.s3 ? `S3 bucket "${config.s3.bucket}"` : config.dataDir}): ${err.message ?? err.name}`);
-    });
+    await storage.init();
     return { config, sql: db.sql, storage, close: db.close };
   } catch (err) {
     await db.close();

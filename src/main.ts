@@ -1,17 +1,33 @@
-// The entry point on Node (`npm start`) and Deno (`npm run start:deno`): the only file that reads
-// the environment.
+// The entry point on Node (`npm start`) and Deno (`npm run start:deno`), and `npm run gc` (one
+// janitor pass): the only file that reads the environment.
 import process from 'node:process';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.tsx';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
+import { runJanitor, startJanitor } from './janitor/janitor.ts';
 
 declare const Deno: { serve(opts: { port: number; hostname: string; onListen?: () => void }, h: (r: Request) => Response | Promise<Response>): { shutdown(): Promise<void> } } | undefined;
 
-async function main() {
+/** `npm run gc`: retry queued deletions and remove orphaned objects now, then exit. */
+async function gc() {
+  const config = loadConfig(process.env);
+  const deps = await buildDeps(config);
+  try {
+    const report = await runJanitor(deps, config.janitor.graceMs);
+    console.log(report.ran
+      ? `janitor: ${report.retried} queued deletion(s) retried, ${report.orphans} orphaned object(s) removed`
+      : 'janitor: another instance is running it; nothing done');
+  } finally {
+    await deps.close();
+  }
+}
+
+async function serveApp() {
   const config = loadConfig(process.env);
   const deps = await buildDeps(config);
   const app = createApp(deps);
+  const stopJanitor = startJanitor(deps, config.janitor);
   const hostname = process.env.HOST ?? '0.0.0.0';
   const announce = () => console.log(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
 
@@ -24,6 +40,7 @@ async function main() {
     stop = () => new Promise((done) => server.close(() => done()));
   }
   const shutdown = async () => {
+    stopJanitor();
     await stop();
     await deps.close();
     process.exit(0);
@@ -32,7 +49,7 @@ async function main() {
   process.once('SIGTERM', shutdown);
 }
 
-main().catch((err) => {
+(process.argv[2] === 'gc' ? gc() : serveApp()).catch((err) => {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

@@ -1,5 +1,7 @@
 import type { Sql } from '../db/client.ts';
 import type { ImageFormat } from './pipeline.ts';
+import { allKeys } from './keys.ts';
+import { queueDeletions } from '../janitor/outbox.sql.ts';
 
 export type Visibility = 'public' | 'private';
 
@@ -79,11 +81,17 @@ export async function findImage(sql: Sql, id: string) {
   return row;
 }
 
-/** Deletes the image if `userId` owns it; returns the deleted row. */
+/**
+ * Deletes the image if `userId` owns it, queueing its objects for deletion in the same
+ * transaction; returns their keys (none when nothing was deleted).
+ */
 export async function deleteOwnedImage(sql: Sql, id: string, userId: string) {
-  const [row]: [ImageRow?] = await sql`
-    delete from images where id = ${id} and user_id = ${userId} returning *`;
-  return row;
+  return sql.begin(async (tx) => {
+    const [row]: [ImageRow?] = await tx`delete from images where id = ${id} and user_id = ${userId} returning *`;
+    const keys = row ? allKeys(row) : [];
+    await queueDeletions(tx as unknown as Sql, keys);
+    return keys;
+  });
 }
 
 function after(sql: Sql, cursor?: Cursor) {

@@ -1,6 +1,6 @@
 import type { ImageFormat } from './pipeline.ts';
 
-type KeyParts = { id: string; format: ImageFormat; thumb_hash: string; thumb2x_hash: string; display_hash: string };
+export type KeyParts = { id: string; format: ImageFormat; thumb_hash: string; thumb2x_hash: string; display_hash: string };
 
 export const VARIANTS = ['thumb', 'thumb2x', 'display'] as const;
 export type Variant = (typeof VARIANTS)[number];

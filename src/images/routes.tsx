@@ -4,15 +4,16 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { deleteOwnedImage, findImage } from './images.sql.ts';
-import { deleteObjects } from './objects.ts';
-import { allKeys, objectKeys, type Variant } from './keys.ts';
+import { purgeObjects } from '../janitor/purge.ts';
+import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
 import { attachment, serveObject } from './serve.ts';
 import { ImagePage } from './views.tsx';
 
 const YEAR = 31_536_000;
 
-export function imageRoutes({ sql, storage }: Deps) {
+export function imageRoutes({ sql, storage, config }: Deps) {
+  const presign = !!config.s3?.presign;
   const app = new Hono<AppEnv>();
 
   /** The image if the current user may see it; otherwise undefined, exactly as if it did not exist. */
@@ -44,6 +45,7 @@ export function imageRoutes({ sql, storage }: Deps) {
       cacheControl: isOwner || image.visibility === 'private' ? 'private, max-age=3600' : 'public, max-age=3600',
       disposition: c.req.query('download') === '1' ? attachment(image.filename) : undefined,
       ranges: true,
+      presign,
     });
   });
 
@@ -59,13 +61,15 @@ export function imageRoutes({ sql, storage }: Deps) {
       etag: `"${hash}"`,
       // The URL names the content, so it never changes; private copies stay out of shared caches.
       cacheControl: image.visibility === 'public' ? `public, max-age=${YEAR}, immutable` : `private, max-age=${YEAR}, immutable`,
+      presign,
     });
   });
 
+  /** True when the user's image was deleted: its row now, its objects right after. */
   async function deleteImage(c: Context<AppEnv>) {
-    const image = await deleteOwnedImage(sql, c.req.param('id')!, c.get('user')!.id);
-    if (image) await deleteObjects(storage, allKeys(image));
-    return image;
+    const keys = await deleteOwnedImage(sql, c.req.param('id')!, c.get('user')!.id);
+    await purgeObjects({ sql, storage }, keys, true);
+    return keys.length > 0;
   }
 
   app.post('/images/:id/delete', requireUser, async (c) => {

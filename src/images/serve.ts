@@ -34,7 +34,11 @@ type ServeOptions = {
   cacheControl: string;
   disposition?: string;
   ranges?: boolean;
+  /** Redirect to a short-lived presigned URL instead of streaming (S3 with S3_PRESIGN=1). */
+  presign?: boolean;
 };
+
+const PRESIGN_SECONDS = 300;
 
 /** Streams one stored object with caching, conditional and (optionally) range handling. */
 export async function serveObject(c: Context, storage: Storage, o: ServeOptions) {
@@ -50,6 +54,16 @@ export async function serveObject(c: Context, storage: Storage, o: ServeOptions)
   const inm = c.req.header('If-None-Match');
   if (inm && inm.split(',').some((t) => t.trim() === o.etag || t.trim() === '*')) {
     return c.body(null, 304, headers);
+  }
+  if (o.presign && storage.presign) {
+    const url = await storage.presign(o.key, {
+      expiresIn: PRESIGN_SECONDS,
+      contentType: o.contentType,
+      disposition: o.disposition,
+      cacheControl: o.cacheControl,
+    });
+    // The redirect was decided by this user's access: never cache it anywhere.
+    return c.body(null, 302, { Location: url, 'Cache-Control': 'private, no-store' });
   }
   const range = o.ranges && o.size !== undefined ? parseRange(c.req.header('Range'), o.size) : null;
   if (range === 'unsatisfiable') {

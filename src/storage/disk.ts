@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,7 +15,10 @@ export function createDiskStorage(root: string): Storage {
     if (!SAFE_KEY.test(key) || key.includes('..')) throw new Error(`invalid storage key: ${key}`);
     return join(base, key);
   };
-  return {
+  const storage: Storage = {
+    async init() {
+      await mkdir(base, { recursive: true });
+    },
     async put(key, body) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
@@ -40,21 +43,26 @@ export function createDiskStorage(root: string): Storage {
     async delete(key) {
       await rm(pathOf(key), { force: true });
     },
+    async deleteMany(keys) {
+      const results = await Promise.allSettled(keys.map((k) => storage.delete(k)));
+      return keys.filter((_, i) => results[i]!.status === 'rejected');
+    },
     async exists(key) {
       return stat(pathOf(key)).then(() => true, () => false);
     },
     async *list(prefix) {
       const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
       for (const e of entries) {
-        if (!e.isFile() || e.name.endsWith('.tmp')) continue;
+        // Half-written `.tmp` files are listed too: after a crash the janitor removes them.
+        if (!e.isFile()) continue;
         const path = join(e.parentPath, e.name);
         const key = relative(base, path).split(sep).join('/');
         if (key.startsWith(prefix)) yield { key, modified: (await stat(path)).mtime };
       }
     },
     async check() {
-      await mkdir(base, { recursive: true });
-      await access(base);
+      await access(base, constants.W_OK);
     },
   };
+  return storage;
 }

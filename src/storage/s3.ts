@@ -1,5 +1,7 @@
 import {
+  CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -7,6 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { ByteRange, Storage } from './storage.ts';
 
@@ -17,11 +20,14 @@ export type S3Options = {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** Create the bucket at start when it does not exist. */
+  createBucket?: boolean;
 };
 
+const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 const notFound = (err: unknown) => {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
+  const name = (err as { name?: string }).name;
+  return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket' || status(err) === 404;
 };
 
 /** Objects in an S3 bucket (AWS, MinIO, R2, ...). Streams go up as multipart uploads, never buffered whole. */
@@ -39,7 +45,16 @@ export function createS3Storage(opts: S3Options): Storage {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const Bucket = opts.bucket;
-  return {
+  const storage: Storage = {
+    async init() {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket }));
+      } catch (err) {
+        if (!notFound(err)) throw new Error(`S3 bucket "${Bucket}" is not reachable: ${(err as Error).message || (err as Error).name}`);
+        if (!opts.createBucket) throw new Error(`S3 bucket "${Bucket}" does not exist (create it, or set S3_CREATE_BUCKET=1)`);
+        await client.send(new CreateBucketCommand({ Bucket }));
+      }
+    },
     async put(key, body, contentType) {
       await new Upload({ client, params: { Bucket, Key: key, Body: body, ContentType: contentType } }).done();
     },
@@ -56,6 +71,22 @@ export function createS3Storage(opts: S3Options): Storage {
     },
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async deleteMany(keys) {
+      const failed: string[] = [];
+      for (let i = 0; i < keys.length; i += 1000) {
+        const batch = keys.slice(i, i + 1000);
+        try {
+          const res = await client.send(new DeleteObjectsCommand({
+            Bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }));
+          failed.push(...(res.Errors ?? []).map((e) => e.Key!));
+        } catch {
+          failed.push(...batch);
+        }
+      }
+      return failed;
     },
     async exists(key) {
       try {
@@ -74,5 +105,16 @@ export function createS3Storage(opts: S3Options): Storage {
     async check() {
       await client.send(new HeadBucketCommand({ Bucket }));
     },
+    async presign(key, o) {
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key,
+        ResponseContentType: o.contentType,
+        ResponseContentDisposition: o.disposition,
+        ResponseCacheControl: o.cacheControl,
+      });
+      return getSignedUrl(client, command, { expiresIn: o.expiresIn });
+    },
   };
+  return storage;
 }

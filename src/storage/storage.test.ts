@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { openTestStorage, type TestStorage } from '../test-support/harness.ts';
 import type { Storage } from './storage.ts';
+import { createS3Storage } from './s3.ts';
+import { startS3Server } from '../test-support/s3-server.ts';
 
 async function read(stream: Readable | null) {
   assert.ok(stream, 'object exists');
@@ -73,3 +75,62 @@ for (const kind of ['disk', 's3'] as const) {
     });
   });
 }
+
+describe('storage contract, continued', () => {
+  for (const kind of ['disk', 's3'] as const) {
+    test(`${kind}: deleteMany removes every key and reports none failed`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cir-storage-'));
+      const store = await openTestStorage(dir, kind);
+      try {
+        const keys = Array.from({ length: 25 }, (_, i) => `images/many/${i}`);
+        await Promise.all(keys.map((k) => store.storage.put(k, Buffer.from(k), 'image/png')));
+        assert.deepEqual(await store.storage.deleteMany([...keys, 'images/many/not-there']), []);
+        for (const k of keys) assert.equal(await store.storage.exists(k), false);
+      } finally {
+        await store.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('S3 specifics', () => {
+  let dir: string;
+  let s3: Awaited<ReturnType<typeof startS3Server>>;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cir-s3-'));
+    s3 = await startS3Server(dir);
+  });
+  after(async () => {
+    await s3.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a bucket that does not exist is a clear start-up error', async () => {
+    await assert.rejects(createS3Storage({ ...s3.options, bucket: 'missing-bucket' }).init(), /S3 bucket "missing-bucket" does not exist \(create it, or set S3_CREATE_BUCKET=1\)/);
+  });
+
+  test('S3_CREATE_BUCKET creates it', async () => {
+    const s = createS3Storage({ ...s3.options, bucket: 'made-at-start', createBucket: true });
+    await s.init();
+    await s.put('images/x/original', Buffer.from('ok'), 'image/png');
+    assert.equal(await s.exists('images/x/original'), true);
+  });
+
+  test('an unreachable endpoint is named at start', async () => {
+    const s = createS3Storage({ ...s3.options, endpoint: 'http://127.0.0.1:1' });
+    await assert.rejects(s.init(), /S3 bucket "images" is not reachable/);
+  });
+
+  test('a presigned URL serves the object with the given type and disposition, and expires', async () => {
+    const s = createS3Storage(s3.options);
+    await s.put('images/p/original', Buffer.from('presigned bytes'), 'image/png');
+    const url = await s.presign!('images/p/original', { expiresIn: 60, contentType: 'image/png', disposition: 'attachment; filename="a.png"', cacheControl: 'private, max-age=60' });
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), 'presigned bytes');
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    assert.equal(res.headers.get('content-disposition'), 'attachment; filename="a.png"');
+    assert.match(url, /X-Amz-Expires=60/);
+  });
+});

@@ -46,9 +46,15 @@ export async function openTestDatabase(dir: string): Promise<TestDatabase> {
 export type TestStorage = { storage: Storage; kind: 'disk' | 's3'; close(): Promise<void> };
 
 export async function openTestStorage(dir: string, kind = process.env.TEST_STORAGE === 's3' ? 's3' : 'disk'): Promise<TestStorage> {
-  if (kind === 'disk') return { storage: createDiskStorage(join(dir, 'objects')), kind, close: async () => {} };
+  if (kind === 'disk') {
+    const storage = createDiskStorage(join(dir, 'objects'));
+    await storage.init();
+    return { storage, kind, close: async () => {} };
+  }
   const s3 = await startS3Server(join(dir, 's3'));
-  return { storage: createS3Storage(s3.options), kind: 's3', close: s3.stop };
+  const storage = createS3Storage(s3.options);
+  await storage.init();
+  return { storage, kind: 's3', close: s3.stop };
 }
 
 export type TestApp = {
@@ -59,17 +65,24 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
+type TestAppOptions = {
+  storage?: 'disk' | 's3';
+  /** Wraps the real storage, to inject faults. */
+  wrap?: (storage: Storage) => Storage;
+};
+
 /** The real app over a fresh database and storage; `env` adds configuration (limits, ...). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'cir-test-'));
   const db = await openTestDatabase(join(dir, 'pg'));
-  const store = await openTestStorage(dir);
+  const store = await openTestStorage(dir, opts.storage);
+  const storage = opts.wrap ? opts.wrap(store.storage) : store.storage;
   const config = loadConfig({ DATA_DIR: dir, ...env });
-  const app = createApp({ config, sql: db.sql, storage: store.storage });
+  const app = createApp({ config, sql: db.sql, storage });
   return {
     app,
     sql: db.sql,
-    storage: store.storage,
+    storage,
     config,
     async close() {
       await db.close();

@@ -6,7 +6,7 @@ import { randomId } from '../web/ids.ts';
 import { formatBytes } from '../web/format.ts';
 import { findDuplicates, insertWithinQuota, type NewImage } from '../images/images.sql.ts';
 import { allKeys, objectKeys } from '../images/keys.ts';
-import { deleteObjects } from '../images/objects.ts';
+import { purgeObjects } from '../janitor/purge.ts';
 import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
 import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
 
@@ -60,18 +60,21 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
       const key = objectKeys(row);
       keys = allKeys(row);
       const type = CONTENT_TYPES[img.format];
-      await Promise.all([
+      // allSettled: when one write fails, the others must have finished before we remove them.
+      const writes = await Promise.allSettled([
         storage.put(key.original, createReadStream(file.path), type),
         storage.put(key.clean, createReadStream(cleanPath), type),
         storage.put(key.thumb, img.thumb.data, 'image/webp'),
         storage.put(key.thumb2x, img.thumb2x.data, 'image/webp'),
         storage.put(key.display, img.display.data, 'image/webp'),
       ]);
+      const failed = writes.find((w) => w.status === 'rejected');
+      if (failed) throw failed.reason;
       const p = { filename: file.filename, row };
       prepared.push(p);
       return p;
     } catch (err) {
-      await deleteObjects(storage, keys);
+      await purgeObjects(deps, keys);
       return { filename: file.filename, reason: reasonOf(err) };
     } finally {
       await rm(cleanPath, { force: true });
@@ -87,7 +90,7 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
     const results = await Promise.all(files);
     return await record(deps, userId, parsed.data.visibility, results);
   } catch (err) {
-    await deleteObjects(storage, prepared.flatMap((p) => allKeys(p.row)));
+    await purgeObjects(deps, prepared.flatMap((p) => allKeys(p.row)));
     throw err;
   }
 }
@@ -102,7 +105,7 @@ async function record(deps: Deps, userId: string, visibility: 'public' | 'privat
   const unused = prepared.filter((p) => !ids.has(p.row.id));
   // A row skipped by the unique index: the same bytes came in twice (in this batch or another).
   const existing = await findDuplicates(deps.sql, userId, unused.map((p) => p.row.sha256));
-  await deleteObjects(deps.storage, unused.flatMap((p) => allKeys(p.row)));
+  await purgeObjects(deps, unused.flatMap((p) => allKeys(p.row)));
   return results.map((r): FileOutcome => {
     if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason };
     if ('duplicateOf' in r) return { filename: r.filename, status: 'duplicate', id: r.duplicateOf };

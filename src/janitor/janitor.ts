@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import type { Sql } from '../db/client.ts';
+import { allKeys, type KeyParts } from '../images/keys.ts';
+import type { Storage } from '../storage/storage.ts';
+import { dueDeletions, releaseLease, takeLease } from './outbox.sql.ts';
+import { purgeObjects } from './purge.ts';
+
+type Deps = { sql: Sql; storage: Storage };
+export type JanitorReport = { ran: boolean; retried: number; orphans: number };
+
+const LEASE = 'janitor';
+const LEASE_MS = 10 * 60_000;
+const BATCH = 500;
+const holderId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+/** Rows of the given image ids, with what names their objects. */
+async function imagesById(sql: Sql, ids: string[]) {
+  if (ids.length === 0) return new Map<string, KeyParts>();
+  const rows = await sql<KeyParts[]>`
+    select id, format, thumb_hash, thumb2x_hash, display_hash from images where id in ${sql(ids)}`;
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Objects older than the grace period that no row names: each is garbage. */
+async function sweepOrphans(deps: Deps, graceMs: number) {
+  const cutoff = Date.now() - graceMs;
+  let removed = 0;
+  let batch: string[] = [];
+  const flush = async () => {
+    const ids = [...new Set(batch.map((k) => k.split('/')[1]!))];
+    // Read right before deleting: a row written since the listing keeps its objects.
+    const rows = await imagesById(deps.sql, ids);
+    const garbage = batch.filter((key) => {
+      const row = rows.get(key.split('/')[1]!);
+      return !row || !allKeys(row).includes(key);
+    });
+    await purgeObjects(deps, garbage);
+    removed += garbage.length;
+    batch = [];
+  };
+  for await (const o of deps.storage.list('images/')) {
+    if (o.modified.getTime() > cutoff) continue;
+    batch.push(o.key);
+    if (batch.length >= BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  return removed;
+}
+
+/**
+ * Retries queued object deletions and removes orphaned objects (no row, older than `graceMs`).
+ * Runs only where it holds the lease, so one instance at a time does the work.
+ */
+export async function runJanitor(deps: Deps, graceMs: number): Promise<JanitorReport> {
+  if (!(await takeLease(deps.sql, LEASE, holderId, LEASE_MS))) return { ran: false, retried: 0, orphans: 0 };
+  try {
+    let retried = 0;
+    for (let keys = await dueDeletions(deps.sql, BATCH); keys.length; keys = await dueDeletions(deps.sql, BATCH)) {
+      await purgeObjects(deps, keys, true);
+      retried += keys.length;
+      if (keys.length < BATCH) break;
+    }
+    return { ran: true, retried, orphans: await sweepOrphans(deps, graceMs) };
+  } finally {
+    await releaseLease(deps.sql, LEASE, holderId);
+  }
+}
+
+/** Runs the janitor every `intervalMs` in the background; returns a function that stops it. */
+export function startJanitor(deps: Deps, opts: { graceMs: number; intervalMs: number }) {
+  if (opts.intervalMs <= 0) return () => {};
+  const timer = setInterval(() => {
+    runJanitor(deps, opts.graceMs).catch((err) => console.error('janitor:', err));
+  }, opts.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,22 @@
+import type { Sql } from '../db/client.ts';
+import type { Storage } from '../storage/storage.ts';
+import { clearDeletions, postponeDeletions, queueDeletions } from './outbox.sql.ts';
+
+/**
+ * Deletes objects now, keeping the keys that could not be deleted in the outbox for the janitor.
+ * `queued` says the caller already queued them (in the transaction that removed their rows).
+ */
+export async function purgeObjects(deps: { sql: Sql; storage: Storage }, keys: string[], queued = false) {
+  if (keys.length === 0) return;
+  if (!queued) {
+    // Best effort: if the database is down too, the janitor's orphan sweep finds these objects.
+    await queueDeletions(deps.sql, keys).catch(() => {});
+  }
+  const failed = await deps.storage.deleteMany(keys).catch(() => keys);
+  const done = keys.filter((k) => !failed.includes(k));
+  await Promise.all([
+    clearDeletions(deps.sql, done),
+    postponeDeletions(deps.sql, failed, 'delete failed'),
+  ]).catch((err) => console.error('janitor: could not update the outbox', err));
+  if (failed.length) console.error(`storage: ${failed.length} object(s) left for the janitor`);
+}

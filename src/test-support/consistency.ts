@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import type { Sql } from '../db/client.ts';
+import { allKeys, type KeyParts } from '../images/keys.ts';
+import type { Storage } from '../storage/storage.ts';
+
+export async function storedKeys(storage: Storage) {
+  const keys = new Set<string>();
+  for await (const o of storage.list('images/')) keys.add(o.key);
+  return keys;
+}
+
+/** Every row has all its objects, and no object is without its row. */
+export async function assertConsistent(sql: Sql, storage: Storage) {
+  const rows = await sql<KeyParts[]>`select id, format, thumb_hash, thumb2x_hash, display_hash from images`;
+  const expected = new Set(rows.flatMap((r) => allKeys(r)));
+  const present = await storedKeys(storage);
+  assert.deepEqual([...expected].filter((k) => !present.has(k)), [], 'rows whose objects are missing');
+  assert.deepEqual([...present].filter((k) => !expected.has(k)), [], 'objects without a row');
+}

@@ -1,0 +1,34 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort } from '../../bench/lib/server.ts';
+
+export type AppProcess = { url: string; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };
+
+/** Runs `src/main.ts` in its own process (as `npm start` does) and waits until it is ready. */
+export async function spawnApp(env: Record<string, string>, args: string[] = []): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await once(child, 'exit');
+  };
+  if (args.length) {
+    await once(child, 'exit');
+    if (child.exitCode !== 0) throw new Error(`main.ts ${args.join(' ')} failed:\n${output}`);
+    return { url, child, stop, output } as AppProcess & { output: string };
+  }
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url, child, stop };
+}
