@@ -33,7 +33,7 @@ async function signup(url: string) {
 async function slowUpload(files: Buffer[]) {
   const form = new FormData();
   form.set('visibility', 'public');
-  files.forEach((data, i) => form.append('images', new Blob([data]), `photo-${i}.jpg`));
+  files.forEach((data, i) => form.append('images', new Blob([new Uint8Array(data)]), `photo-${i}.jpg`));
   const encoded = new Response(form);
   const bytes = new Uint8Array(await encoded.arrayBuffer());
   let offset = 0;
