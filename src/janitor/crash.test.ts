@@ -10,11 +10,12 @@ import { createDiskStorage } from '../storage/disk.ts';
 import { assertConsistent, storedKeys } from '../test-support/consistency.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { jpeg } from '../test-support/fixtures.ts';
-import { spawnApp } from '../test-support/process.ts';
+import { killAll, spawnApp } from '../test-support/process.ts';
 
 let dir: string;
 let serverDb: TestDatabase | undefined;
 after(async () => {
+  killAll();
   await serverDb?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -57,7 +57,10 @@ export function createDiskStorage(root: string): Storage {
         if (!e.isFile()) continue;
         const path = join(e.parentPath, e.name);
         const key = relative(base, path).split(sep).join('/');
-        if (key.startsWith(prefix)) yield { key, modified: (await stat(path)).mtime };
+        if (!key.startsWith(prefix)) continue;
+        // Renamed or deleted since the listing: a write or delete in progress, not an object.
+        const info = await stat(path).catch(() => null);
+        if (info) yield { key, modified: info.mtime };
       }
     },
     async check() {

@@ -2,6 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../../bench/lib/server.ts';
 
+const running = new Set<ChildProcess>();
+
+/** Kills every app still running: call it in `after`, or a failed test never exits. */
+export function killAll() {
+  for (const c of running) c.kill('SIGKILL');
+}
+
 export type AppProcess = { url: string; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };
 
 /** Runs `src/main.ts` in its own process (as `npm start` does) and waits until it is ready. */
@@ -11,6 +18,8 @@ export async function spawnApp(env: Record<string, string>, args: string[] = [])
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
