@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { accountRoutes } from './account/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
 import { loadSession } from './auth/middleware.ts';
 import { createSessions } from './auth/session.ts';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
 
   app.get('/', (c) => renderPage(c, 'Home', <HomePage user={c.get('user')} />));
   app.route('/', authRoutes(deps, sessions));
+  app.route('/', accountRoutes(deps, sessions));
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));
   app.route('/', imageRoutes(deps));

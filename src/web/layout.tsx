@@ -29,6 +29,7 @@ export function Page({ title, user, children }: PageProps) {
               <>
                 <a href="/dashboard">My images</a>
                 <a href="/upload">Upload</a>
+                <a href="/settings">Settings</a>
                 <form method="post" action="/logout" class="inline">
                   <button type="submit" class="link">Log out {user.username}</button>
                 </form>
