@@ -11,7 +11,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const count = async (q: Promise<unknown[]>) => (await q).length;
+const count = async (q: PromiseLike<readonly unknown[]>) => (await q).length;
 
 describe('POST /settings/delete-account', () => {
   test('with the wrong password: 422 and nothing deleted', async () => {

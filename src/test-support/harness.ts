@@ -17,8 +17,8 @@ import { startS3Server } from './s3-server.ts';
 
 export type TestDatabase = { sql: Sql; url: string | undefined; close(): Promise<void> };
 
-/** A fresh, migrated database of its own for one test file. */
-export async function openTestDatabase(dir: string): Promise<TestDatabase> {
+/** A fresh database of its own for one test file, migrated unless told otherwise. */
+export async function openTestDatabase(dir: string, opts = { migrate: true }): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const db = await openDatabase({ dataDir: dir });
@@ -31,7 +31,7 @@ export async function openTestDatabase(dir: string): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const sql = postgres(url.toString(), { max: 10, onnotice: () => {} });
-  await migrate(sql, MIGRATIONS_DIR);
+  if (opts.migrate) await migrate(sql, MIGRATIONS_DIR);
   return {
     sql,
     url: url.toString(),
