@@ -1,14 +1,14 @@
 # syntax=docker/dockerfile:1
-# Build: install every dependency and type-check; run: production dependencies only, non-root.
-FROM node:24-bookworm-slim AS build
+# Build: install every dependency, type-check, then drop the dev ones (.ci/build, also run by CI).
+FROM node:26-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json ./
+COPY .ci/build .ci/build
 COPY src ./src
-RUN npm run typecheck && npm prune --omit=dev
+RUN sh .ci/build
 
-FROM node:24-bookworm-slim
+# Run: production dependencies only, as the unprivileged `node` user.
+FROM node:26-slim
 # glibc gives every thread its own malloc arena; with libvips threads that multiplies peak memory.
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
@@ -19,7 +19,8 @@ COPY sql ./sql
 COPY static ./static
 RUN mkdir -p /data && chown node:node /data
 USER node
+# Embedded-mode data (PostgreSQL and images on disk); unused with DATABASE_URL and S3_BUCKET.
 VOLUME /data
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=30s --timeout=3s --start-period=30s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from '../../bench/lib/server.ts';
+import { freePort } from './ports.ts';
 
 const running = new Set<ChildProcess>();
 

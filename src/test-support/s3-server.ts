@@ -4,9 +4,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Options } from '../storage/s3.ts';
 
 /** A real S3-protocol server (s3rver) on loopback with one empty bucket. */
-export async function startS3Server(dir: string, bucket = 'images') {
+export async function startS3Server(dir: string, bucket = 'images', fixedPort = 0) {
   await mkdir(dir, { recursive: true });
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
+  const server = new S3rver({ port: fixedPort, address: '127.0.0.1', silent: true, directory: dir });
   const { port } = (await server.run()) as { port: number };
   const options: S3Options = {
     bucket,
