@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './account/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
@@ -27,11 +28,17 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const FORM_LIMIT = 64 * 1024;
+
 /** The whole web app over the given database and storage; no globals, so tests build their own. */
 export function createApp(deps: Deps) {
   const secure = deps.config.publicUrl?.protocol === 'https:';
   const sessions = createSessions(deps.sql, { secure });
   const app = new Hono<AppEnv>();
+  const formLimit = bodyLimit({
+    maxSize: FORM_LIMIT,
+    onError: (c) => renderPage(c, 'Bad request', <ErrorView status={400} message="The form is too large." />, 400),
+  });
 
   app.use(
     secureHeaders({
@@ -47,6 +54,12 @@ export function createApp(deps: Deps) {
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', PAGE_CSP);
   });
   app.use(csrfGuard(deps.config.publicUrl?.origin));
+  // Forms are small; only /upload streams large bodies (with limits of its own). The limit counts
+  // the bytes actually received, whatever Content-Length claims.
+  app.use(async (c, next) => {
+    if (c.req.path === '/upload' || ['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
+    return formLimit(c, next);
+  });
   app.route('/', healthRoutes(deps));
   app.route('/', staticRoutes('static'));
   app.use(loadSession(sessions));

@@ -8,6 +8,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: flag.default(false),
   S3_BUCKET: optional,
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -30,6 +31,8 @@ export type Config = Readonly<{
   databaseUrl?: string;
   /** Origin users reach; cookies are Secure when it is https. */
   publicUrl?: URL;
+  /** Take the client address from X-Forwarded-For (set only behind a proxy that writes it). */
+  trustProxy: boolean;
   s3?: Readonly<{
     bucket: string;
     endpoint?: string;
@@ -61,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
+    trustProxy: e.TRUST_PROXY,
     s3: e.S3_BUCKET
       ? Object.freeze({
           bucket: e.S3_BUCKET,

@@ -9,6 +9,15 @@ import { runJanitor, startJanitor } from './janitor/janitor.ts';
 
 declare const Deno: { serve(opts: { port: number; hostname: string; onListen?: () => void }, h: (r: Request) => Response | Promise<Response>): { shutdown(): Promise<void> } } | undefined;
 
+// A client that trickles its headers (slowloris) is cut off after 10 s; bodies may take long
+// (large uploads on slow links) but not forever.
+const SERVER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30 * 60_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+};
+
 /** `npm run gc`: retry queued deletions and remove orphaned objects now, then exit. */
 async function gc() {
   const config = loadConfig(process.env);
@@ -36,7 +45,7 @@ async function serveApp() {
     const server = Deno.serve({ port: config.port, hostname, onListen: announce }, app.fetch);
     stop = () => server.shutdown();
   } else {
-    const server = serve({ fetch: app.fetch, port: config.port, hostname }, announce);
+    const server = serve({ fetch: app.fetch, port: config.port, hostname, serverOptions: SERVER_TIMEOUTS }, announce);
     stop = () => new Promise((done) => server.close(() => done()));
   }
   const shutdown = async () => {

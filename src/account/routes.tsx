@@ -2,8 +2,9 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, setCookie } from '../auth/middleware.ts';
-import { verifyPassword } from '../auth/password.ts';
+import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { Sessions } from '../auth/session.ts';
+import { updatePasswordHash } from '../auth/users.sql.ts';
 import { usedBytes } from '../images/images.sql.ts';
 import { purgeObjects } from '../janitor/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
@@ -12,33 +13,64 @@ import { deleteAccount, passwordHashOf } from './account.sql.ts';
 import { SettingsPage } from './views.tsx';
 
 const confirmSchema = z.object({ password: z.string().min(1).max(256) });
+const passwordSchema = z.object({
+  current: z.string().min(1, 'Enter your current password').max(256),
+  password: z.string().min(8, 'The new password must be at least 8 characters').max(256, 'The new password must be at most 256 characters'),
+});
+
+const NOTICES: Record<string, string> = {
+  password: 'Your password was changed; every other session was signed out.',
+  sessions: 'Every other session was signed out.',
+};
 
 export function accountRoutes(deps: Deps, sessions: Sessions) {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
-
   app.use('/settings', requireUser);
   app.use('/settings/*', requireUser);
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
-  const settings = async (c: Context<any>, deleteError?: string) => {
-    const user = (c as Context<AppEnv>).get('user')!;
-    const used = await usedBytes(sql, user.id);
-    return renderPage(c, 'Settings', <SettingsPage user={user} used={used} quota={config.upload.quotaBytes} deleteError={deleteError} />,
-      deleteError ? 422 : 200);
-  };
+  async function settings(c: Context<any>, errors?: { password?: string; delete?: string }) {
+    const ctx = c as Context<AppEnv>;
+    const user = ctx.get('user')!;
+    const [used, list] = await Promise.all([usedBytes(sql, user.id), sessions.listSessions(user.id, ctx.get('session')!.id)]);
+    const page = <SettingsPage user={user} used={used} quota={config.upload.quotaBytes} sessions={list}
+      notice={NOTICES[c.req.query('done') ?? '']} errors={errors} />;
+    return renderPage(c, 'Settings', page, errors ? 422 : 200);
+  }
+
+  async function passwordMatches(c: Context<AppEnv>, password: string) {
+    const hash = await passwordHashOf(sql, c.get('user')!.id);
+    return !!hash && (await verifyPassword(hash, password));
+  }
 
   app.get('/settings', (c) => settings(c));
 
-  app.post('/settings/delete-account', zValidator('form', confirmSchema, (r, c) => {
-    if (!r.success) return settings(c, 'Enter your password to delete your account');
+  app.post('/settings/password', zValidator('form', passwordSchema, (r, c) => {
+    if (!r.success) return settings(c, { password: r.error.issues[0]!.message });
   }), async (c) => {
+    const { current, password } = c.req.valid('form');
+    if (!(await passwordMatches(c, current))) return settings(c, { password: 'Your current password is not right' });
     const user = c.get('user')!;
-    const hash = await passwordHashOf(sql, user.id);
-    if (!hash || !(await verifyPassword(hash, c.req.valid('form').password))) {
-      return settings(c, 'That password is not right; nothing was deleted');
+    await updatePasswordHash(sql, user.id, await hashPassword(password));
+    // Every session ends, this one too; this browser gets a fresh one.
+    await sessions.invalidateUserSessions(user.id);
+    setCookie(c, await sessions.createSession(user.id, c.req.header('User-Agent') ?? ''));
+    return c.redirect('/settings?done=password', 303);
+  });
+
+  app.post('/settings/sessions/sign-out-others', async (c) => {
+    await sessions.invalidateOtherSessions(c.get('user')!.id, c.get('session')!.id);
+    return c.redirect('/settings?done=sessions', 303);
+  });
+
+  app.post('/settings/delete-account', zValidator('form', confirmSchema, (r, c) => {
+    if (!r.success) return settings(c, { delete: 'Enter your password to delete your account' });
+  }), async (c) => {
+    if (!(await passwordMatches(c, c.req.valid('form').password))) {
+      return settings(c, { delete: 'That password is not right; nothing was deleted' });
     }
-    const keys = await deleteAccount(sql, user.id);
+    const keys = await deleteAccount(sql, c.get('user')!.id);
     await purgeObjects(deps, keys, true);
     setCookie(c, await sessions.invalidateSession(c.get('session')!.id));
     return c.redirect('/', 303);

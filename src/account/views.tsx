@@ -1,25 +1,64 @@
 import type { SessionUser } from '../auth/session.ts';
-import { formatBytes } from '../web/format.ts';
+import { formatBytes, formatDate } from '../web/format.ts';
 
-type Props = { user: SessionUser; used: number; quota: number; deleteError?: string };
+export type SessionListItem = { current: boolean; createdAt: Date; userAgent: string };
 
-export function SettingsPage({ user, used, quota, deleteError }: Props) {
+type Props = {
+  user: SessionUser;
+  used: number;
+  quota: number;
+  sessions: SessionListItem[];
+  notice?: string;
+  errors?: { password?: string; delete?: string };
+};
+
+function PasswordField({ id, name, label, autocomplete }: { id: string; name: string; label: string; autocomplete: string }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input id={id} name={name} type="password" autocomplete={autocomplete} required />
+    </div>
+  );
+}
+
+export function SettingsPage({ user, used, quota, sessions, notice, errors = {} }: Props) {
   return (
     <section class="narrow settings">
       <h1>Settings</h1>
+      {notice && <p class="notice" role="status">{notice}</p>}
       <dl class="facts">
         <dt>Username</dt><dd>{user.username}</dd>
         <dt>Email</dt><dd>{user.email}</dd>
         <dt>Storage</dt><dd>{formatBytes(used)} of {formatBytes(quota)} used</dd>
       </dl>
+
+      <h2 id="change-password">Change password</h2>
+      {errors.password && <p class="form-error" role="alert">{errors.password}</p>}
+      <form method="post" action="/settings/password" aria-labelledby="change-password">
+        <PasswordField id="current-password" name="current" label="Current password" autocomplete="current-password" />
+        <PasswordField id="new-password" name="password" label="New password (8 to 256 characters)" autocomplete="new-password" />
+        <button type="submit">Change password</button>
+      </form>
+      <p>Changing your password signs out every other session.</p>
+
+      <h2 id="sessions">Active sessions</h2>
+      <ul class="sessions">
+        {sessions.map((s) => (
+          <li>
+            {s.userAgent || 'Unknown browser'} · since {formatDate(s.createdAt)}
+            {s.current && <strong> (this browser)</strong>}
+          </li>
+        ))}
+      </ul>
+      <form method="post" action="/settings/sessions/sign-out-others">
+        <button type="submit">Sign out all other sessions</button>
+      </form>
+
       <h2 id="delete-account">Delete account</h2>
       <p>This deletes your account, every image you uploaded and all your sessions. It cannot be undone.</p>
-      {deleteError && <p class="form-error" role="alert">{deleteError}</p>}
+      {errors.delete && <p class="form-error" role="alert">{errors.delete}</p>}
       <form method="post" action="/settings/delete-account" aria-labelledby="delete-account">
-        <div class="field">
-          <label for="confirm-password">Your password, to confirm</label>
-          <input id="confirm-password" name="password" type="password" autocomplete="current-password" required />
-        </div>
+        <PasswordField id="confirm-password" name="password" label="Your password, to confirm" autocomplete="current-password" />
         <button type="submit" class="danger">Delete my account and all my images</button>
       </form>
     </section>

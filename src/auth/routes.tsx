@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { randomId } from '../web/ids.ts';
@@ -9,6 +9,9 @@ import type { Sessions } from './session.ts';
 import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
 import { LoginForm, SignupForm, type FieldErrors } from './views.tsx';
 import { safeNext, setCookie } from './middleware.ts';
+import { loginRetryAfter, recordLoginFailure, recordLoginSuccess, signupRetryAfter } from './throttle.ts';
+import { clientAddress } from '../web/client-address.ts';
+import { ErrorView } from '../web/layout.tsx';
 
 const signupSchema = z.object({
   email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
@@ -33,8 +36,17 @@ function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[]
   return out;
 }
 
-export function authRoutes({ sql }: Deps, sessions: Sessions) {
+/** 429 with Retry-After, and a page that says how long to wait. */
+function tooManyAttempts(c: Context<AppEnv>, seconds: number, what: string) {
+  c.header('Retry-After', String(seconds));
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return renderPage(c, 'Slow down', <ErrorView status={429} message={`${what}. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
+}
+
+export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
   const app = new Hono<AppEnv>();
+  const address = (c: Context) => clientAddress(c, config.trustProxy);
+  const userAgent = (c: Context) => c.req.header('User-Agent') ?? '';
 
   app.get('/signup', (c) => renderPage(c, 'Sign up', <SignupForm />));
 
@@ -47,6 +59,8 @@ export function authRoutes({ sql }: Deps, sessions: Sessions) {
     }),
     async (c) => {
       const form = c.req.valid('form');
+      const wait = await signupRetryAfter(sql, address(c));
+      if (wait) return tooManyAttempts(c, wait, 'Too many sign-ups from your network');
       const taken = await findTaken(sql, form.email, form.username);
       const errors: FieldErrors = {};
       if (taken.email) errors.email = 'An account with this email already exists';
@@ -62,7 +76,7 @@ export function authRoutes({ sql }: Deps, sessions: Sessions) {
         if ((err as { code?: string }).code !== '23505') throw err;
         return renderPage(c, 'Sign up', <SignupForm values={form} errors={{ form: 'That email or username was just taken' }} />, 422);
       }
-      setCookie(c, await sessions.createSession(id));
+      setCookie(c, await sessions.createSession(id, userAgent(c)));
       return c.redirect('/dashboard', 303);
     },
   );
@@ -78,12 +92,19 @@ export function authRoutes({ sql }: Deps, sessions: Sessions) {
     }),
     async (c) => {
       const { username, password, next } = c.req.valid('form');
+      const wait = await loginRetryAfter(sql, username, address(c));
+      if (wait) return tooManyAttempts(c, wait, 'Too many failed logins');
       const user = await findUserByLogin(sql, username);
+      // Unknown users cost a hash too, so timing does not tell which accounts exist.
       const ok = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
-      if (!user || !ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
+      if (!user || !ok) {
+        await recordLoginFailure(sql, username, address(c));
+        return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
+      }
+      await recordLoginSuccess(sql, username);
       const old = c.get('session');
       if (old) await sessions.invalidateSession(old.id);
-      setCookie(c, await sessions.createSession(user.id));
+      setCookie(c, await sessions.createSession(user.id, userAgent(c)));
       return c.redirect(safeNext(next), 303);
     },
   );

@@ -1,46 +1,53 @@
 // Every Lucia call lives here, so the session layer could be swapped without touching routes.
+import { createHash } from 'node:crypto';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Sql } from '../db/client.ts';
 
 export type SessionUser = { id: string; username: string; email: string };
 export type { Session } from 'lucia';
 
-type SessionRow = { id: string; user_id: string; expires_at: Date };
 type UserRow = { id: string; username: string; email: string };
+type SessionRow = { id: string; user_id: string; expires_at: Date; created_at: Date; user_agent: string };
 
 declare module 'lucia' {
   interface Register {
     DatabaseUserAttributes: Omit<UserRow, 'id'>;
+    DatabaseSessionAttributes: { user_agent: string };
   }
 }
 
-function toSession(row: SessionRow): DatabaseSession {
-  return { id: row.id, userId: row.user_id, expiresAt: row.expires_at, attributes: {} };
+/** Only this hash of the cookie's token is stored, so the table alone cannot sign anyone in. */
+export function hashToken(token: string) {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 function createAdapter(sql: Sql): Adapter {
+  const toSession = (r: SessionRow, id = r.id): DatabaseSession =>
+    ({ id, userId: r.user_id, expiresAt: r.expires_at, attributes: { user_agent: r.user_agent } });
   return {
-    async getSessionAndUser(id) {
+    async getSessionAndUser(token) {
       const [row] = await sql<(SessionRow & { username: string; email: string })[]>`
-        select s.id, s.user_id, s.expires_at, u.username, u.email
+        select s.id, s.user_id, s.expires_at, s.created_at, s.user_agent, u.username, u.email
         from sessions s join users u on u.id = s.user_id
-        where s.id = ${id}`;
+        where s.id = ${hashToken(token)}`;
       if (!row) return [null, null];
       const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email } };
-      return [toSession(row), user];
+      return [toSession(row, token), user];
     },
     async getUserSessions(userId) {
-      const rows = await sql<SessionRow[]>`select id, user_id, expires_at from sessions where user_id = ${userId}`;
-      return rows.map(toSession);
+      const rows = await sql<SessionRow[]>`
+        select id, user_id, expires_at, created_at, user_agent from sessions where user_id = ${userId}`;
+      return rows.map((r) => toSession(r));
     },
     async setSession(s) {
-      await sql`insert into sessions (id, user_id, expires_at) values (${s.id}, ${s.userId}, ${s.expiresAt})`;
+      await sql`insert into sessions (id, user_id, expires_at, user_agent)
+                values (${hashToken(s.id)}, ${s.userId}, ${s.expiresAt}, ${s.attributes.user_agent})`;
     },
-    async updateSessionExpiration(id, expiresAt) {
-      await sql`update sessions set expires_at = ${expiresAt} where id = ${id}`;
+    async updateSessionExpiration(token, expiresAt) {
+      await sql`update sessions set expires_at = ${expiresAt} where id = ${hashToken(token)}`;
     },
-    async deleteSession(id) {
-      await sql`delete from sessions where id = ${id}`;
+    async deleteSession(token) {
+      await sql`delete from sessions where id = ${hashToken(token)}`;
     },
     async deleteUserSessions(userId) {
       await sql`delete from sessions where user_id = ${userId}`;
@@ -65,21 +72,33 @@ export function createSessions(sql: Sql, opts: { secure: boolean }) {
   });
   return {
     cookieName: lucia.sessionCookieName,
-    /** A brand-new session; any session id the client sent before is never reused. */
-    async createSession(userId: string) {
-      const session = await lucia.createSession(userId, {});
+    /** A brand-new session (a 200-bit random token); any token the client sent before is never reused. */
+    async createSession(userId: string, userAgent = '') {
+      const session = await lucia.createSession(userId, { user_agent: userAgent.slice(0, 200) });
       return lucia.createSessionCookie(session.id);
     },
     /** The user and session of a cookie value; a refreshed cookie when the expiry was extended. */
-    async validateSession(id: string) {
-      const { session, user } = await lucia.validateSession(id);
+    async validateSession(token: string) {
+      const { session, user } = await lucia.validateSession(token);
       if (!session) return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
       return { user: user as SessionUser, session, cookie: session.fresh ? lucia.createSessionCookie(session.id) : null };
     },
-    async invalidateSession(id: string) {
-      await lucia.invalidateSession(id);
+    async invalidateSession(token: string) {
+      await lucia.invalidateSession(token);
       return lucia.createBlankSessionCookie();
     },
     invalidateUserSessions: (userId: string) => lucia.invalidateUserSessions(userId),
+    /** The user's live sessions, newest first; `current` marks the one of `token`. */
+    async listSessions(userId: string, token: string) {
+      const rows = await sql<SessionRow[]>`
+        select id, created_at, user_agent from sessions
+        where user_id = ${userId} and expires_at > now() order by created_at desc`;
+      const current = hashToken(token);
+      return rows.map((r) => ({ current: r.id === current, createdAt: r.created_at, userAgent: r.user_agent }));
+    },
+    /** Ends every session of the user except the one of `token`. */
+    async invalidateOtherSessions(userId: string, token: string) {
+      await sql`delete from sessions where user_id = ${userId} and id <> ${hashToken(token)}`;
+    },
   };
 }

@@ -24,3 +24,7 @@ export async function findUserByLogin(sql: Sql, login: string) {
     limit 1`;
   return user;
 }
+
+export async function updatePasswordHash(sql: Sql, userId: string, hash: string) {
+  await sql`update users set password_hash = ${hash} where id = ${userId}`;
+}

@@ -35,6 +35,10 @@ export function cleanFilename(raw: string) {
 
 const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
+/** The most bytes one upload request may carry: every file at its limit, plus the small fields. */
+export const maxUploadBytes = (limits: Pick<UploadLimits, 'maxFiles' | 'maxFileBytes'>) =>
+  limits.maxFiles * limits.maxFileBytes + 1024 * 1024;
+
 /** Fails the stream once more than `max` bytes went through, whatever the headers claimed. */
 function byteLimit(max: number) {
   let seen = 0;
@@ -117,7 +121,7 @@ export async function receiveMultipart<T>(
   try {
     await pipeline(
       Readable.fromWeb(body as import('node:stream/web').ReadableStream),
-      byteLimit(limits.maxFiles * limits.maxFileBytes + 1024 * 1024),
+      byteLimit(maxUploadBytes(limits)),
       parser,
     );
     await Promise.allSettled(files);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { requireUser } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderFor } from '../web/render.tsx';
-import { BadMultipart, BodyTooLarge } from './multipart.ts';
+import { BadMultipart, BodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, UploadInvalid } from './ingest.ts';
 import { UploadPage, UploadResults } from './views.tsx';
 
@@ -16,6 +16,11 @@ export function uploadRoutes(deps: Deps) {
     let result: { error?: string; outcomes?: Awaited<ReturnType<typeof ingestUpload>> };
     let status: 200 | 400 | 413 | 422 = 200;
     try {
+      // A declared length over the limit is refused before reading; a smaller (lying) one does
+      // not help either, as the parser counts the bytes that really arrive.
+      if (Number(c.req.header('Content-Length') ?? 0) > maxUploadBytes(deps.config.upload)) {
+        throw new BodyTooLarge(`The upload is larger than ${Math.round(maxUploadBytes(deps.config.upload) / 1024 / 1024)} MB`);
+      }
       result = { outcomes: await ingestUpload(deps, c.get('user')!.id, c.req.raw) };
       if (!result.outcomes!.some((o) => o.status === 'stored')) status = 422;
     } catch (err) {

@@ -48,10 +48,12 @@ export function Page({ title, user, children }: PageProps) {
   );
 }
 
+const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 413: 'Too large', 429: 'Too many attempts' };
+
 export function ErrorView({ status, message }: { status: number; message: string }) {
   return (
     <section class="error" role="alert">
-      <h1>{status === 404 ? 'Not found' : `Error ${status}`}</h1>
+      <h1>{TITLES[status] ?? `Error ${status}`}</h1>
       <p>{message}</p>
       <p><a href="/">Back to the start page</a></p>
     </section>
