@@ -81,6 +81,9 @@ export async function receiveMultipart<T>(
     fields[name] = value;
   });
   parser.on('file', (field, stream, info) => {
+    // When the whole body fails (too large, cut off), busboy errors every open file stream; that
+    // error is already the request's, and an unhandled one would crash the process.
+    stream.on('error', () => {});
     if (field !== limits.fileField || !info.filename) {
       stream.resume(); // an empty file input sends a nameless, empty part
       return;
