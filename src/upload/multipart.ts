@@ -18,15 +18,15 @@ export class BadMultipart extends Error {}
 
 /**
  * The name the user gave the file, as text to show: browsers escape `"`, CR and LF in multipart
- * filenames (WHATWG HTML), some old ones send a whole path, and control characters never display.
+ * filenames (WHATWG HTML), old Windows ones send a whole path, and control characters never display.
+ * Bidirectional overrides go too: `photo\u202Egpj.exe` must not pose as `photoexe.jpg`.
  */
 export function cleanFilename(raw: string) {
   const name = raw
     .replace(/%22/g, '"')
     .replace(/%0[ad]/gi, ' ')
-    .split(/[\\/]/)
-    .pop()!
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/^[a-z]:\\.*\\/i, '') // C:\Users\me\photo.jpg from old Windows browsers
+    .replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .normalize('NFC')
     .trim()
     .slice(0, 255);
@@ -67,6 +67,7 @@ export async function receiveMultipart<T>(
     parser = busboy({
       headers,
       defParamCharset: 'utf8', // browsers send filenames as raw UTF-8
+      preservePath: true, // a name may contain '/'; cleanFilename decides what is a path
       limits: { fileSize: limits.maxFileBytes, fields: 20, fieldSize: 4096, parts: limits.maxFiles * 2 + 40 },
     });
   } catch (err) {
