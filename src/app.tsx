@@ -7,6 +7,7 @@ import { loadSession } from './auth/middleware.ts';
 import { createSessions } from './auth/session.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.tsx';
+import { imageEditRoutes } from './images/edit-routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
 import { uploadRoutes } from './upload/routes.tsx';
 import { csrfGuard } from './web/csrf.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: Deps) {
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));
   app.route('/', imageRoutes(deps));
+  app.route('/', imageEditRoutes(deps));
 
   app.notFound((c) => renderPage(c, 'Not found', <ErrorView status={404} message="There is nothing here, or you may not see it." />, 404));
   app.onError((err, c) => {

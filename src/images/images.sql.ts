@@ -3,7 +3,7 @@ import type { ImageFormat } from './pipeline.ts';
 import { allKeys } from './keys.ts';
 import { queueDeletions } from '../janitor/outbox.sql.ts';
 
-export type Visibility = 'public' | 'private';
+export type Visibility = 'public' | 'private' | 'unlisted';
 
 export type ImageRow = {
   id: string;
@@ -20,15 +20,20 @@ export type ImageRow = {
   thumb2x_hash: string;
   display_hash: string;
   clean_bytes: number;
+  title: string;
+  caption: string;
+  alt_text: string;
+  share_token: string | null;
+  share_expires_at: Date | null;
   created_at: Date;
 };
 
-export type NewImage = Omit<ImageRow, 'created_at'>;
+export type NewImage = Omit<ImageRow, 'created_at' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<
   ImageRow,
-  'id' | 'filename' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'created_at'
+  'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'created_at'
 > & { username: string; ts: string };
 
 export type Cursor = { ts: string; id: string };
@@ -100,7 +105,7 @@ function after(sql: Sql, cursor?: Cursor) {
 }
 
 const LIST_COLUMNS = (sql: Sql) =>
-  sql`i.id, i.filename, i.visibility, i.width, i.height, i.bytes, i.placeholder, i.thumb_hash, i.thumb2x_hash, i.created_at,
+  sql`i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder, i.thumb_hash, i.thumb2x_hash, i.created_at,
       i.created_at::text as ts, u.username`;
 
 /** Newest first, public images of everyone; `limit + 1` rows tell whether a next page exists. */
@@ -117,4 +122,33 @@ export function listOwned(sql: Sql, userId: string, limit: number, cursor?: Curs
     select ${LIST_COLUMNS(sql)} from images i join users u on u.id = i.user_id
     where i.user_id = ${userId} ${after(sql, cursor)}
     order by i.created_at desc, i.id desc limit ${limit + 1}`;
+}
+
+/** Sets the owner's texts of an image; false when `userId` does not own it. */
+export async function updateDetails(sql: Sql, id: string, userId: string, d: { title: string; caption: string; alt_text: string }) {
+  const rows = await sql`update images set title = ${d.title}, caption = ${d.caption}, alt_text = ${d.alt_text}
+    where id = ${id} and user_id = ${userId} returning id`;
+  return rows.length === 1;
+}
+
+/**
+ * Sets the visibility of an owned image. Unlisted gets a new share token (any old link stops
+ * working); anything else drops the token.
+ */
+export async function updateVisibility(sql: Sql, id: string, userId: string, v: { visibility: Visibility; token: string | null; expiresAt: Date | null }) {
+  const rows = await sql`update images set visibility = ${v.visibility}, share_token = ${v.token}, share_expires_at = ${v.expiresAt}
+    where id = ${id} and user_id = ${userId} returning id`;
+  return rows.length === 1;
+}
+
+/** Newest first, the public images of one user (by username, any letter case). */
+export function listPublicOf(sql: Sql, username: string, limit: number, cursor?: Cursor) {
+  return sql<ListedImage[]>`
+    select ${LIST_COLUMNS(sql)} from images i join users u on u.id = i.user_id
+    where lower(u.username) = lower(${username}) and i.visibility = 'public' ${after(sql, cursor)}
+    order by i.created_at desc, i.id desc limit ${limit + 1}`;
+}
+
+export async function userExists(sql: Sql, username: string) {
+  return (await sql`select 1 from users where lower(username) = lower(${username})`).length === 1;
 }

@@ -3,37 +3,40 @@ import { requireUser } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
-import { deleteOwnedImage, findImage } from './images.sql.ts';
 import { purgeObjects } from '../janitor/purge.ts';
+import { maySee } from './access.ts';
+import { deleteOwnedImage, findImage } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
 import { attachment, serveObject } from './serve.ts';
-import { ImagePage } from './views.tsx';
+import { ImagePage, titleOf } from './views.tsx';
 
 const YEAR = 31_536_000;
 
 export function imageRoutes({ sql, storage, config }: Deps) {
-  const presign = !!config.s3?.presign;
   const app = new Hono<AppEnv>();
+  const presign = !!config.s3?.presign;
 
   /** The image if the current user may see it; otherwise undefined, exactly as if it did not exist. */
   async function visibleImage(c: Context<AppEnv>) {
     const image = await findImage(sql, c.req.param('id')!);
-    const isOwner = !!image && image.user_id === c.get('user')?.id;
-    return image && (isOwner || image.visibility === 'public') ? { image, isOwner } : undefined;
+    const userId = c.get('user')?.id;
+    if (!image || !maySee(image, userId, c.req.query('share'))) return undefined;
+    // Only public images may sit in shared caches: the others can become unreachable at any time.
+    return { image, isOwner: image.user_id === userId, cache: image.visibility === 'public' ? 'public' : 'private' };
   }
-
-  const notFound = (c: Context<AppEnv>) => c.notFound();
 
   app.get('/images/:id', async (c) => {
     const found = await visibleImage(c);
-    if (!found) return notFound(c);
-    return renderPage(c, found.image.filename, <ImagePage image={found.image} isOwner={found.isOwner} />);
+    if (!found) return c.notFound();
+    const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
+    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} />;
+    return renderPage(c, titleOf(found.image), page);
   });
 
   app.get('/images/:id/original', async (c) => {
     const found = await visibleImage(c);
-    if (!found) return notFound(c);
+    if (!found) return c.notFound();
     const { image, isOwner } = found;
     const keys = objectKeys(image);
     // Only the owner gets the exact bytes they uploaded; everyone else a metadata-free copy.
@@ -42,7 +45,7 @@ export function imageRoutes({ sql, storage, config }: Deps) {
       size: Number(isOwner ? image.bytes : image.clean_bytes),
       contentType: CONTENT_TYPES[image.format],
       etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
-      cacheControl: isOwner || image.visibility === 'private' ? 'private, max-age=3600' : 'public, max-age=3600',
+      cacheControl: isOwner ? 'private, max-age=3600' : `${found.cache}, max-age=3600`,
       disposition: c.req.query('download') === '1' ? attachment(image.filename) : undefined,
       ranges: true,
       presign,
@@ -53,14 +56,13 @@ export function imageRoutes({ sql, storage, config }: Deps) {
     const found = await visibleImage(c);
     const hash = c.req.param('file').slice(0, 16);
     const variant = c.req.param('variant') as Variant;
-    if (!found || found.image[`${variant}_hash`] !== hash) return notFound(c);
-    const { image } = found;
+    if (!found || found.image[`${variant}_hash`] !== hash) return c.notFound();
     return serveObject(c, storage, {
-      key: objectKeys(image)[variant],
+      key: objectKeys(found.image)[variant],
       contentType: 'image/webp',
       etag: `"${hash}"`,
-      // The URL names the content, so it never changes; private copies stay out of shared caches.
-      cacheControl: image.visibility === 'public' ? `public, max-age=${YEAR}, immutable` : `private, max-age=${YEAR}, immutable`,
+      // The URL names the content, so it never changes.
+      cacheControl: `${found.cache}, max-age=${YEAR}, immutable`,
       presign,
     });
   });
@@ -73,12 +75,12 @@ export function imageRoutes({ sql, storage, config }: Deps) {
   }
 
   app.post('/images/:id/delete', requireUser, async (c) => {
-    if (!(await deleteImage(c))) return notFound(c);
+    if (!(await deleteImage(c))) return c.notFound();
     return c.redirect('/dashboard', 303);
   });
 
   app.delete('/images/:id', requireUser, async (c) => {
-    if (!(await deleteImage(c))) return notFound(c);
+    if (!(await deleteImage(c))) return c.notFound();
     // htmx swaps the card for this empty body; anyone else just gets the confirmation.
     return wantsFragment(c) ? c.body(null, 200) : c.text('Deleted', 200);
   });

@@ -2,7 +2,15 @@ import type { Variant } from './keys.ts';
 
 type Hashes = { id: string } & Partial<Record<`${Variant}_hash`, string>>;
 
-export const imageUrl = (id: string) => `/images/${id}`;
-export const originalUrl = (id: string, download = false) => `/images/${id}/original${download ? '?download=1' : ''}`;
+/** `?share=` carries an unlisted image's token on every URL of its page. */
+function withQuery(path: string, query: Record<string, string | undefined>) {
+  const q = Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][];
+  return q.length ? `${path}?${new URLSearchParams(q)}` : path;
+}
+
+export const imageUrl = (id: string, share?: string) => withQuery(`/images/${id}`, { share });
+export const originalUrl = (id: string, download = false, share?: string) =>
+  withQuery(`/images/${id}/original`, { download: download ? '1' : undefined, share });
 /** The URL of a derivative names its content, so it can be cached forever. */
-export const variantUrl = (i: Hashes, variant: Variant) => `/images/${i.id}/${variant}/${i[`${variant}_hash`]}.webp`;
+export const variantUrl = (i: Hashes, variant: Variant, share?: string) =>
+  withQuery(`/images/${i.id}/${variant}/${i[`${variant}_hash`]}.webp`, { share });

@@ -2,28 +2,94 @@ import type { ImageRow } from './images.sql.ts';
 import { imageUrl, originalUrl, variantUrl } from './urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 
-type Props = { image: ImageRow & { username: string }; isOwner: boolean };
+type Image = ImageRow & { username: string };
+type Props = { image: Image; isOwner: boolean; share?: string; origin: string };
 
-export function ImagePage({ image, isOwner }: Props) {
+const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted (link only)' } as const;
+
+export const titleOf = (i: { title: string; filename: string }) => i.title || i.filename;
+export const altOf = (i: { alt_text: string; title: string; filename: string }) => i.alt_text || titleOf(i);
+
+export function ImagePage({ image, isOwner, share, origin }: Props) {
   return (
     <article class="image-page">
-      <h1 class="filename">{image.filename}</h1>
-      <a href={originalUrl(image.id)} class="display">
-        <img src={variantUrl(image, 'display')} alt={image.filename} width={image.width} height={image.height} />
+      <h1 class="filename">{titleOf(image)}</h1>
+      <a href={originalUrl(image.id, false, share)} class="display">
+        <img src={variantUrl(image, 'display', share)} alt={altOf(image)} width={image.width} height={image.height} />
       </a>
+      {image.caption && <p class="caption">{image.caption}</p>}
       <dl class="facts">
-        <dt>Owner</dt><dd>{image.username}</dd>
+        <dt>File</dt><dd class="filename">{image.filename}</dd>
+        <dt>Owner</dt><dd><a href={`/u/${image.username}`}>{image.username}</a></dd>
         <dt>Dimensions</dt><dd>{image.width} × {image.height}</dd>
         <dt>Size</dt><dd>{formatBytes(Number(image.bytes))}</dd>
         <dt>Format</dt><dd>{image.format.toUpperCase()}</dd>
         <dt>Uploaded</dt><dd><time datetime={image.created_at.toISOString()}>{formatDate(image.created_at)}</time></dd>
-        <dt>Visibility</dt><dd>{image.visibility === 'public' ? 'Public' : 'Private'}</dd>
+        <dt>Visibility</dt><dd>{VISIBILITY_LABELS[image.visibility]}</dd>
       </dl>
       <div class="actions">
-        <a class="button" href={originalUrl(image.id, true)} download>Download</a>
+        <a class="button" href={originalUrl(image.id, true, share)} download>Download</a>
         {isOwner && <DeleteForm id={image.id} filename={image.filename} />}
       </div>
+      {isOwner && <OwnerControls image={image} origin={origin} />}
     </article>
+  );
+}
+
+function OwnerControls({ image, origin }: { image: Image; origin: string }) {
+  const link = image.share_token && `${origin}${imageUrl(image.id, image.share_token)}`;
+  return (
+    <section class="owner-controls" aria-label="Edit image">
+      <h2 id="details">Details</h2>
+      <form method="post" action={`${imageUrl(image.id)}/details`} aria-labelledby="details">
+        <div class="field">
+          <label for="title">Title</label>
+          <input id="title" name="title" type="text" maxlength={200} value={image.title} placeholder={image.filename} />
+        </div>
+        <div class="field">
+          <label for="caption">Caption</label>
+          <textarea id="caption" name="caption" maxlength={2000} rows={3}>{image.caption}</textarea>
+        </div>
+        <div class="field">
+          <label for="alt">Alt text</label>
+          <small id="alt-hint">Describes the image for people who cannot see it.</small>
+          <input id="alt" name="alt_text" type="text" maxlength={500} value={image.alt_text} aria-describedby="alt-hint" />
+        </div>
+        <button type="submit">Save details</button>
+      </form>
+
+      <h2 id="visibility">Who can see it</h2>
+      <form method="post" action={`${imageUrl(image.id)}/visibility`} aria-labelledby="visibility">
+        <fieldset>
+          <legend>Visibility</legend>
+          {(['public', 'private', 'unlisted'] as const).map((v) => (
+            <label><input type="radio" name="visibility" value={v} checked={image.visibility === v} /> {VISIBILITY_LABELS[v]}</label>
+          ))}
+        </fieldset>
+        <div class="field">
+          <label for="expires">An unlisted link expires</label>
+          <select id="expires" name="expires">
+            <option value="never">Never</option>
+            <option value="1">After 1 day</option>
+            <option value="7">After 7 days</option>
+            <option value="30">After 30 days</option>
+          </select>
+        </div>
+        <button type="submit">Save visibility</button>
+      </form>
+      {link && (
+        <div class="share">
+          <p>
+            <label for="share-link">Share link</label>
+            {image.share_expires_at ? ` (expires ${formatDate(image.share_expires_at)})` : ''}
+          </p>
+          <input id="share-link" type="text" readonly value={link} />
+          <form method="post" action={`${imageUrl(image.id)}/share/revoke`}>
+            <button type="submit" class="danger">Revoke link</button>
+          </form>
+        </div>
+      )}
+    </section>
   );
 }
 

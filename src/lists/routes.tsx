@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { requireUser } from '../auth/middleware.ts';
-import { listOwned, listPublic, usedBytes } from '../images/images.sql.ts';
+import { listOwned, listPublic, listPublicOf, usedBytes, userExists } from '../images/images.sql.ts';
 import { formatBytes } from '../web/format.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderFor, renderPage } from '../web/render.tsx';
@@ -28,6 +28,23 @@ export function listRoutes({ sql, config }: Deps) {
         <section>
           <h1>Gallery</h1>
           <ImageList {...props} empty="No public images yet. Sign up and be the first to share one." />
+        </section>
+      ),
+    });
+  });
+
+  app.get('/u/:username{[A-Za-z0-9_-]{3,32}}', badCursor, async (c) => {
+    const username = c.req.param('username');
+    if (!(await userExists(sql, username))) return c.notFound();
+    const { page, next } = paginate(await listPublicOf(sql, username, PAGE_SIZE, c.req.valid('query').cursor), PAGE_SIZE);
+    const props = { images: page, next, base: `/u/${username}`, owner: false };
+    return renderFor(c, {
+      title: username,
+      fragment: <ListItems {...props} />,
+      page: (
+        <section>
+          <h1>Public images of {username}</h1>
+          <ImageList {...props} empty={`${username} has no public images yet.`} />
         </section>
       ),
     });

@@ -1,5 +1,7 @@
 import type { ListedImage } from '../images/images.sql.ts';
-import { DeleteForm } from '../images/views.tsx';
+import { altOf, DeleteForm, titleOf } from '../images/views.tsx';
+
+const BADGES = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 import { imageUrl, originalUrl, variantUrl } from '../images/urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 
@@ -9,7 +11,7 @@ function Thumb({ image }: { image: ListedImage }) {
   return (
     // data-thumbhash: static/app.js paints the placeholder colours while the thumbnail loads.
     <a href={imageUrl(image.id)} class="thumb" data-thumbhash={image.placeholder}>
-      <img src={variantUrl(image, 'thumb')} srcset={`${variantUrl(image, 'thumb2x')} 2x`} alt={image.filename}
+      <img src={variantUrl(image, 'thumb')} srcset={`${variantUrl(image, 'thumb2x')} 2x`} alt={altOf(image)}
         loading="lazy" decoding="async" width={image.width} height={image.height} />
     </a>
   );
@@ -20,10 +22,10 @@ function Card({ image, owner }: { image: ListedImage; owner: boolean }) {
     <li class="card" id={`image-${image.id}`}>
       <Thumb image={image} />
       <div class="meta">
-        <a href={imageUrl(image.id)} class="filename">{image.filename}</a>
+        <a href={imageUrl(image.id)} class="filename">{titleOf(image)}</a>
         {owner ? (
           <>
-            <span class={`badge ${image.visibility}`}>{image.visibility === 'public' ? 'Public' : 'Private'}</span>
+            <span class={`badge ${image.visibility}`}>{BADGES[image.visibility]}</span>
             <span>{formatBytes(Number(image.bytes))}</span>
             <time datetime={image.created_at.toISOString()}>{formatDate(image.created_at)}</time>
             <span class="card-actions">

@@ -1,0 +1,15 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ImageRow } from './images.sql.ts';
+
+const sameToken = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Who may see an image: its owner always; anyone when it is public; with the share token of an
+ * unlisted image that has not expired. Everyone else must get exactly what a missing image gets.
+ */
+export function maySee(image: ImageRow, userId: string | undefined, share: string | undefined) {
+  if (image.user_id === userId || image.visibility === 'public') return true;
+  return image.visibility === 'unlisted' && !!share && !!image.share_token && sameToken(share, image.share_token)
+    && (!image.share_expires_at || image.share_expires_at > new Date());
+}
