@@ -30,14 +30,6 @@ export type ImageRow = {
 
 export type NewImage = Omit<ImageRow, 'created_at' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
-/** A row of a list, plus what the next page's cursor is made of. */
-export type ListedImage = Pick<
-  ImageRow,
-  'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'created_at'
-> & { username: string; ts: string };
-
-export type Cursor = { ts: string; id: string };
-
 /** Ids of this user's images whose originals have the given SHA-256, keyed by hash. */
 export async function findDuplicates(sql: Sql, userId: string, sha256s: string[]) {
   if (sha256s.length === 0) return new Map<string, string>();
@@ -99,31 +91,6 @@ export async function deleteOwnedImage(sql: Sql, id: string, userId: string) {
   });
 }
 
-function after(sql: Sql, cursor?: Cursor) {
-  // Sent as text: postgres.js would turn a timestamptz parameter into a JS Date, losing microseconds.
-  return cursor ? sql`and (i.created_at, i.id) < (${cursor.ts}::text::timestamptz, ${cursor.id})` : sql``;
-}
-
-const LIST_COLUMNS = (sql: Sql) =>
-  sql`i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder, i.thumb_hash, i.thumb2x_hash, i.created_at,
-      i.created_at::text as ts, u.username`;
-
-/** Newest first, public images of everyone; `limit + 1` rows tell whether a next page exists. */
-export function listPublic(sql: Sql, limit: number, cursor?: Cursor) {
-  return sql<ListedImage[]>`
-    select ${LIST_COLUMNS(sql)} from images i join users u on u.id = i.user_id
-    where i.visibility = 'public' ${after(sql, cursor)}
-    order by i.created_at desc, i.id desc limit ${limit + 1}`;
-}
-
-/** Newest first, every image of one user. */
-export function listOwned(sql: Sql, userId: string, limit: number, cursor?: Cursor) {
-  return sql<ListedImage[]>`
-    select ${LIST_COLUMNS(sql)} from images i join users u on u.id = i.user_id
-    where i.user_id = ${userId} ${after(sql, cursor)}
-    order by i.created_at desc, i.id desc limit ${limit + 1}`;
-}
-
 /** Sets the owner's texts of an image; false when `userId` does not own it. */
 export async function updateDetails(sql: Sql, id: string, userId: string, d: { title: string; caption: string; alt_text: string }) {
   const rows = await sql`update images set title = ${d.title}, caption = ${d.caption}, alt_text = ${d.alt_text}
@@ -139,14 +106,6 @@ export async function updateVisibility(sql: Sql, id: string, userId: string, v: 
   const rows = await sql`update images set visibility = ${v.visibility}, share_token = ${v.token}, share_expires_at = ${v.expiresAt}
     where id = ${id} and user_id = ${userId} returning id`;
   return rows.length === 1;
-}
-
-/** Newest first, the public images of one user (by username, any letter case). */
-export function listPublicOf(sql: Sql, username: string, limit: number, cursor?: Cursor) {
-  return sql<ListedImage[]>`
-    select ${LIST_COLUMNS(sql)} from images i join users u on u.id = i.user_id
-    where lower(u.username) = lower(${username}) and i.visibility = 'public' ${after(sql, cursor)}
-    order by i.created_at desc, i.id desc limit ${limit + 1}`;
 }
 
 export async function userExists(sql: Sql, username: string) {

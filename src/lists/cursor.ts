@@ -1,32 +1,39 @@
 import { z } from 'zod';
-import type { Cursor } from '../images/images.sql.ts';
-
-/** The next-page cursor: the last row's exact timestamp (microseconds, as PostgreSQL prints it) and id. */
-export function encodeCursor(row: { ts: string; id: string }) {
-  return Buffer.from(`${row.ts}|${row.id}`).toString('base64url');
-}
+import { SORTS, type Cursor, type ListedImage, type Sort } from './lists.sql.ts';
 
 // timestamptz as PostgreSQL prints it: 2026-11-24 07:05:09.123456+00
 const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
 
-export const cursorQuery = z.object({
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .transform((v, ctx): Cursor | undefined => {
-      if (!v) return undefined;
-      const [ts, id, extra] = Buffer.from(v, 'base64url').toString().split('|');
-      if (extra !== undefined || !ts || !id || !PG_TIMESTAMP.test(ts) || !/^[\w-]{1,64}$/.test(id)) {
-        ctx.addIssue({ code: 'custom', message: 'Invalid page link' });
-        return z.NEVER;
-      }
-      return { ts, id };
-    }),
-});
+/** The next-page cursor after `row` in `sort` order. */
+export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort: Sort) {
+  const key = sort === 'largest' ? String(row.bytes) : row.ts;
+  return Buffer.from(`${key}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(value: string, sort: Sort): Cursor | null {
+  const [key, id, extra] = Buffer.from(value, 'base64url').toString().split('|');
+  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : PG_TIMESTAMP.test(key ?? '');
+  return extra === undefined && keyOk && id && /^[\w-]{1,64}$/.test(id) ? { key: key!, id } : null;
+}
+
+/** `?q=&sort=&cursor=`: what a list shows, validated; a forged cursor is an error. */
+export const listQuery = z
+  .object({
+    q: z.string().trim().max(100).optional().transform((v) => v || undefined),
+    sort: z.enum(SORTS).catch('newest').default('newest'),
+    cursor: z.string().max(200).optional(),
+  })
+  .transform((v, ctx) => {
+    const cursor = v.cursor ? decodeCursor(v.cursor, v.sort) : undefined;
+    if (cursor === null) {
+      ctx.addIssue({ code: 'custom', message: 'Invalid page link' });
+      return z.NEVER;
+    }
+    return { q: v.q, sort: v.sort, cursor };
+  });
 
 /** Splits the `limit + 1` rows of a list query into this page and the next page's cursor. */
-export function paginate<T extends { ts: string; id: string }>(rows: T[], limit: number) {
+export function paginate(rows: ListedImage[], limit: number, sort: Sort) {
   const page = rows.slice(0, limit);
-  return { page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!) : undefined };
+  return { page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!, sort) : undefined };
 }

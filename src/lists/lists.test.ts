@@ -51,8 +51,8 @@ describe('GET /gallery', () => {
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /bob-public\.jpg[\s\S]*alice-public\.jpg/, 'newest first');
-    assert.match(html, /by alice/);
-    assert.match(html, /by bob/);
+    assert.match(html, /by <a href="\/u\/alice">alice<\/a>/);
+    assert.match(html, /by <a href="\/u\/bob">bob<\/a>/);
     assert.doesNotMatch(html, /alice-private/);
     assert.match(res.headers.get('content-security-policy')!, /script-src 'self'/);
   });
@@ -128,5 +128,42 @@ describe('GET /dashboard', () => {
     const res = await new TestClient(t).request('/dashboard');
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/login?next=%2Fdashboard');
+  });
+});
+
+describe('search and sort', () => {
+  test('search by title, filename or caption; the URL carries it, and pages keep it', async () => {
+    const erin = await newUser(t, 'erin');
+    await erin.upload([{ name: 'beach-day.jpg', data: await jpeg(40, 30) }, { name: 'city.jpg', data: await jpeg(41, 30) }], 'public');
+    const [city] = await t.sql`select id from images where filename = 'city.jpg'`;
+    await erin.postForm(`/images/${city!.id}/details`, { title: 'Skyline', caption: 'Night by the BEACH promenade' });
+    const html = await (await erin.request('/dashboard?q=beach')).text();
+    assert.match(html, /beach-day\.jpg/);
+    assert.match(html, /Skyline/, 'caption matches, case-insensitively');
+    assert.match(html, /<input id="q" name="q" type="search" value="beach"/);
+    assert.equal(ids(await (await erin.request('/dashboard?q=skyline')).text()).length, 1);
+    assert.match(await (await erin.request('/dashboard?q=100%25_')).text(), /Nothing matches/);
+  });
+
+  test('sort by oldest and largest pages through every image exactly once', async () => {
+    for (const sort of ['oldest', 'largest'] as const) {
+      const seen: string[] = [];
+      let url: string | undefined = `/gallery?sort=${sort}`;
+      while (url) {
+        const html = await (await new TestClient(t).request(url)).text();
+        seen.push(...ids(html));
+        url = nextLink(html);
+        if (url) assert.match(url, new RegExp(`sort=${sort}&cursor=`));
+      }
+      const order = sort === 'oldest' ? t.sql`order by created_at asc, id asc` : t.sql`order by bytes desc, id desc`;
+      const expected = (await t.sql`select id from images where visibility = 'public' ${order}`).map((r) => r.id);
+      assert.deepEqual(seen, expected, sort);
+    }
+  });
+
+  test('a cursor of another sort is refused', async () => {
+    const html = await (await new TestClient(t).request('/gallery')).text();
+    const cursor = nextLink(html)!.split('cursor=')[1];
+    assert.equal((await new TestClient(t).request(`/gallery?sort=largest&cursor=${cursor}`)).status, 400);
   });
 });

@@ -1,11 +1,22 @@
-import type { ListedImage } from '../images/images.sql.ts';
+import type { ListedImage, Sort } from './lists.sql.ts';
 import { altOf, DeleteForm, titleOf } from '../images/views.tsx';
-
-const BADGES = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 import { imageUrl, originalUrl, variantUrl } from '../images/urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 
-type ListProps = { images: ListedImage[]; next?: string; base: string; owner: boolean };
+const BADGES = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
+
+export type ListState = { base: string; q?: string; sort: Sort };
+type ListProps = { images: ListedImage[]; next?: string; state: ListState; owner: boolean };
+
+/** The list's URL with its search, sort and (optionally) a page cursor. */
+export function listHref({ base, q, sort }: ListState, cursor?: string) {
+  const params = new URLSearchParams();
+  if (q) params.set('q', q);
+  if (sort !== 'newest') params.set('sort', sort);
+  if (cursor) params.set('cursor', cursor);
+  const query = params.toString();
+  return query ? `${base}?${query}` : base;
+}
 
 function Thumb({ image }: { image: ListedImage }) {
   return (
@@ -34,7 +45,7 @@ function Card({ image, owner }: { image: ListedImage; owner: boolean }) {
             </span>
           </>
         ) : (
-          <span class="by">by {image.username}</span>
+          <span class="by">by <a href={`/u/${image.username}`}>{image.username}</a></span>
         )}
       </div>
     </li>
@@ -42,24 +53,44 @@ function Card({ image, owner }: { image: ListedImage; owner: boolean }) {
 }
 
 /**
- * The cards of one page plus the link to the next. With htmx the link fetches the next page's
- * items and replaces itself with them, so pages append in place; without, it is a plain link.
+ * The cards of one page plus the link to the next. With htmx the link loads the next page's
+ * items when it scrolls into view (or is clicked) and replaces itself with them; without, it is
+ * a plain link.
  */
-export function ListItems({ images, next, base, owner }: ListProps) {
-  const href = next && `${base}?cursor=${next}`;
+export function ListItems({ images, next, state, owner }: ListProps) {
+  const href = next && listHref(state, next);
   return (
     <>
       {images.map((image) => <Card image={image} owner={owner} />)}
       {href && (
         <li class="more">
-          <a href={href} rel="next" hx-get={href} hx-target="closest li" hx-swap="outerHTML">Next page</a>
+          <a href={href} rel="next" hx-get={href} hx-trigger="click, revealed" hx-target="closest li" hx-swap="outerHTML">Next page</a>
         </li>
       )}
     </>
   );
 }
 
+const SORT_LABELS: Record<Sort, string> = { newest: 'Newest first', oldest: 'Oldest first', largest: 'Largest first' };
+
+/** A plain GET form: the URL carries the search, so results can be bookmarked. */
+export function SearchForm({ state, label }: { state: ListState; label: string }) {
+  return (
+    <form method="get" action={state.base} class="search" role="search">
+      <label for="q">{label}</label>
+      <input id="q" name="q" type="search" value={state.q ?? ''} placeholder="Title, filename or caption" />
+      <label for="sort">Sort</label>
+      <select id="sort" name="sort">
+        {(Object.keys(SORT_LABELS) as Sort[]).map((s) => <option value={s} selected={s === state.sort}>{SORT_LABELS[s]}</option>)}
+      </select>
+      <button type="submit">Search</button>
+    </form>
+  );
+}
+
 export function ImageList(props: ListProps & { empty: string }) {
-  if (props.images.length === 0) return <p class="empty">{props.empty}</p>;
+  if (props.images.length === 0) {
+    return <p class="empty">{props.state.q ? `Nothing matches “${props.state.q}”.` : props.empty}</p>;
+  }
   return <ul class="grid" id="images"><ListItems {...props} /></ul>;
 }
