@@ -8,6 +8,7 @@ import { createSessions } from './auth/session.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.tsx';
 import { imageEditRoutes } from './images/edit-routes.tsx';
+import { bulkRoutes } from './images/bulk-routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
 import { uploadRoutes } from './upload/routes.tsx';
 import { csrfGuard } from './web/csrf.ts';
@@ -15,6 +16,8 @@ import type { AppEnv, Deps } from './web/env.ts';
 import { ErrorView } from './web/layout.tsx';
 import { renderPage } from './web/render.tsx';
 import { staticRoutes } from './web/static.ts';
+import { readFlash } from './web/flash.ts';
+import { HTTPException } from 'hono/http-exception';
 import { HomePage } from './web/home.tsx';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
@@ -64,6 +67,7 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   app.route('/', staticRoutes('static'));
   app.use(loadSession(sessions));
+  app.use(readFlash);
   app.use(async (c, next) => {
     await next();
     // The same URL answers htmx with a fragment and browsers with a page.
@@ -76,10 +80,14 @@ export function createApp(deps: Deps) {
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));
   app.route('/', imageRoutes(deps));
+  app.route('/', bulkRoutes(deps));
   app.route('/', imageEditRoutes(deps));
 
   app.notFound((c) => renderPage(c, 'Not found', <ErrorView status={404} message="There is nothing here, or you may not see it." />, 404));
   app.onError((err, c) => {
+    if (err instanceof HTTPException && err.status < 500) {
+      return renderPage(c, 'Error', <ErrorView status={err.status} message={err.message || 'The request could not be handled.'} />, err.status);
+    }
     console.error(`${c.req.method} ${c.req.path}:`, err);
     return renderPage(c, 'Error', <ErrorView status={500} message="Something went wrong on our side. Please try again." />, 500);
   });

@@ -18,3 +18,16 @@ function paintPlaceholders(root) {
 paintPlaceholders(document);
 // htmx appends list pages and upload results: paint what arrives.
 new MutationObserver(() => paintPlaceholders(document)).observe(document.body, { childList: true, subtree: true });
+
+// Dashboard selection: shift-click ticks (or unticks) every box between the last one and this one.
+let lastBox = null;
+document.addEventListener('click', (event) => {
+  const box = event.target.closest?.('input.select');
+  if (!box) return;
+  if (event.shiftKey && lastBox && lastBox !== box) {
+    const boxes = [...document.querySelectorAll('input.select')];
+    const [from, to] = [boxes.indexOf(lastBox), boxes.indexOf(box)].sort((a, b) => a - b);
+    for (const b of boxes.slice(from, to + 1)) b.checked = box.checked;
+  }
+  lastBox = box;
+});

@@ -6,6 +6,7 @@ import { requireUser } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { updateDetails, updateVisibility } from './images.sql.ts';
 import { imageUrl } from './urls.ts';
+import { flash } from '../web/flash.ts';
 
 const detailsSchema = z.object({
   title: z.string().trim().max(200).default(''),
@@ -28,6 +29,7 @@ export function imageEditRoutes({ sql }: Deps) {
 
   app.post('/images/:id/details', requireUser, zValidator('form', detailsSchema, invalid), async (c) => {
     const ok = await updateDetails(sql, c.req.param('id'), c.get('user')!.id, c.req.valid('form'));
+    if (ok) flash(c, 'Details saved.');
     return ok ? c.redirect(imageUrl(c.req.param('id')), 303) : c.notFound();
   });
 
@@ -40,11 +42,13 @@ export function imageEditRoutes({ sql }: Deps) {
       token: unlisted ? randomBytes(20).toString('base64url') : null,
       expiresAt: unlisted && expires !== 'never' ? new Date(Date.now() + Number(expires) * 86_400_000) : null,
     });
+    if (ok) flash(c, unlisted ? 'A new share link was made; any older link no longer works.' : `The image is now ${visibility}.`);
     return ok ? c.redirect(imageUrl(c.req.param('id')), 303) : c.notFound();
   });
 
   app.post('/images/:id/share/revoke', requireUser, async (c) => {
     const ok = await updateVisibility(sql, c.req.param('id'), c.get('user')!.id, { visibility: 'private', token: null, expiresAt: null });
+    if (ok) flash(c, 'The share link was revoked; the image is private.');
     return ok ? c.redirect(imageUrl(c.req.param('id')), 303) : c.notFound();
   });
 

@@ -111,3 +111,26 @@ export async function updateVisibility(sql: Sql, id: string, userId: string, v: 
 export async function userExists(sql: Sql, username: string) {
   return (await sql`select 1 from users where lower(username) = lower(${username})`).length === 1;
 }
+
+/** The given images that `userId` owns (others are silently left out). */
+export async function findOwned(sql: Sql, userId: string, ids: string[]) {
+  return sql<Pick<ImageRow, 'id' | 'filename' | 'title'>[]>`
+    select id, filename, title from images where user_id = ${userId} and id in ${sql(ids)} order by created_at desc`;
+}
+
+/** Makes many owned images public or private (dropping share links); returns how many changed. */
+export async function setVisibilityOfMany(sql: Sql, userId: string, ids: string[], visibility: 'public' | 'private') {
+  const rows = await sql`update images set visibility = ${visibility}, share_token = null, share_expires_at = null
+    where user_id = ${userId} and id in ${sql(ids)} returning id`;
+  return rows.length;
+}
+
+/** Deletes many owned images, queueing their objects in the same transaction; returns the keys. */
+export async function deleteOwnedImages(sql: Sql, userId: string, ids: string[]) {
+  return sql.begin(async (tx) => {
+    const rows = await tx<ImageRow[]>`delete from images where user_id = ${userId} and id in ${tx(ids)} returning *`;
+    const keys = rows.flatMap((r) => allKeys(r));
+    await queueDeletions(tx as unknown as Sql, keys);
+    return { count: rows.length, keys };
+  });
+}

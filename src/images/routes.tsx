@@ -4,6 +4,7 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { purgeObjects } from '../janitor/purge.ts';
+import { flash } from '../web/flash.ts';
 import { maySee } from './access.ts';
 import { deleteOwnedImage, findImage } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
@@ -76,6 +77,7 @@ export function imageRoutes({ sql, storage, config }: Deps) {
 
   app.post('/images/:id/delete', requireUser, async (c) => {
     if (!(await deleteImage(c))) return c.notFound();
+    flash(c, 'The image was deleted.');
     return c.redirect('/dashboard', 303);
   });
 

@@ -9,7 +9,7 @@ import { wantsFragment } from '../web/htmx.ts';
 import { renderPage } from '../web/render.tsx';
 import { listQuery, paginate } from './cursor.ts';
 import { listImages, type Cursor, type Scope, type Sort } from './lists.sql.ts';
-import { ImageList, ListItems, SearchForm } from './views.tsx';
+import { BulkBar, ImageList, ListItems, SearchForm } from './views.tsx';
 
 export const PAGE_SIZE = 48;
 
@@ -36,6 +36,7 @@ export function listRoutes({ sql, config }: Deps) {
       <section>
         {opts.heading}
         <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
+        {opts.owner && page.length > 0 && <BulkBar />}
         <ImageList {...props} empty={opts.empty} />
       </section>
     ));

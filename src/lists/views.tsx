@@ -31,6 +31,9 @@ function Thumb({ image }: { image: ListedImage }) {
 function Card({ image, owner }: { image: ListedImage; owner: boolean }) {
   return (
     <li class="card" id={`image-${image.id}`}>
+      {owner && (
+        <input type="checkbox" class="select" name="ids" value={image.id} form="bulk" aria-label={`Select ${image.filename}`} />
+      )}
       <Thumb image={image} />
       <div class="meta">
         <a href={imageUrl(image.id)} class="filename">{titleOf(image)}</a>
@@ -84,6 +87,24 @@ export function SearchForm({ state, label }: { state: ListState; label: string }
         {(Object.keys(SORT_LABELS) as Sort[]).map((s) => <option value={s} selected={s === state.sort}>{SORT_LABELS[s]}</option>)}
       </select>
       <button type="submit">Search</button>
+    </form>
+  );
+}
+
+/**
+ * Acts on the cards whose checkbox is ticked (they name this form with `form="bulk"`, since the
+ * cards hold forms of their own and forms cannot nest).
+ */
+export function BulkBar() {
+  return (
+    <form id="bulk" method="post" action="/images/bulk" class="bulk-bar">
+      <label for="bulk-action">With the selected images:</label>
+      <select id="bulk-action" name="action">
+        <option value="public">Make public</option>
+        <option value="private">Make private</option>
+        <option value="delete">Delete…</option>
+      </select>
+      <button type="submit">Apply</button>
     </form>
   );
 }

@@ -7,5 +7,5 @@ import type { Session, SessionUser } from '../auth/session.ts';
 export type Deps = { config: Config; sql: Sql; storage: Storage };
 
 export type AppEnv = {
-  Variables: { user: SessionUser | null; session: Session | null };
+  Variables: { user: SessionUser | null; session: Session | null; flash?: string };
 };

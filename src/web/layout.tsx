@@ -3,10 +3,10 @@ import type { SessionUser } from '../auth/session.ts';
 
 export const HTMX_SRC = '/static/vendor/htmx.min.js';
 
-type PageProps = { title: string; user: SessionUser | null; children: Child };
+type PageProps = { title: string; user: SessionUser | null; flash?: string; children: Child };
 
 /** The full HTML page around a view; fragments for htmx are the same views without it. */
-export function Page({ title, user, children }: PageProps) {
+export function Page({ title, user, flash, children }: PageProps) {
   return (
     <html lang="en">
       <head>
@@ -42,7 +42,10 @@ export function Page({ title, user, children }: PageProps) {
             )}
           </nav>
         </header>
-        <main id="main">{children}</main>
+        <main id="main">
+          {flash && <p class="flash" role="status">{flash}</p>}
+          {children}
+        </main>
       </body>
     </html>
   );

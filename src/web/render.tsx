@@ -8,7 +8,7 @@ import { wantsFragment } from './htmx.ts';
 /** The full page, with a doctype (Hono's JSX writes none). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
 export function renderPage(c: Context<any>, title: string, body: Child, status: ContentfulStatusCode = 200) {
-  return c.html(`<!DOCTYPE html>${<Page title={title} user={(c as Context<AppEnv>).get('user') ?? null}>{body}</Page>}`, status);
+  return c.html(`<!DOCTYPE html>${<Page title={title} user={(c as Context<AppEnv>).get('user') ?? null} flash={(c as Context<AppEnv>).get('flash')}>{body}</Page>}`, status);
 }
 
 /** `fragment` alone for htmx, otherwise the full page made of `page`. */
