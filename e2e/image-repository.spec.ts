@@ -21,7 +21,7 @@ async function signUp(page: Page, username: string) {
 async function upload(page: Page, files: string[], visibility: 'Public' | 'Private') {
   await page.goto('/upload');
   await page.getByRole('radio', { name: new RegExp(`^${visibility}`) }).check();
-  await page.getByLabel('Images').setInputFiles(
+  await page.getByLabel('Images', { exact: true }).setInputFiles(
     await Promise.all(files.map(async (name, i) => ({ name, mimeType: 'image/jpeg', buffer: await photo(i) }))),
   );
   await page.getByRole('button', { name: 'Upload' }).click();
@@ -97,7 +97,7 @@ test('htmx appends the upload results in place and deletes a card without a relo
   await page.goto('/upload');
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
   await page.getByRole('radio', { name: /^Public/ }).check();
-  await page.getByLabel('Images').setInputFiles([
+  await page.getByLabel('Images', { exact: true }).setInputFiles([
     { name: 'ok.jpg', mimeType: 'image/jpeg', buffer: await photo(1) },
     { name: 'fake.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html>not an image</html>') },
   ]);

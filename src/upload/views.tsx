@@ -7,7 +7,8 @@ export function UploadPage(props: FormProps) {
   return (
     <section class="upload">
       <h1>Upload images</h1>
-      <form method="post" action="/upload" enctype="multipart/form-data"
+      <script src="/static/upload.js" type="module"></script>
+      <form id="upload-form" method="post" action="/upload" enctype="multipart/form-data"
         hx-post="/upload" hx-target="#upload-results" hx-swap="innerHTML" hx-config="timeout:0">
         <fieldset>
           <legend>Who can see them?</legend>
@@ -22,7 +23,10 @@ export function UploadPage(props: FormProps) {
           <input id="images" type="file" name="images" multiple required aria-describedby="images-hint"
             accept="image/jpeg,image/png,image/webp,image/gif,image/avif" />
         </div>
+        <p class="hint">You can also drop images anywhere on this page, or paste them.</p>
+        <ul id="previews" class="previews" aria-label="Chosen images"></ul>
         <button type="submit">Upload</button>
+        <progress id="upload-progress" max={1} value={0} hidden aria-label="Upload progress"></progress>
       </form>
       <div id="upload-results" aria-live="polite">
         <UploadResults error={props.error} outcomes={props.outcomes} />
