@@ -31,3 +31,11 @@ document.addEventListener('click', (event) => {
   }
   lastBox = box;
 });
+
+// Image page: the arrow keys go to the previous / next image of the list it was opened from.
+document.addEventListener('keydown', (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest?.('input, textarea, select')) return;
+  const rel = { ArrowLeft: 'prev', ArrowRight: 'next' }[event.key];
+  const link = rel && document.querySelector(`nav.pager a[rel="${rel}"]`);
+  if (link) link.click();
+});

@@ -73,8 +73,8 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
 }
 
 export async function findImage(sql: Sql, id: string) {
-  const [row]: [(ImageRow & { username: string })?] = await sql`
-    select i.*, u.username from images i join users u on u.id = i.user_id where i.id = ${id}`;
+  const [row]: [(ImageRow & { username: string; ts: string })?] = await sql`
+    select i.*, i.created_at::text as ts, u.username from images i join users u on u.id = i.user_id where i.id = ${id}`;
   return row;
 }
 

@@ -11,6 +11,9 @@ import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
 import { attachment, serveObject } from './serve.ts';
 import { ImagePage, titleOf } from './views.tsx';
+import { imageUrl } from './urls.ts';
+import { contextParams, readContext, scopeOf } from '../lists/context.ts';
+import { neighbours } from '../lists/lists.sql.ts';
 
 const YEAR = 31_536_000;
 
@@ -27,11 +30,22 @@ export function imageRoutes({ sql, storage, config }: Deps) {
     return { image, isOwner: image.user_id === userId, cache: image.visibility === 'public' ? 'public' : 'private' };
   }
 
+  /** Links to the previous and next image of the list the page was opened from, if any. */
+  async function aroundInList(c: Context<AppEnv>, image: { id: string; ts: string; bytes: number }) {
+    const ctx = readContext(c.req.query());
+    const scope = ctx && scopeOf(ctx, c.get('user')?.id);
+    if (!ctx || !scope) return {};
+    const { prev, next } = await neighbours(sql, { scope, sort: ctx.sort, q: ctx.q }, image);
+    const href = (id?: string) => id && `${imageUrl(id)}?${contextParams(ctx)}`;
+    return { prev: href(prev), next: href(next) };
+  }
+
   app.get('/images/:id', async (c) => {
     const found = await visibleImage(c);
     if (!found) return c.notFound();
     const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
-    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} />;
+    const around = await aroundInList(c, found.image);
+    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} around={around} />;
     return renderPage(c, titleOf(found.image), page);
   });
 

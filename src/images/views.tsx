@@ -3,17 +3,24 @@ import { imageUrl, originalUrl, variantUrl } from './urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 
 type Image = ImageRow & { username: string };
-type Props = { image: Image; isOwner: boolean; share?: string; origin: string };
+type Props = { image: Image; isOwner: boolean; share?: string; origin: string; around?: { prev?: string; next?: string } };
 
 const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted (link only)' } as const;
 
 export const titleOf = (i: { title: string; filename: string }) => i.title || i.filename;
 export const altOf = (i: { alt_text: string; title: string; filename: string }) => i.alt_text || titleOf(i);
 
-export function ImagePage({ image, isOwner, share, origin }: Props) {
+export function ImagePage({ image, isOwner, share, origin, around = {} }: Props) {
   return (
     <article class="image-page">
       <h1 class="filename">{titleOf(image)}</h1>
+      {(around.prev || around.next) && (
+        // rel=prev/next: static/app.js follows them on the left and right arrow keys.
+        <nav class="pager" aria-label="Previous and next image">
+          {around.prev ? <a href={around.prev} rel="prev">← Previous</a> : <span />}
+          {around.next ? <a href={around.next} rel="next">Next →</a> : <span />}
+        </nav>
+      )}
       <a href={originalUrl(image.id, false, share)} class="display">
         <img src={variantUrl(image, 'display', share)} alt={altOf(image)} width={image.width} height={image.height} />
       </a>

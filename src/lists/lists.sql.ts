@@ -32,17 +32,33 @@ function matching(sql: Sql, q?: string) {
 
 // Keyset pagination: each sort is an index order with the id breaking ties; the cursor's key is
 // sent as text, since postgres.js would make a timestamptz parameter a Date and lose microseconds.
-function afterCursor(sql: Sql, sort: Sort, c?: Cursor) {
+// `back` walks the same order the other way (for "previous").
+function afterCursor(sql: Sql, sort: Sort, c?: Cursor, back = false) {
   if (!c) return sql``;
-  if (sort === 'oldest') return sql`and (i.created_at, i.id) > (${c.key}::text::timestamptz, ${c.id})`;
-  if (sort === 'largest') return sql`and (i.bytes, i.id) < (${c.key}::text::bigint, ${c.id})`;
-  return sql`and (i.created_at, i.id) < (${c.key}::text::timestamptz, ${c.id})`;
+  const ascending = (sort === 'oldest') !== back;
+  if (sort === 'largest') {
+    return ascending ? sql`and (i.bytes, i.id) > (${c.key}::text::bigint, ${c.id})` : sql`and (i.bytes, i.id) < (${c.key}::text::bigint, ${c.id})`;
+  }
+  return ascending
+    ? sql`and (i.created_at, i.id) > (${c.key}::text::timestamptz, ${c.id})`
+    : sql`and (i.created_at, i.id) < (${c.key}::text::timestamptz, ${c.id})`;
 }
 
-function orderOf(sql: Sql, sort: Sort) {
-  if (sort === 'oldest') return sql`order by i.created_at asc, i.id asc`;
-  if (sort === 'largest') return sql`order by i.bytes desc, i.id desc`;
-  return sql`order by i.created_at desc, i.id desc`;
+function orderOf(sql: Sql, sort: Sort, back = false) {
+  const ascending = (sort === 'oldest') !== back;
+  const column = sort === 'largest' ? sql`i.bytes` : sql`i.created_at`;
+  return ascending ? sql`order by ${column} asc, i.id asc` : sql`order by ${column} desc, i.id desc`;
+}
+
+/** The images just before and after `at` in a list (for previous / next on the image page). */
+export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: { ts: string; bytes: number; id: string }) {
+  const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
+  const step = (back: boolean) => sql<{ id: string }[]>`
+    select i.id from images i join users u on u.id = i.user_id
+    where ${scopeOf(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, cursor, back)}
+    ${orderOf(sql, l.sort, back)} limit 1`;
+  const [[prev], [next]] = await Promise.all([step(true), step(false)]);
+  return { prev: prev?.id, next: next?.id };
 }
 
 /** One page of a list; `limit + 1` rows tell whether a next page exists. */

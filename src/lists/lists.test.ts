@@ -167,3 +167,26 @@ describe('search and sort', () => {
     assert.equal((await new TestClient(t).request(`/gallery?sort=largest&cursor=${cursor}`)).status, 400);
   });
 });
+
+describe('previous and next on the image page', () => {
+  test('follow the list the page was opened from, with its search and sort', async () => {
+    const gallery = await (await new TestClient(t).request('/gallery?sort=oldest')).text();
+    const order = ids(gallery);
+    assert.match(gallery, new RegExp(`href="/images/${order[0]}\\?in=gallery&amp;sort=oldest"`));
+    const first = await (await new TestClient(t).request(`/images/${order[0]}?in=gallery&sort=oldest`)).text();
+    assert.doesNotMatch(first, /rel="prev"/);
+    assert.match(first, new RegExp(`<a href="/images/${order[1]}\\?in=gallery&amp;sort=oldest" rel="next">`));
+    const second = await (await new TestClient(t).request(`/images/${order[1]}?in=gallery&sort=oldest`)).text();
+    assert.match(second, new RegExp(`<a href="/images/${order[0]}\\?in=gallery&amp;sort=oldest" rel="prev">`));
+    assert.match(second, new RegExp(`<a href="/images/${order[2]}\\?in=gallery&amp;sort=oldest" rel="next">`));
+  });
+
+  test("a visitor gets no neighbours from someone's dashboard, and a bad context is ignored", async () => {
+    const [{ id }] = (await t.sql`select id from images where visibility = 'public' limit 1`) as unknown as [{ id: string }];
+    for (const q of ['in=dashboard', 'in=../../etc', 'in=u/x']) {
+      const res = await new TestClient(t).request(`/images/${id}?${q}`);
+      assert.equal(res.status, 200);
+      assert.doesNotMatch(await res.text(), /class="pager"/, q);
+    }
+  });
+});

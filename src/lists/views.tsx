@@ -2,6 +2,7 @@ import type { ListedImage, Sort } from './lists.sql.ts';
 import { altOf, DeleteForm, titleOf } from '../images/views.tsx';
 import { imageUrl, originalUrl, variantUrl } from '../images/urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
+import { contextParams } from './context.ts';
 
 const BADGES = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 
@@ -18,25 +19,30 @@ export function listHref({ base, q, sort }: ListState, cursor?: string) {
   return query ? `${base}?${query}` : base;
 }
 
-function Thumb({ image }: { image: ListedImage }) {
+/** The image page, told which list it was opened from (for previous / next there). */
+const pageUrl = (image: ListedImage, state: ListState) =>
+  `${imageUrl(image.id)}?${contextParams({ in: state.base.slice(1), q: state.q, sort: state.sort })}`;
+
+function Thumb({ image, href }: { image: ListedImage; href: string }) {
   return (
     // data-thumbhash: static/app.js paints the placeholder colours while the thumbnail loads.
-    <a href={imageUrl(image.id)} class="thumb" data-thumbhash={image.placeholder}>
+    <a href={href} class="thumb" data-thumbhash={image.placeholder}>
       <img src={variantUrl(image, 'thumb')} srcset={`${variantUrl(image, 'thumb2x')} 2x`} alt={altOf(image)}
         loading="lazy" decoding="async" width={image.width} height={image.height} />
     </a>
   );
 }
 
-function Card({ image, owner }: { image: ListedImage; owner: boolean }) {
+function Card({ image, owner, state }: { image: ListedImage; owner: boolean; state: ListState }) {
+  const href = pageUrl(image, state);
   return (
     <li class="card" id={`image-${image.id}`}>
       {owner && (
         <input type="checkbox" class="select" name="ids" value={image.id} form="bulk" aria-label={`Select ${image.filename}`} />
       )}
-      <Thumb image={image} />
+      <Thumb image={image} href={href} />
       <div class="meta">
-        <a href={imageUrl(image.id)} class="filename">{titleOf(image)}</a>
+        <a href={href} class="filename">{titleOf(image)}</a>
         {owner ? (
           <>
             <span class={`badge ${image.visibility}`}>{BADGES[image.visibility]}</span>
@@ -64,7 +70,7 @@ export function ListItems({ images, next, state, owner }: ListProps) {
   const href = next && listHref(state, next);
   return (
     <>
-      {images.map((image) => <Card image={image} owner={owner} />)}
+      {images.map((image) => <Card image={image} owner={owner} state={state} />)}
       {href && (
         <li class="more">
           <a href={href} rel="next" hx-get={href} hx-trigger="click, revealed" hx-target="closest li" hx-swap="outerHTML">Next page</a>

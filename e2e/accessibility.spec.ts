@@ -1,0 +1,62 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import sharp from 'sharp';
+
+async function signUpWithImage(page: Page) {
+  const name = `a11y-${Date.now().toString(36)}`;
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(`${name}@example.com`);
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.goto('/upload');
+  await page.getByRole('radio', { name: /^Public/ }).check();
+  const buffer = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
+  await page.getByLabel('Images', { exact: true }).setInputFiles([{ name: 'a11y.jpg', mimeType: 'image/jpeg', buffer }]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.getByRole('link', { name: 'a11y.jpg' }).click();
+  return { name, imageUrl: new URL(page.url()).pathname };
+}
+
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`no serious or critical axe violation on any page (${colorScheme})`, async ({ browser }) => {
+    const visitor = await (await browser.newContext({ colorScheme })).newPage();
+    for (const path of ['/', '/signup', '/login', '/gallery', '/no-such-page']) {
+      await visitor.goto(path);
+      expect(await seriousViolations(visitor), path).toEqual([]);
+    }
+    const page = await (await browser.newContext({ colorScheme })).newPage();
+    const { name, imageUrl } = await signUpWithImage(page);
+    for (const path of ['/upload', '/dashboard', '/gallery', imageUrl, '/settings', `/u/${name}`, '/images/none']) {
+      await page.goto(path);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+  });
+}
+
+test('the skip link and the login form are reachable by keyboard', async ({ page }) => {
+  await page.goto('/');
+  // The skip link comes first and moves focus to the content.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main$/);
+  await page.goto('/login');
+  await page.keyboard.press('Tab');
+  const focusable: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    focusable.push(await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      return `${el.tagName.toLowerCase()}:${el.getAttribute('name') ?? el.textContent?.trim()}`;
+    }));
+    await page.keyboard.press('Tab');
+  }
+  expect(focusable).toEqual(expect.arrayContaining(['input:username', 'input:password', 'button:Log in']));
+});
