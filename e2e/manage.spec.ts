@@ -1,0 +1,76 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import sharp from 'sharp';
+
+const photo = (shade: number) =>
+  sharp({ create: { width: 200, height: 150, channels: 3, background: { r: shade, g: 120, b: 60 } } }).jpeg().toBuffer();
+
+async function userWithImages(browser: Browser, js: boolean, names: string[]) {
+  const page = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
+  const user = `mgr${js ? 'js' : 'no'}${Date.now().toString(36)}`;
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(`${user}@example.com`);
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.goto('/upload');
+  await page.getByLabel('Images', { exact: true }).setInputFiles(await Promise.all(
+    names.map(async (n, i) => ({ name: n, mimeType: 'image/jpeg', buffer: await photo(30 + i * 50) })),
+  ));
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(`^${names.length} of ${names.length} images? uploaded$`) })).toBeVisible();
+  return { page, user };
+}
+
+for (const js of [true, false]) {
+  const how = js ? 'with' : 'without';
+
+  test(`share an image by unlisted link, then revoke it (${how} JavaScript)`, async ({ browser }) => {
+    const { page } = await userWithImages(browser, js, ['secret-plan.jpg']);
+    await page.goto('/dashboard');
+    await page.getByRole('link', { name: 'secret-plan.jpg' }).first().click();
+    // Make it unlisted: a share link appears.
+    await page.getByRole('radio', { name: /^Unlisted/ }).check();
+    await page.getByRole('button', { name: 'Save visibility' }).click();
+    await expect(page.getByRole('status')).toContainText('A new share link was made');
+    const link = await page.getByLabel('Share link').inputValue();
+    // Someone signed out opens it; without the token it does not exist.
+    const stranger = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
+    await stranger.goto(link);
+    await expect(stranger.getByRole('heading', { name: 'secret-plan.jpg' })).toBeVisible();
+    expect(await stranger.getByRole('img', { name: 'secret-plan.jpg' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+    expect((await stranger.goto(link.split('?')[0]!))!.status()).toBe(404);
+    // Revoked: the old link is gone.
+    await page.getByRole('button', { name: 'Revoke link' }).click();
+    await expect(page.getByRole('status')).toContainText('revoked');
+    expect((await stranger.goto(link))!.status()).toBe(404);
+  });
+
+  test(`select images, make them public in one go, then find one by search (${how} JavaScript)`, async ({ browser }) => {
+    const { page, user } = await userWithImages(browser, js, ['red-boat.jpg', 'blue-car.jpg', 'green-tree.jpg']);
+    await page.goto('/dashboard');
+    await page.getByRole('checkbox', { name: 'Select red-boat.jpg' }).check();
+    await page.getByRole('checkbox', { name: 'Select green-tree.jpg' }).check();
+    await page.getByLabel('With the selected images:').selectOption('public');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByRole('status')).toHaveText('Made 2 images public.');
+    await page.goto(`/u/${user}`);
+    await expect(page.locator('li.card')).toHaveCount(2);
+    // Search is a plain GET form: the URL can be bookmarked.
+    await page.goto('/dashboard');
+    await page.getByRole('searchbox', { name: 'Search my images' }).fill('blue');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/\/dashboard\?q=blue/);
+    await expect(page.locator('li.card')).toHaveCount(1);
+    await expect(page.locator('li.card')).toContainText('blue-car.jpg');
+    // Deleting many asks first.
+    await page.goto('/dashboard');
+    await page.getByRole('checkbox', { name: 'Select red-boat.jpg' }).check();
+    await page.getByRole('checkbox', { name: 'Select blue-car.jpg' }).check();
+    await page.getByLabel('With the selected images:').selectOption('delete');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByRole('heading', { name: 'Delete 2 images?' })).toBeVisible();
+    await page.getByRole('button', { name: 'Delete 2 images' }).click();
+    await expect(page.getByRole('status')).toHaveText('Deleted 2 images.');
+    await expect(page.locator('li.card')).toHaveCount(1);
+  });
+}
