@@ -52,3 +52,22 @@ describe('POST /settings/delete-account', () => {
     assert.equal((await new TestClient(t).request('/settings')).status, 303);
   });
 });
+
+describe('POST /settings/email', () => {
+  test('changes the email with the current password; a taken one or a wrong password changes nothing', async () => {
+    const c = await newUser(t, 'mover');
+    await newUser(t, 'occupant');
+    const wrong = await c.postForm('/settings/email', { email: 'new@example.com', current: 'nope' });
+    assert.equal(wrong.status, 422);
+    const taken = await c.postForm('/settings/email', { email: 'OCCUPANT@example.com', current: 'correct horse battery' });
+    assert.equal(taken.status, 422);
+    assert.match(await taken.text(), /An account with this email already exists/);
+    const bad = await c.postForm('/settings/email', { email: 'not an email', current: 'correct horse battery' });
+    assert.equal(bad.status, 422);
+    assert.equal((await t.sql`select email from users where username = 'mover'`)[0]!.email, 'mover@example.com');
+    const ok = await c.postForm('/settings/email', { email: 'moved@example.com', current: 'correct horse battery' });
+    assert.equal(ok.status, 303);
+    assert.match(await (await c.request('/settings?done=email')).text(), /Your email address was changed/);
+    assert.equal((await new TestClient(t).postForm('/login', { username: 'moved@example.com', password: 'correct horse battery' })).status, 303);
+  });
+});

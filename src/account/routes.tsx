@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { requireUser, setCookie } from '../auth/middleware.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { Sessions } from '../auth/session.ts';
-import { updatePasswordHash } from '../auth/users.sql.ts';
+import { updateEmail, updatePasswordHash } from '../auth/users.sql.ts';
 import { usedBytes } from '../images/images.sql.ts';
 import { purgeObjects } from '../janitor/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { deleteAccount, passwordHashOf } from './account.sql.ts';
-import { SettingsPage } from './views.tsx';
+import { SettingsPage, type SettingsErrors } from './views.tsx';
 
 const confirmSchema = z.object({ password: z.string().min(1).max(256) });
 const passwordSchema = z.object({
@@ -18,7 +18,13 @@ const passwordSchema = z.object({
   password: z.string().min(8, 'The new password must be at least 8 characters').max(256, 'The new password must be at most 256 characters'),
 });
 
+const emailSchema = z.object({
+  email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
+  current: z.string().min(1, 'Enter your current password').max(256),
+});
+
 const NOTICES: Record<string, string> = {
+  email: 'Your email address was changed.',
   password: 'Your password was changed; every other session was signed out.',
   sessions: 'Every other session was signed out.',
 };
@@ -30,7 +36,7 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
   app.use('/settings/*', requireUser);
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
-  async function settings(c: Context<any>, errors?: { password?: string; delete?: string }) {
+  async function settings(c: Context<any>, errors?: SettingsErrors) {
     const ctx = c as Context<AppEnv>;
     const user = ctx.get('user')!;
     const [used, list] = await Promise.all([usedBytes(sql, user.id), sessions.listSessions(user.id, ctx.get('session')!.id)]);
@@ -45,6 +51,15 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
   }
 
   app.get('/settings', (c) => settings(c));
+
+  app.post('/settings/email', zValidator('form', emailSchema, (r, c) => {
+    if (!r.success) return settings(c, { email: r.error.issues[0]!.message });
+  }), async (c) => {
+    const { email, current } = c.req.valid('form');
+    if (!(await passwordMatches(c, current))) return settings(c, { email: 'Your current password is not right' });
+    if (!(await updateEmail(sql, c.get('user')!.id, email))) return settings(c, { email: 'An account with this email already exists' });
+    return c.redirect('/settings?done=email', 303);
+  });
 
   app.post('/settings/password', zValidator('form', passwordSchema, (r, c) => {
     if (!r.success) return settings(c, { password: r.error.issues[0]!.message });

@@ -9,8 +9,10 @@ type Props = {
   quota: number;
   sessions: SessionListItem[];
   notice?: string;
-  errors?: { password?: string; delete?: string };
+  errors?: SettingsErrors;
 };
+
+export type SettingsErrors = { email?: string; password?: string; delete?: string };
 
 function PasswordField({ id, name, label, autocomplete }: { id: string; name: string; label: string; autocomplete: string }) {
   return (
@@ -31,6 +33,17 @@ export function SettingsPage({ user, used, quota, sessions, notice, errors = {} 
         <dt>Email</dt><dd>{user.email}</dd>
         <dt>Storage</dt><dd>{formatBytes(used)} of {formatBytes(quota)} used</dd>
       </dl>
+
+      <h2 id="change-email">Change email</h2>
+      {errors.email && <p class="form-error" role="alert">{errors.email}</p>}
+      <form method="post" action="/settings/email" aria-labelledby="change-email">
+        <div class="field">
+          <label for="new-email">New email</label>
+          <input id="new-email" name="email" type="email" autocomplete="email" required value={user.email} />
+        </div>
+        <PasswordField id="email-current-password" name="current" label="Current password" autocomplete="current-password" />
+        <button type="submit">Change email</button>
+      </form>
 
       <h2 id="change-password">Change password</h2>
       {errors.password && <p class="form-error" role="alert">{errors.password}</p>}

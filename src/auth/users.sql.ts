@@ -28,3 +28,14 @@ export async function findUserByLogin(sql: Sql, login: string) {
 export async function updatePasswordHash(sql: Sql, userId: string, hash: string) {
   await sql`update users set password_hash = ${hash} where id = ${userId}`;
 }
+
+/** Sets the user's email; false when another account already uses it (any letter case). */
+export async function updateEmail(sql: Sql, userId: string, email: string) {
+  try {
+    await sql`update users set email = ${email} where id = ${userId}`;
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') return false;
+    throw err;
+  }
+}
