@@ -1,19 +1,11 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import sharp from 'sharp';
+import { signUp, uniqueName, uploadFiles } from './support.ts';
 
 async function signUpWithImage(page: Page) {
-  const name = `a11y-${Date.now().toString(36)}`;
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${name}@example.com`);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill('a long enough passphrase');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.goto('/upload');
-  await page.getByRole('radio', { name: /^Public/ }).check();
-  const buffer = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
-  await page.getByLabel('Images', { exact: true }).setInputFiles([{ name: 'a11y.jpg', mimeType: 'image/jpeg', buffer }]);
-  await page.getByRole('button', { name: 'Upload' }).click();
+  const name = uniqueName('a11y');
+  await signUp(page, name);
+  await uploadFiles(page, ['a11y.jpg'], 'Public');
   await page.getByRole('link', { name: 'a11y.jpg' }).click();
   return { name, imageUrl: new URL(page.url()).pathname };
 }

@@ -1,22 +1,10 @@
 import { expect, test } from '@playwright/test';
-import sharp from 'sharp';
-
-const photo = (shade: number) =>
-  sharp({ create: { width: 200, height: 150, channels: 3, background: { r: shade, g: 90, b: 160 } } }).jpeg().toBuffer();
+import { signUp, uniqueName, uploadFiles } from './support.ts';
 
 test('the arrow keys walk through the list an image was opened from', async ({ page }) => {
-  const name = `walker${Date.now().toString(36)}`;
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${name}@example.com`);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill('a long enough passphrase');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.goto('/upload');
-  await page.getByLabel('Images', { exact: true }).setInputFiles(await Promise.all(
-    ['first.jpg', 'second.jpg', 'third.jpg'].map(async (n, i) => ({ name: n, mimeType: 'image/jpeg', buffer: await photo(40 + i * 60) })),
-  ));
-  await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('heading', { name: '3 of 3 images uploaded' })).toBeVisible();
+  await signUp(page, uniqueName('walker'));
+  // One at a time: images of one upload share their timestamp.
+  for (const name of ['first.jpg', 'second.jpg', 'third.jpg']) await uploadFiles(page, [name]);
 
   // Oldest first, so the walk follows upload order.
   await page.goto('/dashboard?sort=oldest');

@@ -1,32 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import sharp from 'sharp';
-
-const PASSWORD = 'a long enough passphrase';
-
-async function photo(seed: number) {
-  return sharp({ create: { width: 480, height: 320, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 60 + seed * 20, sigma: 30 } } })
-    .jpeg()
-    .toBuffer();
-}
-
-async function signUp(page: Page, username: string) {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${username}@example.com`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
-async function upload(page: Page, files: string[], visibility: 'Public' | 'Private') {
-  await page.goto('/upload');
-  await page.getByRole('radio', { name: new RegExp(`^${visibility}`) }).check();
-  await page.getByLabel('Images', { exact: true }).setInputFiles(
-    await Promise.all(files.map(async (name, i) => ({ name, mimeType: 'image/jpeg', buffer: await photo(i) }))),
-  );
-  await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('heading', { name: `${files.length} of ${files.length} images uploaded` })).toBeVisible();
-}
+import { expect, test, type Browser } from '@playwright/test';
+import { photo, signUp, uploadFiles as upload } from './support.ts';
 
 async function newPage(browser: Browser, javaScriptEnabled: boolean) {
   const context = await browser.newContext({ javaScriptEnabled });

@@ -1,23 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import sharp from 'sharp';
-
-const photo = (shade: number) =>
-  sharp({ create: { width: 200, height: 150, channels: 3, background: { r: shade, g: 120, b: 60 } } }).jpeg().toBuffer();
+import { expect, test, type Browser } from '@playwright/test';
+import { signUp, uniqueName, uploadFiles } from './support.ts';
 
 async function userWithImages(browser: Browser, js: boolean, names: string[]) {
   const page = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
-  const user = `mgr${js ? 'js' : 'no'}${Date.now().toString(36)}`;
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${user}@example.com`);
-  await page.getByLabel('Username').fill(user);
-  await page.getByLabel('Password').fill('a long enough passphrase');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.goto('/upload');
-  await page.getByLabel('Images', { exact: true }).setInputFiles(await Promise.all(
-    names.map(async (n, i) => ({ name: n, mimeType: 'image/jpeg', buffer: await photo(30 + i * 50) })),
-  ));
-  await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('heading', { name: new RegExp(`^${names.length} of ${names.length} images? uploaded$`) })).toBeVisible();
+  const user = uniqueName(`mgr${js ? 'js' : 'no'}`);
+  await signUp(page, user);
+  await uploadFiles(page, names);
   return { page, user };
 }
 

@@ -30,7 +30,8 @@ export default defineConfig({
     url: `http://localhost:${port}/readyz`,
     timeout: 90_000,
     reuseExistingServer: false,
-    env: { PORT: String(port), DATA_DIR: dataDir },
+    // Every story signs up fresh users from one address.
+    env: { PORT: String(port), DATA_DIR: dataDir, SIGNUPS_PER_HOUR: '1000' },
     stdout: 'pipe',
   },
 });

@@ -3,6 +3,7 @@
 import { test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { signUp } from './support.ts';
 
 test.skip(!process.env.SCREENSHOTS, 'run with `npm run screenshots`');
 
@@ -33,11 +34,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const name = `demo${scheme}${Date.now().toString(36).slice(-4)}`;
     await page.goto('/');
     await shoot(page, 'home', scheme);
-    await page.goto('/signup');
-    await page.getByLabel('Email').fill(`${name}@example.com`);
-    await page.getByLabel('Username').fill(name);
-    await page.getByLabel('Password').fill('a long enough passphrase');
-    await page.getByRole('button', { name: 'Sign up' }).click();
+    await signUp(page, name);
     await page.goto('/upload');
     await page.getByRole('radio', { name: /^Public/ }).check();
     const files = await Promise.all(['harbour', 'meadow', 'dunes', 'forest', 'lake', 'city'].map(async (n, i) => ({

@@ -1,21 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import sharp from 'sharp';
-
-async function photo(seed: number) {
-  return sharp({ create: { width: 320, height: 240, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 50 + seed * 30, sigma: 30 } } })
-    .jpeg()
-    .toBuffer();
-}
-
-async function signUp(page: Page) {
-  const name = `up-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(`${name}@example.com`);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill('a long enough passphrase');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
+import { photo, signUp, uniqueName } from './support.ts';
 
 /** Hands `bytes` to the page as a File inside a DataTransfer, then fires `type` with it. */
 async function fire(page: Page, type: 'paste' | 'drop', name: string, bytes: Buffer) {
@@ -30,7 +14,7 @@ async function fire(page: Page, type: 'paste' | 'drop', name: string, bytes: Buf
 }
 
 test('choosing files shows previews; the upload reports progress and links every new image', async ({ page }) => {
-  await signUp(page);
+  await signUp(page, uniqueName('up'));
   await page.goto('/upload');
   await page.getByLabel('Images', { exact: true }).setInputFiles([
     { name: 'one.jpg', mimeType: 'image/jpeg', buffer: await photo(1) },
@@ -50,7 +34,7 @@ test('choosing files shows previews; the upload reports progress and links every
 });
 
 test('images can be pasted or dropped anywhere on the page', async ({ page }) => {
-  await signUp(page);
+  await signUp(page, uniqueName('up'));
   await page.goto('/upload');
   await fire(page, 'paste', 'pasted.jpg', await photo(3));
   await expect(page.getByRole('list', { name: 'Chosen images' })).toContainText('pasted.jpg');

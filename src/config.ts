@@ -9,6 +9,7 @@ const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: flag.default(false),
+  SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   S3_BUCKET: optional,
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -33,6 +34,8 @@ export type Config = Readonly<{
   publicUrl?: URL;
   /** Take the client address from X-Forwarded-For (set only behind a proxy that writes it). */
   trustProxy: boolean;
+  /** Sign-ups allowed per client address and hour. */
+  signupsPerHour: number;
   s3?: Readonly<{
     bucket: string;
     endpoint?: string;
@@ -65,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
     trustProxy: e.TRUST_PROXY,
+    signupsPerHour: e.SIGNUPS_PER_HOUR,
     s3: e.S3_BUCKET
       ? Object.freeze({
           bucket: e.S3_BUCKET,

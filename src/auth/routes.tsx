@@ -59,7 +59,7 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
     }),
     async (c) => {
       const form = c.req.valid('form');
-      const wait = await signupRetryAfter(sql, address(c));
+      const wait = await signupRetryAfter(sql, address(c), config.signupsPerHour);
       if (wait) return tooManyAttempts(c, wait, 'Too many sign-ups from your network');
       const taken = await findTaken(sql, form.email, form.username);
       const errors: FieldErrors = {};

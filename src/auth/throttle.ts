@@ -4,7 +4,7 @@ import { clear, hit, peek } from './throttle.sql.ts';
 // Counters live in PostgreSQL, so every instance sees the same ones. Windows expire: the real
 // owner of an attacked account is slowed down, never locked out for good.
 const WINDOW_MS = 15 * 60_000;
-export const LIMITS = { account: 10, address: 50, signup: 10 } as const;
+export const LIMITS = { account: 10, address: 50 } as const;
 
 const accountKey = (login: string) => `login:account:${login.toLowerCase()}`;
 const addressKey = (ip: string) => `login:address:${ip}`;
@@ -24,8 +24,8 @@ export async function recordLoginSuccess(sql: Sql, login: string) {
   await clear(sql, accountKey(login));
 }
 
-/** Counts a sign-up from `ip`; seconds to wait when over the limit, else 0. */
-export async function signupRetryAfter(sql: Sql, ip: string) {
+/** Counts a sign-up from `ip`; seconds to wait when over `perHour`, else 0. */
+export async function signupRetryAfter(sql: Sql, ip: string, perHour: number) {
   const { hits, retry_after } = await hit(sql, `signup:address:${ip}`, 60 * 60_000);
-  return hits > LIMITS.signup ? retry_after : 0;
+  return hits > perHour ? retry_after : 0;
 }
