@@ -21,3 +21,44 @@ test('the arrow keys walk through the list an image was opened from', async ({ p
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('second.jpg');
 });
+
+test('the gallery loads the next page by itself when scrolled to the end; without JS a link does it', async ({ browser }) => {
+  const setup = await browser.newPage();
+  await signUp(setup, uniqueName('scroller'));
+  // One more than a page (48), in one upload.
+  const names = Array.from({ length: 49 }, (_, i) => `scroll-${i}.jpg`);
+  await uploadFiles(setup, names, 'Public');
+
+  const page = await browser.newPage();
+  await page.goto('/gallery');
+  await expect(page.locator('li.card')).toHaveCount(48);
+  await page.locator('li.more').scrollIntoViewIfNeeded();
+  // htmx swapped the next page in where the link was: more cards, same page.
+  await expect.poll(() => page.locator('li.card').count()).toBeGreaterThan(48);
+  await expect(page).toHaveURL(/\/gallery$/);
+
+  const noJs = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await noJs.goto('/gallery');
+  await noJs.getByRole('link', { name: 'Next page' }).click();
+  await expect(noJs).toHaveURL(/\/gallery\?cursor=/);
+  await expect(noJs.locator('li.card').first()).toBeVisible();
+});
+
+test('shift-click selects a range on the dashboard', async ({ page }) => {
+  await signUp(page, uniqueName('ranger'));
+  for (const name of ['r1.jpg', 'r2.jpg', 'r3.jpg', 'r4.jpg']) await uploadFiles(page, [name]);
+  await page.goto('/dashboard?sort=oldest');
+  await page.getByRole('checkbox', { name: 'Select r1.jpg' }).click();
+  await page.getByRole('checkbox', { name: 'Select r4.jpg' }).click({ modifiers: ['Shift'] });
+  for (const n of ['r1', 'r2', 'r3', 'r4']) await expect(page.getByRole('checkbox', { name: `Select ${n}.jpg` })).toBeChecked();
+});
+
+test('pages fit a 360 px phone screen without sideways scrolling', async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  await signUp(page, uniqueName('phone'));
+  await uploadFiles(page, ['phone.jpg'], 'Public');
+  for (const path of ['/', '/gallery', '/dashboard', '/upload', '/settings']) {
+    await page.goto(path);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+  }
+});
