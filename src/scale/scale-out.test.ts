@@ -67,7 +67,7 @@ test('sessions, uploads and deletes work across instances; migrations run once',
   const upload = await alice.request(a, '/upload', { method: 'POST', body: form });
   assert.match(await upload.text(), /1 of 1 image uploaded/);
   const gallery = await (await fetch(`${b.url}/gallery`)).text();
-  const id = gallery.match(/href="\/images\/([\w-]+)" class="thumb"/)![1]!;
+  const id = gallery.match(/href="\/images\/([\w-]+)\?in=gallery" class="thumb"/)![1]!;
   const thumb = gallery.match(/<img src="([^"]+)"/)![1]!;
   assert.equal((await fetch(`${b.url}${thumb}`)).status, 200);
   assert.match(await (await alice.request(b, '/dashboard')).text(), /shared\.jpg/);
