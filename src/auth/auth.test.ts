@@ -103,6 +103,10 @@ describe('POST /login', () => {
     await newUser(t, 'ken');
     const res = await new TestClient(t).postForm('/login', { username: 'ken', password: 'correct horse battery', next: '//evil.example/x' });
     assert.equal(res.headers.get('location'), '/dashboard');
+    for (const next of ['/\t/evil.example', '/\\evil.example', '/ /x', 'https://evil.example']) {
+      const res2 = await new TestClient(t).postForm('/login', { username: 'ken', password: 'correct horse battery', next });
+      assert.equal(res2.headers.get('location'), '/dashboard', JSON.stringify(next));
+    }
     const ok = await new TestClient(t).postForm('/login', { username: 'ken', password: 'correct horse battery', next: '/upload' });
     assert.equal(ok.headers.get('location'), '/upload');
   });

@@ -34,7 +34,11 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   return c.html('<p class="form-error" role="alert">You are signed out. <a href="/login">Log in</a> and try again.</p>', 401);
 };
 
-/** A same-site path to return to after login; anything else (other hosts, `//x`) becomes /dashboard. */
+/**
+ * A same-site path to return to after login; anything else becomes /dashboard. Browsers drop
+ * tabs and newlines from URLs, so `/\t/evil.example` would become `//evil.example`: no control
+ * characters, spaces or backslashes at all.
+ */
 export function safeNext(next: string | undefined) {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/dashboard';
+  return next && /^\/(?![/\\])[^\x00-\x20\\\x7f]*$/.test(next) ? next : '/dashboard';
 }

@@ -9,7 +9,7 @@ import type { Sessions } from './session.ts';
 import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
 import { LoginForm, SignupForm, type FieldErrors } from './views.tsx';
 import { safeNext, setCookie } from './middleware.ts';
-import { loginRetryAfter, recordLoginFailure, recordLoginSuccess, signupRetryAfter } from './throttle.ts';
+import { loginAttempt, loginSucceeded, signupRetryAfter } from './throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 import { ErrorView } from '../web/layout.tsx';
 
@@ -92,16 +92,13 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
     }),
     async (c) => {
       const { username, password, next } = c.req.valid('form');
-      const wait = await loginRetryAfter(sql, username, address(c));
-      if (wait) return tooManyAttempts(c, wait, 'Too many failed logins');
+      const wait = await loginAttempt(sql, username, address(c));
+      if (wait) return tooManyAttempts(c, wait, 'Too many login attempts');
       const user = await findUserByLogin(sql, username);
       // Unknown users cost a hash too, so timing does not tell which accounts exist.
       const ok = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
-      if (!user || !ok) {
-        await recordLoginFailure(sql, username, address(c));
-        return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
-      }
-      await recordLoginSuccess(sql, username);
+      if (!user || !ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
+      await loginSucceeded(sql, username);
       const old = c.get('session');
       if (old) await sessions.invalidateSession(old.id);
       setCookie(c, await sessions.createSession(user.id, userAgent(c)));

@@ -11,13 +11,6 @@ export async function hit(sql: Sql, key: string, windowMs: number) {
   return row!;
 }
 
-/** Hits of the keys' current windows, and the seconds until each ends. */
-export async function peek(sql: Sql, keys: string[]) {
-  return sql<{ key: string; hits: number; retry_after: number }[]>`
-    select key, hits, ceil(extract(epoch from window_ends - now()))::int as retry_after
-    from rate_limits where key in ${sql(keys)} and window_ends > now()`;
-}
-
 export async function clear(sql: Sql, key: string) {
   await sql`delete from rate_limits where key = ${key}`;
 }

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client.ts';
-import { clear, hit, peek } from './throttle.sql.ts';
+import { clear, hit } from './throttle.sql.ts';
 
 // Counters live in PostgreSQL, so every instance sees the same ones. Windows expire: the real
 // owner of an attacked account is slowed down, never locked out for good.
@@ -9,18 +9,18 @@ export const LIMITS = { account: 10, address: 50 } as const;
 const accountKey = (login: string) => `login:account:${login.toLowerCase()}`;
 const addressKey = (ip: string) => `login:address:${ip}`;
 
-/** Seconds to wait before another login try for this account or address; 0 when allowed. */
-export async function loginRetryAfter(sql: Sql, login: string, ip: string) {
-  const rows = await peek(sql, [accountKey(login), addressKey(ip)]);
-  const limit = (key: string) => (key.startsWith('login:account:') ? LIMITS.account : LIMITS.address);
-  return Math.max(0, ...rows.filter((r) => r.hits >= limit(r.key)).map((r) => r.retry_after));
+/**
+ * Counts a login attempt for this account and address before the password is checked (so many
+ * guesses sent at once are all counted); seconds to wait when over a limit, else 0.
+ */
+export async function loginAttempt(sql: Sql, login: string, ip: string) {
+  const [account, address] = await Promise.all([hit(sql, accountKey(login), WINDOW_MS), hit(sql, addressKey(ip), WINDOW_MS)]);
+  const waits = [account.hits > LIMITS.account ? account.retry_after : 0, address.hits > LIMITS.address ? address.retry_after : 0];
+  return Math.max(...waits);
 }
 
-export async function recordLoginFailure(sql: Sql, login: string, ip: string) {
-  await Promise.all([hit(sql, accountKey(login), WINDOW_MS), hit(sql, addressKey(ip), WINDOW_MS)]);
-}
-
-export async function recordLoginSuccess(sql: Sql, login: string) {
+/** The owner got in: their account's count starts again. */
+export async function loginSucceeded(sql: Sql, login: string) {
   await clear(sql, accountKey(login));
 }
 

@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ImageRow } from './images.sql.ts';
 
-const sameToken = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function sameToken(a: string, b: string) {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /**
  * Who may see an image: its owner always; anyone when it is public; with the share token of an

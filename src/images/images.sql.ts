@@ -47,28 +47,27 @@ export async function usedBytes(sql: Sql, userId: string) {
 /**
  * Inserts, in order, the images that still fit `quota` bytes for their owner, inside a
  * transaction that locks the user row so two uploads of one user cannot both spend the same
- * space. A row whose bytes the user already has is skipped. Returns the inserted ids and the
- * bytes left after them.
+ * space. Bytes the user already has (stored before, or earlier in `rows`) are skipped and cost
+ * nothing. Returns the inserted ids and the bytes left after them.
  */
 export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number) {
   return sql.begin(async (tx) => {
     await tx`select id from users where id = ${userId} for update`;
     let left = quota - (await usedBytes(tx as unknown as Sql, userId));
+    const seen = new Set((await findDuplicates(tx as unknown as Sql, userId, rows.map((r) => r.sha256))).keys());
     const fitting: NewImage[] = [];
     for (const r of rows) {
-      if (r.bytes > left) continue;
+      if (seen.has(r.sha256) || r.bytes > left) continue;
+      seen.add(r.sha256);
       fitting.push(r);
       left -= r.bytes;
     }
-    const inserted = fitting.length === 0 ? [] : await tx<{ id: string; bytes: string }[]>`
-      insert into images ${tx(fitting,
+    if (fitting.length) {
+      await tx`insert into images ${tx(fitting,
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
-        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes')}
-      on conflict (user_id, sha256) do nothing
-      returning id, bytes`;
-    const ids = new Set(inserted.map((r) => r.id));
-    const skipped = fitting.filter((r) => !ids.has(r.id)).reduce((n, r) => n + r.bytes, 0);
-    return { ids, left: left + skipped };
+        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes')}`;
+    }
+    return { ids: new Set(fitting.map((r) => r.id)), left };
   });
 }
 

@@ -121,7 +121,9 @@ async function decodeAndDerive(path: string, cleanPath: string, opts: { maxPixel
       display,
       cleanBytes: clean.size,
     };
-  } catch {
+  } catch (err) {
+    // System errors (disk full, too many open files) are the server's, not the image's.
+    if ((err as NodeJS.ErrnoException).code) throw err;
     throw new ImageRejected('The image is damaged or incomplete: it could not be decoded');
   }
 }

@@ -36,6 +36,7 @@ describe('visibility and share links', () => {
       assert.equal((await visitor().request(withShare(path, token))).status, 200, path);
       assert.equal((await visitor().request(path)).status, 404, `${path} without the token`);
       assert.equal((await other.request(withShare(path, token.slice(0, -1) + 'x'))).status, 404, `${path} with a wrong token`);
+      assert.equal((await other.request(withShare(path, encodeURIComponent(`${token.slice(0, -1)}é`)))).status, 404, 'non-ASCII token');
     }
     const page = await (await visitor().request(withShare(`/images/${img.id}`, token))).text();
     assert.ok(page.includes(`share=${token}`), 'the page links its bytes with the token');

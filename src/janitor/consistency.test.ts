@@ -12,9 +12,11 @@ import { runJanitor } from './janitor.ts';
 /** The real storage, except that its `n`th put (and optionally every delete) fails. */
 function faulty(inner: Storage, opts: { failPut?: number; failDeletes?: () => boolean }): Storage {
   let puts = 0;
+  const fail = () => ++puts === opts.failPut;
   return {
     ...inner,
-    put: (key, body, type) => (++puts === opts.failPut ? Promise.reject(new Error('injected: disk full')) : inner.put(key, body, type)),
+    put: (key, body, type) => (fail() ? Promise.reject(new Error('injected: disk full')) : inner.put(key, body, type)),
+    putFile: (key, path, type) => (fail() ? Promise.reject(new Error('injected: disk full')) : inner.putFile(key, path, type)),
     deleteMany: (keys) => (opts.failDeletes?.() ? Promise.resolve(keys) : inner.deleteMany(keys)),
     delete: (key) => (opts.failDeletes?.() ? Promise.reject(new Error('injected: delete failed')) : inner.delete(key)),
   };

@@ -69,8 +69,14 @@ export async function runJanitor(deps: Deps, graceMs: number): Promise<JanitorRe
 /** Runs the janitor every `intervalMs` in the background; returns a function that stops it. */
 export function startJanitor(deps: Deps, opts: { graceMs: number; intervalMs: number }) {
   if (opts.intervalMs <= 0) return () => {};
+  let running = false;
   const timer = setInterval(() => {
-    runJanitor(deps, opts.graceMs).catch((err) => console.error('janitor:', err));
+    // A pass that outlasts the interval is not started again beside itself.
+    if (running) return;
+    running = true;
+    runJanitor(deps, opts.graceMs)
+      .catch((err) => console.error('janitor:', err))
+      .finally(() => (running = false));
   }, opts.intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -3,7 +3,9 @@ import type { Sql } from '../db/client.ts';
 /** Queues `keys` for deletion; call it in the transaction that removes their rows. */
 export async function queueDeletions(sql: Sql, keys: string[]) {
   if (keys.length === 0) return;
-  await sql`insert into pending_deletions ${sql(keys.map((key) => ({ key })), 'key')} on conflict (key) do nothing`;
+  // One array parameter: an account with thousands of images would pass PostgreSQL's limit of
+  // 65,535 parameters with one per key.
+  await sql`insert into pending_deletions (key) select unnest(${sql.array(keys)}::text[]) on conflict (key) do nothing`;
 }
 
 export async function dueDeletions(sql: Sql, limit: number) {

@@ -25,10 +25,15 @@ describe('login throttling', () => {
     const blocked = await login('target', 'correct horse battery', '10.0.1.1');
     assert.equal(blocked.status, 429);
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
-    assert.match(await blocked.text(), /Too many failed logins/);
+    assert.match(await blocked.text(), /Too many login attempts/);
     // Never locked out for good: when the window has passed, the owner logs in.
     await t.sql`update rate_limits set window_ends = now() - interval '1 second' where key like 'login:account:%'`;
     assert.equal((await login('TARGET', 'correct horse battery', '10.0.1.1')).status, 303);
+  });
+
+  test('only the address the proxy appended counts, not what the client put before it', async () => {
+    for (let i = 0; i < LIMITS.address; i++) await login(`spoof${i}`, 'wrong password', `1.2.3.${i}, 10.8.8.8`);
+    assert.equal((await login('spoofer', 'wrong password', '9.9.9.9, 10.8.8.8')).status, 429);
   });
 
   test('past the limit per address, whatever the accounts tried', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ByteRange, Storage } from './storage.ts';
 
@@ -57,6 +58,9 @@ export function createS3Storage(opts: S3Options): Storage {
     },
     async put(key, body, contentType) {
       await new Upload({ client, params: { Bucket, Key: key, Body: body, ContentType: contentType } }).done();
+    },
+    async putFile(key, path, contentType) {
+      await storage.put(key, createReadStream(path), contentType);
     },
     async get(key, range?: ByteRange) {
       try {

@@ -1,6 +1,6 @@
 // One contract, both implementations: disk and S3 (through s3rver, a real S3-protocol server on loopback).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -39,6 +39,16 @@ for (const kind of ['disk', 's3'] as const) {
       await s.put('images/a/original', Readable.from(chunks), 'image/jpeg');
       assert.deepEqual(await read(await s.get('images/a/original')), data);
       assert.equal(await s.exists('images/a/original'), true);
+    });
+
+    test('putFile stores a file as it is', async () => {
+      const path = join(dir, 'source.bin');
+      const data = Buffer.from('file contents '.repeat(1000));
+      await writeFile(path, data);
+      await s.putFile('images/f/original', path, 'image/jpeg');
+      assert.deepEqual(await read(await s.get('images/f/original')), data);
+      await assert.rejects(s.putFile('images/g/original', join(dir, 'missing.bin'), 'image/jpeg'));
+      assert.equal(await s.exists('images/g/original'), false);
     });
 
     test('put a buffer; get a byte range', async () => {

@@ -9,6 +9,8 @@ export interface Storage {
   /** Makes the storage usable (creates the folder; checks, or creates, the bucket); throws with a clear message. */
   init(): Promise<void>;
   put(key: string, body: Readable | Buffer, contentType: string): Promise<void>;
+  /** Stores the file at `path` (opened here, so a failure to read it is this call's error). */
+  putFile(key: string, path: string, contentType: string): Promise<void>;
   /** The object's bytes, or only `range` (inclusive); null when the key does not exist. */
   get(key: string, range?: ByteRange): Promise<Readable | null>;
   delete(key: string): Promise<void>;

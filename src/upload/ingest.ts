@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Deps } from '../web/env.ts';
@@ -36,11 +35,11 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
   const prepared: Prepared[] = [];
 
   async function prepare(file: ReceivedFile): Promise<FileResult> {
-    const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
-    if (duplicateOf) return { filename: file.filename, duplicateOf };
     const cleanPath = `${file.path}.clean`;
     let keys: string[] = [];
     try {
+      const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
+      if (duplicateOf) return { filename: file.filename, duplicateOf };
       const img = await processImage(file.path, cleanPath, { maxPixels: config.upload.maxPixels });
       const row = {
         id: randomId(),
@@ -62,8 +61,8 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
       const type = CONTENT_TYPES[img.format];
       // allSettled: when one write fails, the others must have finished before we remove them.
       const writes = await Promise.allSettled([
-        storage.put(key.original, createReadStream(file.path), type),
-        storage.put(key.clean, createReadStream(cleanPath), type),
+        storage.putFile(key.original, file.path, type),
+        storage.putFile(key.clean, cleanPath, type),
         storage.put(key.thumb, img.thumb.data, 'image/webp'),
         storage.put(key.thumb2x, img.thumb2x.data, 'image/webp'),
         storage.put(key.display, img.display.data, 'image/webp'),
@@ -88,22 +87,24 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
     if (!parsed.success) throw new UploadInvalid(parsed.error.issues[0]!.message);
     if (files.length === 0) throw new UploadInvalid('Choose at least one image to upload');
     const results = await Promise.all(files);
-    return await record(deps, userId, parsed.data.visibility, results);
+    // In the order the files were sent, not the order they finished: that decides who fits the
+    // quota and which of two equal files is kept.
+    const ready = results.filter((r): r is Prepared => 'row' in r);
+    const rows = ready.map((p) => ({ ...p.row, visibility: parsed.data.visibility }));
+    const { ids, left } = await insertWithinQuota(sql, userId, rows, config.upload.quotaBytes);
+    // Committed: from here on only the objects of rows not written may be removed.
+    prepared.splice(0, prepared.length, ...prepared.filter((p) => !ids.has(p.row.id)));
+    return await outcomes(deps, userId, results, ids, left);
   } catch (err) {
     await purgeObjects(deps, prepared.flatMap((p) => allKeys(p.row)));
     throw err;
   }
 }
 
-/** Writes the rows that fit the quota and maps every file to its outcome; drops unused objects. */
-async function record(deps: Deps, userId: string, visibility: 'public' | 'private', results: FileResult[]) {
-  // In the order the files were sent, not the order they finished: that decides who fits the
-  // quota and which of two equal files is kept.
-  const prepared = results.filter((r): r is Prepared => 'row' in r);
-  const rows = prepared.map((p) => ({ ...p.row, visibility }));
-  const { ids, left } = await insertWithinQuota(deps.sql, userId, rows, deps.config.upload.quotaBytes);
-  const unused = prepared.filter((p) => !ids.has(p.row.id));
-  // A row skipped by the unique index: the same bytes came in twice (in this batch or another).
+/** What happened to each file; removes the objects of files whose row was not written. */
+async function outcomes(deps: Deps, userId: string, results: FileResult[], ids: Set<string>, left: number) {
+  const unused = results.filter((r): r is Prepared => 'row' in r && !ids.has(r.row.id));
+  // Same bytes as an image the user already has (from this batch or another upload).
   const existing = await findDuplicates(deps.sql, userId, unused.map((p) => p.row.sha256));
   await purgeObjects(deps, unused.flatMap((p) => allKeys(p.row)));
   return results.map((r): FileOutcome => {

@@ -111,15 +111,17 @@ export async function receiveMultipart<T>(
       }),
       createWriteStream(path),
     );
-    files.push(
-      written.then((): Promise<T | RejectedFile> => {
-        if ((stream as { truncated?: boolean }).truncated) {
-          return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
-        }
-        if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
-        return onFile({ filename, path, bytes, sha256: hash.digest('hex') });
-      }),
-    );
+    const result = written.then((): Promise<T | RejectedFile> => {
+      if ((stream as { truncated?: boolean }).truncated) {
+        return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
+      }
+      if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
+      return onFile({ filename, path, bytes, sha256: hash.digest('hex') });
+    });
+    // Awaited only once the whole body is read; until then a failure must not count as unhandled
+    // (that would end the process).
+    result.catch(() => {});
+    files.push(result);
   });
 
   try {

@@ -161,6 +161,20 @@ describe('duplicates', () => {
 });
 
 describe('quota', () => {
+  test('a duplicate in the batch costs no quota', async () => {
+    const a = await jpeg(55, 45);
+    const b = await jpeg(56, 45);
+    const q = await startTestApp({ QUOTA_MB: String((a.length + b.length) / 1024 / 1024) });
+    try {
+      const c = await newUser(q, 'dupquota');
+      const html = await (await c.upload([{ name: 'a.jpg', data: a }, { name: 'a-again.jpg', data: a }, { name: 'b.jpg', data: b }], 'public')).text();
+      assert.match(html, /2 of 3 images uploaded/);
+      assert.match(html, /Already in your library: <a href="\/images\/[\w-]+">a-again\.jpg/);
+    } finally {
+      await q.close();
+    }
+  });
+
   test('a file that fits exactly is stored; the next is refused with the space left, and its objects go', async () => {
     const a = await jpeg(50, 50);
     const b = await jpeg(60, 60);

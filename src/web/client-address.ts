@@ -6,12 +6,12 @@ type RuntimeEnv = {
 };
 
 /**
- * The client's address: the connection's peer, or with `trustProxy` (behind a load balancer that
- * sets it) the first X-Forwarded-For entry.
+ * The client's address: the connection's peer, or with `trustProxy` (behind one load balancer
+ * that appends it) the last X-Forwarded-For entry: the ones before it are whatever the client sent.
  */
 export function clientAddress(c: Context, trustProxy: boolean) {
   if (trustProxy) {
-    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    const forwarded = c.req.header('X-Forwarded-For')?.split(',').pop()?.trim();
     if (forwarded) return forwarded;
   }
   const env = c.env as RuntimeEnv | undefined;

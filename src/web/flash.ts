@@ -9,14 +9,14 @@ const COOKIE = 'flash';
  * short-lived cookie, not in server memory, so any instance can show it, without JavaScript.
  */
 export function flash(c: Context, message: string) {
-  setCookie(c, COOKIE, encodeURIComponent(message.slice(0, 200)), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+  setCookie(c, COOKIE, message.slice(0, 200), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
 }
 
 /** Sets `c.var.flash` from the cookie and clears it, so it shows exactly once. */
 export const readFlash: MiddlewareHandler<AppEnv> = async (c, next) => {
   const value = getCookie(c, COOKIE);
   if (value && c.req.method === 'GET' && c.req.header('HX-Request') !== 'true') {
-    c.set('flash', decodeURIComponent(value));
+    c.set('flash', value);
     deleteCookie(c, COOKIE, { path: '/' });
   }
   await next();
