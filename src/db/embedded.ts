@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -30,8 +30,4 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
 /** Where the embedded database of a data directory lives. */
 export function embeddedDir(dataDir: string) {
   return join(dataDir, 'pg');
-}
-
-export async function removeDir(dir: string) {
-  await rm(dir, { recursive: true, force: true });
 }
