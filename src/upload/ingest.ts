@@ -33,6 +33,7 @@ const fieldsSchema = z.object({
 export async function ingestUpload(deps: Deps, userId: string, req: Request): Promise<FileOutcome[]> {
   const { sql, storage, config } = deps;
   const prepared: Prepared[] = [];
+  let committed = new Set<string>();
 
   async function prepare(file: ReceivedFile): Promise<FileResult> {
     const cleanPath = `${file.path}.clean`;
@@ -92,11 +93,11 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
     const ready = results.filter((r): r is Prepared => 'row' in r);
     const rows = ready.map((p) => ({ ...p.row, visibility: parsed.data.visibility }));
     const { ids, left } = await insertWithinQuota(sql, userId, rows, config.upload.quotaBytes);
-    // Committed: from here on only the objects of rows not written may be removed.
-    prepared.splice(0, prepared.length, ...prepared.filter((p) => !ids.has(p.row.id)));
+    committed = ids;
     return await outcomes(deps, userId, results, ids, left);
   } catch (err) {
-    await purgeObjects(deps, prepared.flatMap((p) => allKeys(p.row)));
+    // Rows already written keep their objects; everything else this upload stored goes.
+    await purgeObjects(deps, prepared.filter((p) => !committed.has(p.row.id)).flatMap((p) => allKeys(p.row)));
     throw err;
   }
 }

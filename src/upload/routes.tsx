@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { requireUser } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { renderFor } from '../web/render.tsx';
+import { renderFor, renderPage } from '../web/render.tsx';
 import { BadMultipart, BodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, UploadInvalid } from './ingest.ts';
 import { UploadPage, UploadResults } from './views.tsx';
@@ -10,7 +10,7 @@ export function uploadRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   const limits = { maxFiles: deps.config.upload.maxFiles, maxFileMb: Math.round(deps.config.upload.maxFileBytes / 1024 / 1024) };
 
-  app.get('/upload', requireUser, (c) => renderFor(c, { title: 'Upload', fragment: <UploadPage {...limits} />, page: <UploadPage {...limits} /> }));
+  app.get('/upload', requireUser, (c) => renderPage(c, 'Upload', <UploadPage {...limits} />));
 
   app.post('/upload', requireUser, async (c) => {
     let result: { error?: string; outcomes?: Awaited<ReturnType<typeof ingestUpload>> };
