@@ -53,9 +53,11 @@ export function createApp(deps: Deps) {
       crossOriginResourcePolicy: 'same-origin',
     }),
   );
+  // Headers added after the handler go on the response itself: c.header() at that point would
+  // rebuild the response around its body as a stream, losing the server's fast path for strings.
   app.use(async (c, next) => {
     await next();
-    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', PAGE_CSP);
+    if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
   });
   app.use(csrfGuard(deps.config.publicUrl?.origin));
   // Forms are small; only /upload streams large bodies (with limits of its own). The limit counts
@@ -71,7 +73,7 @@ export function createApp(deps: Deps) {
   app.use(async (c, next) => {
     await next();
     // The same URL answers htmx with a fragment and browsers with a page.
-    c.header('Vary', 'HX-Request, HX-Request-Type', { append: true });
+    c.res.headers.append('Vary', 'HX-Request, HX-Request-Type');
   });
 
   app.get('/', (c) => renderPage(c, 'Home', <HomePage user={c.get('user')} />));

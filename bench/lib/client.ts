@@ -16,6 +16,17 @@ export class Client {
     return res;
   }
 
+  /** The session cookie, for other HTTP clients (the load generator). */
+  get headers(): Record<string, string> {
+    return { Cookie: this.cookie };
+  }
+
+  async login(username: string, password: string) {
+    const res = await this.request('/login', { method: 'POST', body: new URLSearchParams({ username, password }) });
+    if (res.status !== 303) throw new Error(`login: ${res.status}`);
+    return this;
+  }
+
   async signup(username: string) {
     const res = await this.request('/signup', {
       method: 'POST',

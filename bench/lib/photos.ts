@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 
 export const CACHE = join(import.meta.dirname, '..', '.cache');
@@ -22,20 +22,23 @@ async function makeCanvas(width: number, height: number) {
   return base;
 }
 
-/** `count` distinct photos of the given size, made once and kept in bench/.cache. */
+/**
+ * `count` distinct photos of the given size, kept in bench/.cache. One is encoded; the others are
+ * the same picture with a different JPEG comment, so each file (and its SHA-256) is unique.
+ */
 export async function photos(kind: string, count: number, width: number, height: number, quality: number) {
   await mkdir(CACHE, { recursive: true });
-  const paths: string[] = [];
-  let canvas: Buffer | undefined;
-  for (let i = 0; i < count; i++) {
-    const path = join(CACHE, `${kind}-${width}x${height}-q${quality}-${i}.jpg`);
-    if (!existsSync(path)) {
-      canvas ??= await makeCanvas(width, height);
-      // Each photo differs (mirrored, brighter), so none is a duplicate of another.
-      const img = sharp(canvas, { raw: { width, height, channels: 3 } }).modulate({ brightness: 1 + i * 0.004 });
-      await writeFile(path, await (i % 2 ? img.flop() : img).jpeg({ quality }).toBuffer());
+  const paths = Array.from({ length: count }, (_, i) => join(CACHE, `${kind}-${width}x${height}-q${quality}-${i}.jpg`));
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length) {
+    const jpeg = await sharp(await makeCanvas(width, height), { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+    for (const path of missing) {
+      const text = Buffer.from(basename(path));
+      const comment = Buffer.alloc(4);
+      comment.writeUInt16BE(0xfffe, 0); // COM marker, then its length (which counts itself)
+      comment.writeUInt16BE(text.length + 2, 2);
+      await writeFile(path, Buffer.concat([jpeg.subarray(0, 2), comment, text, jpeg.subarray(2)]));
     }
-    paths.push(path);
   }
   return paths;
 }

@@ -7,23 +7,27 @@ async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM') {
   return Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
 }
 
-export type RunningApp = Awaited<ReturnType<typeof startApp>>;
+export type RunningApp = Awaited<ReturnType<typeof startServer>>;
 
 /**
  * Starts the app as users do (`npm start`, or `npm run start:deno`) with `env`; resolves
  * once /readyz answers 200, with the time that took and the process's memory readings.
  */
 export async function startApp(env: Record<string, string>, runtime: 'node' | 'deno' = 'node') {
+  // Exactly what `npm start` runs.
+  const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts;
+  return startServer(scripts[runtime === 'deno' ? 'start:deno' : 'start'], env, '/readyz');
+}
+
+/** Runs `command` with PORT set (`exec`: the server itself is the child whose memory we read). */
+export async function startServer(command: string, env: Record<string, string>, readyPath: string) {
   const port = await freePort();
   const started = performance.now();
-  // Exactly what `npm start` runs; `exec` makes the app itself the child whose memory we read.
-  const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts;
-  const command = scripts[runtime === 'deno' ? 'start:deno' : 'start'];
   const child = spawn('sh', ['-c', `exec ${command}`], { env: { ...process.env, PATH: `node_modules/.bin:${process.env.PATH}`, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -1,20 +1,23 @@
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { zValidator } from '@hono/zod-validator';
 import { requireUser } from '../auth/middleware.ts';
 import { usedBytes, userExists } from '../images/images.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { formatBytes } from '../web/format.ts';
 import { wantsFragment } from '../web/htmx.ts';
-import { renderPage } from '../web/render.tsx';
+import { pageHtml, renderPage } from '../web/render.tsx';
 import { listQuery, paginate } from './cursor.ts';
+import { createPageCache } from './page-cache.ts';
 import { listImages, type Cursor, type Scope, type Sort } from './lists.sql.ts';
 import { BulkBar, ImageList, ListItems, SearchForm } from './views.tsx';
 
 export const PAGE_SIZE = 48;
 
 type ListRequest = { q?: string; sort: Sort; cursor?: Cursor };
-type ListPage = { scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean };
+/** `shared`: every visitor sees the same list, so its rendering may come from the page cache. */
+type ListPage = { scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean };
 
 const query = zValidator('query', listQuery, (r, c) => {
   if (!r.success) return c.text('Invalid page link', 400);
@@ -22,30 +25,41 @@ const query = zValidator('query', listQuery, (r, c) => {
 
 export function listRoutes({ sql, config }: Deps) {
   const app = new Hono<AppEnv>();
+  const cache = createPageCache(sql);
 
   /**
    * One page of `scope` for the request's search, sort and cursor: the next items alone for
-   * htmx, otherwise the whole page (`heading` above the search form and grid).
+   * htmx, otherwise the whole page (`heading` above the search form and grid). Shared lists come
+   * from the page cache, except searches (each one rare, they would only crowd it out): for
+   * visitors without a session or message, the whole page; for others, all but the layout.
    */
   async function list(c: Context<AppEnv>, { q, sort, cursor }: ListRequest, opts: ListPage) {
-    const { page, next } = paginate(await listImages(sql, { scope: opts.scope, sort, q, cursor, limit: PAGE_SIZE }), PAGE_SIZE, sort);
-    const state = { base: opts.base, q, sort };
-    const props = { images: page, next, state, owner: !!opts.owner };
-    if (wantsFragment(c)) return c.html(<ListItems {...props} />);
-    return renderPage(c, opts.title, (
-      <section>
-        {opts.heading}
-        <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
-        {opts.owner && page.length > 0 && <BulkBar />}
-        <ImageList {...props} empty={opts.empty} />
-      </section>
-    ));
+    const shape = wantsFragment(c) ? 'items' : !c.get('user') && !c.get('flash') ? 'page' : 'section';
+    const render = async () => {
+      const { page, next } = paginate(await listImages(sql, { scope: opts.scope, sort, q, cursor, limit: PAGE_SIZE }), PAGE_SIZE, sort);
+      const state = { base: opts.base, q, sort };
+      const props = { images: page, next, state, owner: !!opts.owner };
+      if (shape === 'items') return (<ListItems {...props} />).toString();
+      const section = (
+        <section>
+          {opts.heading}
+          <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
+          {opts.owner && page.length > 0 && <BulkBar />}
+          <ImageList {...props} empty={opts.empty} />
+        </section>
+      );
+      return shape === 'page' ? pageHtml(opts.title, section) : section.toString();
+    };
+    const key = `${shape} ${opts.base} ${sort} ${cursor ? `${cursor.key}|${cursor.id}` : ''}`;
+    const html = opts.shared && !q ? await cache.get(key, render) : await render();
+    return shape === 'section' ? renderPage(c, opts.title, raw(html)) : c.html(html);
   }
 
   app.get('/gallery', query, (c) => list(c, c.req.valid('query'), {
     scope: { public: true },
     base: '/gallery',
     title: 'Gallery',
+    shared: true,
     heading: <h1>Gallery</h1>,
     empty: 'No public images yet. Sign up and be the first to share one.',
   }));
@@ -57,6 +71,7 @@ export function listRoutes({ sql, config }: Deps) {
       scope: { username },
       base: `/u/${username}`,
       title: `Images of ${username}`,
+      shared: true,
       heading: <h1>Public images of {username}</h1>,
       empty: `${username} has no public images yet.`,
     });

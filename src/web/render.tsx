@@ -1,14 +1,20 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { SessionUser } from '../auth/session.ts';
 import type { AppEnv } from './env.ts';
 import { Page } from './layout.tsx';
 import { wantsFragment } from './htmx.ts';
 
-/** The full page, with a doctype (Hono's JSX writes none). */
+/** The full page's HTML, with a doctype (Hono's JSX writes none). */
+export function pageHtml(title: string, body: Child, user: SessionUser | null = null, flash?: string) {
+  return `<!DOCTYPE html>${<Page title={title} user={user} flash={flash}>{body}</Page>}`;
+}
+
+/** The full page, for the request's user and flash message. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
 export function renderPage(c: Context<any>, title: string, body: Child, status: ContentfulStatusCode = 200) {
-  return c.html(`<!DOCTYPE html>${<Page title={title} user={(c as Context<AppEnv>).get('user') ?? null} flash={(c as Context<AppEnv>).get('flash')}>{body}</Page>}`, status);
+  return c.html(pageHtml(title, body, (c as Context<AppEnv>).get('user') ?? null, (c as Context<AppEnv>).get('flash')), status);
 }
 
 /** `fragment` alone for htmx, otherwise the full page made of `page`. */

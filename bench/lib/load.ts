@@ -1,0 +1,28 @@
+import autocannon from 'autocannon';
+
+export type Load = { rps: number; p50: number; p99: number };
+
+type LoadOptions = { headers?: Record<string, string>; /** each client requests these in turn, instead of `url`'s path */ paths?: string[] };
+
+/**
+ * `connections` clients requesting `url` back to back for `seconds`; requests per second and
+ * latency percentiles (ms). Any answer other than 200 makes the measurement fail.
+ */
+export async function load(url: string, connections: number, seconds: number, opts: LoadOptions = {}): Promise<Load> {
+  const requests = opts.paths?.map((path) => ({ method: 'GET' as const, path }));
+  const r = await autocannon({ url, connections, duration: seconds, headers: opts.headers, requests });
+  if (r.non2xx || r.errors || r.timeouts) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+/** Follows a list's "Next page" links `pages` times from `path`; the path of every page seen. */
+export async function walkPages(base: string, path: string, pages: number, headers: Record<string, string> = {}) {
+  const paths = [path];
+  for (let i = 0; i < pages; i++) {
+    const html = await (await fetch(`${base}${paths[i]}`, { headers })).text();
+    const next = html.match(/<a href="([^"]+)" rel="next"/)?.[1];
+    if (!next) throw new Error(`${path} has only ${i + 1} pages`);
+    paths.push(next.replaceAll('&amp;', '&'));
+  }
+  return paths;
+}

@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Sql } from '../src/db/client.ts';
+import { listImages, type Cursor } from '../src/lists/lists.sql.ts';
+import { PAGE_SIZE } from '../src/lists/routes.tsx';
+import { load, walkPages, type Load } from './lib/load.ts';
+import type { Report } from './lib/report.ts';
+import { startServer, type RunningApp } from './lib/server.ts';
+import { stat } from './lib/stats.ts';
+
+export type ListBench = { runs: number; seconds: number; connections: number[] };
+
+const MB = 1024 * 1024;
+/** A second of load on each URL first, so both servers are measured with their code optimised. */
+const warmUp = async (urls: string[], opts?: Parameters<typeof load>[3]) => {
+  for (const url of urls) await load(url, 16, 1, opts);
+};
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+
+/**
+ * The gallery's list query alone, in the database: page 1 against the page `depth` pages in
+ * (keyset pagination should make them cost the same). Served pages come from the page cache, so
+ * this is where the query's depth shows.
+ */
+export async function queryAtDepth(report: Report, sql: Sql, b: ListBench, depth: number) {
+  const list = (cursor?: Cursor) => listImages(sql, { scope: { public: true }, sort: 'newest', cursor, limit: PAGE_SIZE });
+  let cursor: Cursor | undefined;
+  for (let i = 0; i < depth; i++) {
+    const rows = await list(cursor);
+    const last = rows[PAGE_SIZE - 1]!;
+    cursor = { key: last.ts, id: last.id };
+  }
+  const time = async (c?: Cursor) => {
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) await list(c);
+    return (performance.now() - started) / 50;
+  };
+  const first: number[] = [];
+  const deep: number[] = [];
+  for (let i = 0; i < b.runs; i++) {
+    first.push(await time());
+    deep.push(await time(cursor));
+  }
+  report.record('gallery query, page 1', stat(first), 'ms');
+  report.record(`gallery query, page ${depth + 1}`, stat(deep), 'ms');
+  report.record('gallery query, deep / first time', stat(deep.map((d, i) => d / first[i]!)), 'ratio',
+    { target: { text: '<= 1.2', check: (v) => v <= 1.2, structural: true } });
+}
+
+/**
+ * Page 1 of a list against a page `depth` pages in (reached by following its links): req/s and
+ * latency of each at every connection count, and the deep/first ratio of median latency.
+ */
+export async function firstVsDeep(report: Report, app: RunningApp, b: ListBench, list: { name: string; path: string; depth: number; headers?: Record<string, string> }) {
+  const pages = await walkPages(app.url, list.path, list.depth, list.headers);
+  const first = `${app.url}${list.path}`;
+  const deep = `${app.url}${pages.at(-1)}`;
+  const opts = { headers: list.headers };
+  await warmUp([first, deep], opts);
+  for (const connections of b.connections) {
+    const results: Record<'first' | 'deep', Load[]> = { first: [], deep: [] };
+    for (let i = 0; i < b.runs; i++) {
+      results.first.push(await load(first, connections, b.seconds, opts));
+      results.deep.push(await load(deep, connections, b.seconds, opts));
+    }
+    for (const [page, label] of [['first', 'page 1'], ['deep', `page ${list.depth + 1}`]] as const) {
+      const r = results[page];
+      report.record(`${list.name} ${label}, ${connections} connections`, stat(r.map((x) => x.rps)), 'req/s',
+        { detail: `p50 ${ms(stat(r.map((x) => x.p50)).median)}, p99 ${ms(stat(r.map((x) => x.p99)).median)}` });
+    }
+    report.record(`${list.name} deep / first latency (p50), ${connections} conn.`,
+      stat(results.deep.map((d, i) => d.p50 / results.first[i]!.p50)), 'ratio',
+      { target: { text: '<= 1.2', check: (v) => v <= 1.2, structural: true } });
+  }
+  return pages;
+}
+
+/** /gallery against a bare Hono server answering with the same HTML from memory. */
+export async function renderOverhead(report: Report, app: RunningApp, b: ListBench, enforce: boolean) {
+  const connections = Math.max(...b.connections);
+  const dir = await mkdtemp(join(tmpdir(), 'bench-reference-'));
+  const file = join(dir, 'gallery.html');
+  await writeFile(file, await (await fetch(`${app.url}/gallery`)).text());
+  const reference = await startServer(`node --import tsx ${join(import.meta.dirname, 'reference.ts')} ${file}`, {}, '/');
+  try {
+    await warmUp([reference.url, `${app.url}/gallery`]);
+    const ratios: number[] = [];
+    const refs: number[] = [];
+    for (let i = 0; i < b.runs; i++) {
+      const ref = await load(reference.url, connections, b.seconds);
+      const real = await load(`${app.url}/gallery`, connections, b.seconds);
+      refs.push(ref.rps);
+      ratios.push(real.rps / ref.rps);
+    }
+    report.record(`bare Hono, same HTML from memory, ${connections} conn.`, stat(refs), 'req/s');
+    report.record('gallery / bare Hono requests per second', stat(ratios), 'ratio',
+      enforce ? { target: { text: '>= 0.5', check: (v) => v >= 0.5 } } : { detail: 'target >= 0.5 applies on a PostgreSQL server' });
+  } finally {
+    await reference.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Peak RSS growth over idle while 64 clients load gallery pages, each walking through `paths`
+ * (every page down to the deep one): renders, cache fills and evictions, not only cache hits.
+ */
+export async function servingMemory(report: Report, app: RunningApp, b: ListBench, paths: string[]) {
+  const growth: number[] = [];
+  for (let i = 0; i < b.runs; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = await app.rss();
+    await app.resetPeak();
+    await load(app.url, 64, b.seconds, { paths });
+    growth.push(((await app.peak()) - idle) / MB);
+  }
+  report.record('64 concurrent gallery requests, peak RSS growth', stat(growth), 'MB',
+    { target: { text: '< 100 MB', check: (v) => v < 100, structural: true } });
+}

@@ -1,0 +1,84 @@
+import type { Sql } from '../db/client.ts';
+
+/**
+ * `read()`, shared by concurrent callers, but never a read that began before the caller asked:
+ * callers arriving while one is in flight wait for the next. So each caller sees the database as
+ * it was at some moment after its call, yet a crowd of callers costs one query per round trip.
+ */
+export function freshRead<T>(read: () => Promise<T>) {
+  let current: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const start = () => {
+    const p = read();
+    current = p;
+    const done = () => { if (current === p) current = undefined; };
+    p.then(done, done);
+    return p;
+  };
+  return (): Promise<T> => {
+    if (!current) return start();
+    next ??= current.then(() => {}, () => {}).then(() => {
+      next = undefined;
+      return start();
+    });
+    return next;
+  };
+}
+
+/**
+ * Rendered public pages (the same HTML for every visitor), each kept with the `public_version`
+ * it was rendered at (sql/0006). An entry is served only while the database still reads that
+ * version, so a change committed through any instance is seen by the next request everywhere.
+ * Requests that miss together share one rendering. Least recently used entries go first once
+ * `maxBytes` of HTML are kept.
+ */
+export function createPageCache(sql: Sql, maxBytes = 16 * 1024 * 1024) {
+  const version = freshRead(async () => (await sql<{ n: string }[]>`select n from public_version`)[0]!.n);
+  const entries = new Map<string, { version: string; html: string }>();
+  // Renderings under way, by version and key. Joining one is safe: had anything public changed
+  // since it began, the version read by the joining request would differ.
+  const rendering = new Map<string, Promise<string>>();
+  let bytes = 0;
+
+  function remember(key: string, entry: { version: string; html: string }) {
+    forget(key);
+    entries.set(key, entry);
+    bytes += entry.html.length;
+    for (const [oldest] of entries) {
+      if (bytes <= maxBytes) break;
+      forget(oldest);
+    }
+  }
+
+  function forget(key: string) {
+    const old = entries.get(key);
+    if (!old) return;
+    bytes -= old.html.length;
+    entries.delete(key);
+  }
+
+  return {
+    /** The HTML cached under `key` if still current, else `render()`'s (then cached). */
+    async get(key: string, render: () => Promise<string>) {
+      // Read the version first: a page rendered after it is at least that new.
+      const current = await version();
+      const hit = entries.get(key);
+      if (hit?.version === current) {
+        entries.delete(key);
+        entries.set(key, hit); // most recently used last
+        return hit.html;
+      }
+      const id = `${current} ${key}`;
+      let html = rendering.get(id);
+      if (!html) {
+        html = render()
+          .then((h) => { remember(key, { version: current, html: h }); return h; })
+          .finally(() => rendering.delete(id));
+        rendering.set(id, html);
+      }
+      return html;
+    },
+  };
+}
+
+export type PageCache = ReturnType<typeof createPageCache>;
