@@ -1,18 +1,18 @@
 import autocannon from 'autocannon';
 
-export type Load = { rps: number; p50: number; p99: number };
+export type Load = { rps: number; mean: number; p50: number; p99: number };
 
 type LoadOptions = { headers?: Record<string, string>; /** each client requests these in turn, instead of `url`'s path */ paths?: string[] };
 
 /**
  * `connections` clients requesting `url` back to back for `seconds`; requests per second and
- * latency percentiles (ms). Any answer other than 200 makes the measurement fail.
+ * latency (ms: the mean, and percentiles, which autocannon rounds to whole milliseconds). Any answer other than 200 makes the measurement fail.
  */
 export async function load(url: string, connections: number, seconds: number, opts: LoadOptions = {}): Promise<Load> {
   const requests = opts.paths?.map((path) => ({ method: 'GET' as const, path }));
   const r = await autocannon({ url, connections, duration: seconds, headers: opts.headers, requests });
   if (r.non2xx || r.errors || r.timeouts) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  return { rps: r.requests.average, mean: r.latency.mean, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
 /** Follows a list's "Next page" links `pages` times from `path`; the path of every page seen. */

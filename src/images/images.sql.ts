@@ -38,10 +38,10 @@ export async function findDuplicates(sql: Sql, userId: string, sha256s: string[]
   return new Map(rows.map((r) => [r.sha256, r.id]));
 }
 
-/** Bytes of originals the user stores now. */
+/** Bytes of originals the user stores now (kept by a trigger: sql/0007). */
 export async function usedBytes(sql: Sql, userId: string) {
-  const [row] = await sql<{ used: string }[]>`select coalesce(sum(bytes), 0)::text as used from images where user_id = ${userId}`;
-  return Number(row!.used);
+  const [row] = await sql<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId}`;
+  return Number(row?.used ?? 0);
 }
 
 /**
@@ -52,8 +52,8 @@ export async function usedBytes(sql: Sql, userId: string) {
  */
 export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number) {
   return sql.begin(async (tx) => {
-    await tx`select id from users where id = ${userId} for update`;
-    let left = quota - (await usedBytes(tx as unknown as Sql, userId));
+    const [user] = await tx<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId} for update`;
+    let left = quota - Number(user?.used ?? 0);
     const seen = new Set((await findDuplicates(tx as unknown as Sql, userId, rows.map((r) => r.sha256))).keys());
     const fitting: NewImage[] = [];
     for (const r of rows) {

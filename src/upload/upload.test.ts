@@ -196,4 +196,26 @@ describe('quota', () => {
       await q.close();
     }
   });
+
+  test('deleting an image gives its space back: the meter and the quota follow every change', async () => {
+    const [a, b, c3] = await Promise.all([jpeg(51, 50), jpeg(61, 60), jpeg(41, 40)]);
+    const q = await startTestApp({ QUOTA_MB: String((a.length + b.length) / 1024 / 1024) });
+    try {
+      const c = await newUser(q, 'space');
+      const meter = async () => Number((await (await c.request('/dashboard')).text()).match(/<meter id="usage"[^>]* value="(\d+)"/)![1]);
+      await c.upload([{ name: 'a.jpg', data: a }, { name: 'b.jpg', data: b }], 'public');
+      assert.equal(await meter(), a.length + b.length);
+      assert.match(await (await c.upload([{ name: 'c.jpg', data: c3 }], 'public')).text(), /Over your storage quota/);
+      const [{ id }] = (await q.sql`select id from images where filename = 'a.jpg'`) as unknown as [{ id: string }];
+      await c.postForm(`/images/${id}/delete`, {});
+      assert.equal(await meter(), b.length);
+      assert.match(await (await c.upload([{ name: 'c.jpg', data: c3 }], 'public')).text(), /1 of 1 image uploaded/);
+      assert.equal(await meter(), b.length + c3.length);
+      const [sums] = (await q.sql`select u.used_bytes::int as kept, (select sum(bytes)::int from images where user_id = u.id) as summed
+        from users u where username = 'space'`) as unknown as [{ kept: number; summed: number }];
+      assert.equal(sums.kept, sums.summed);
+    } finally {
+      await q.close();
+    }
+  });
 });
