@@ -16,6 +16,16 @@ const MB = 1024 * 1024;
 const warmUp = async (urls: string[], opts?: Parameters<typeof load>[3]) => {
   for (const url of urls) await load(url, 16, 1, opts);
 };
+/** `measure` on both URLs in turn; which goes first changes with run `i`, so a drifting machine favours neither. */
+async function alternate(i: number, [a, b]: string[], measure: (url: string) => Promise<Load>) {
+  if (i % 2) {
+    const later = await measure(b!);
+    return [await measure(a!), later];
+  }
+  const earlier = await measure(a!);
+  return [earlier, await measure(b!)];
+}
+
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
 
 /**
@@ -56,8 +66,7 @@ export async function queryAtDepth(report: Report, sql: Sql, b: ListBench, depth
 
 /**
  * Page 1 of a list against a page `depth` pages in (reached by following its links): req/s and
- * latency of each at every connection count, and the deep/first ratio of mean latency. The two
- * alternate which goes first, so a drifting machine favours neither.
+ * latency of each at every connection count, and the deep/first ratio of mean latency.
  */
 export async function firstVsDeep(report: Report, app: RunningApp, b: ListBench, list: { name: string; path: string; depth: number; headers?: Record<string, string> }) {
   const pages = await walkPages(app.url, list.path, list.depth, list.headers);
@@ -67,9 +76,7 @@ export async function firstVsDeep(report: Report, app: RunningApp, b: ListBench,
   for (const connections of b.connections) {
     const runs: Load[][] = [];
     for (let i = 0; i < b.runs; i++) {
-      const run: Load[] = [];
-      for (const at of i % 2 ? [1, 0] : [0, 1]) run[at] = await load(urls[at]!, connections, b.seconds, opts);
-      runs.push(run);
+      runs.push(await alternate(i, urls, (url) => load(url, connections, b.seconds, opts)));
     }
     for (const [at, label] of [[0, 'page 1'], [1, `page ${list.depth + 1}`]] as const) {
       const r = runs.map((run) => run[at]!);
@@ -96,8 +103,7 @@ export async function renderOverhead(report: Report, app: RunningApp, b: ListBen
     const ratios: number[] = [];
     const refs: number[] = [];
     for (let i = 0; i < b.runs; i++) {
-      const ref = await load(reference.url, connections, b.seconds);
-      const real = await load(`${app.url}/gallery`, connections, b.seconds);
+      const [ref, real] = await alternate(i, [reference.url, `${app.url}/gallery`], (url) => load(url, connections, b.seconds));
       refs.push(ref.rps);
       ratios.push(real.rps / ref.rps);
     }
