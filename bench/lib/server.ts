@@ -26,7 +26,7 @@ export async function startServer(command: string, env: Record<string, string>, 
   const child = spawn('sh', ['-c', `exec ${command}`], { env: { ...process.env, PATH: `node_modules/.bin:${process.env.PATH}`, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
     const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));

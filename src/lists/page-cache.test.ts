@@ -120,7 +120,7 @@ describe('the public page cache across instances', () => {
     assert.equal(renders, 2, 'rendered again once the version moved');
   });
 
-  test('keeps at most its byte budget, dropping the least recently used page first', async () => {
+  test('keeps at most its size budget, dropping the least recently used page first', async () => {
     const cache = createPageCache(t.sql, 20);
     const rendered: string[] = [];
     const page = (key: string) => cache.get(key, async () => { rendered.push(key); return key.padEnd(10, '.'); });

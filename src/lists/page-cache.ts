@@ -30,22 +30,22 @@ export function freshRead<T>(read: () => Promise<T>) {
  * it was rendered at (sql/0006). An entry is served only while the database still reads that
  * version, so a change committed through any instance is seen by the next request everywhere.
  * Requests that miss together share one rendering. Least recently used entries go first once
- * `maxBytes` of HTML are kept.
+ * `maxLength` characters of HTML (about as many bytes) are kept.
  */
-export function createPageCache(sql: Sql, maxBytes = 16 * 1024 * 1024) {
+export function createPageCache(sql: Sql, maxLength = 16 * 1024 * 1024) {
   const version = freshRead(async () => (await sql<{ n: string }[]>`select n from public_version`)[0]!.n);
   const entries = new Map<string, { version: string; html: string }>();
   // Renderings under way, by version and key. Joining one is safe: had anything public changed
   // since it began, the version read by the joining request would differ.
   const rendering = new Map<string, Promise<string>>();
-  let bytes = 0;
+  let length = 0;
 
   function remember(key: string, entry: { version: string; html: string }) {
     forget(key);
     entries.set(key, entry);
-    bytes += entry.html.length;
+    length += entry.html.length;
     for (const [oldest] of entries) {
-      if (bytes <= maxBytes) break;
+      if (length <= maxLength) break;
       forget(oldest);
     }
   }
@@ -53,7 +53,7 @@ export function createPageCache(sql: Sql, maxBytes = 16 * 1024 * 1024) {
   function forget(key: string) {
     const old = entries.get(key);
     if (!old) return;
-    bytes -= old.html.length;
+    length -= old.html.length;
     entries.delete(key);
   }
 
@@ -80,5 +80,3 @@ export function createPageCache(sql: Sql, maxBytes = 16 * 1024 * 1024) {
     },
   };
 }
-
-export type PageCache = ReturnType<typeof createPageCache>;
