@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Sql } from '../src/db/client.ts';
 import { listImages, type Cursor } from '../src/lists/lists.sql.ts';
 import { PAGE_SIZE } from '../src/lists/routes.tsx';
-import { load, walkPages, type Load } from './lib/load.ts';
+import { load, walkPages, type Load, type LoadOptions } from './lib/load.ts';
 import type { Report } from './lib/report.ts';
 import { startServer, type RunningApp } from './lib/server.ts';
 import { stat } from './lib/stats.ts';
@@ -13,7 +13,7 @@ export type ListBench = { runs: number; seconds: number; connections: number[] }
 
 const MB = 1024 * 1024;
 /** A second of load on each URL first, so both servers are measured with their code optimised. */
-const warmUp = async (urls: string[], opts?: Parameters<typeof load>[3]) => {
+const warmUp = async (urls: string[], opts?: LoadOptions) => {
   for (const url of urls) await load(url, 16, 1, opts);
 };
 /** `measure` on both URLs in turn; which goes first changes with run `i`, so a drifting machine favours neither. */

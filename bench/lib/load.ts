@@ -2,11 +2,16 @@ import autocannon from 'autocannon';
 
 export type Load = { rps: number; mean: number; p50: number; p99: number };
 
-type LoadOptions = { headers?: Record<string, string>; /** each client requests these in turn, instead of `url`'s path */ paths?: string[] };
+export type LoadOptions = {
+  headers?: Record<string, string>;
+  /** Each client requests these paths in turn, instead of `url`'s. */
+  paths?: string[];
+};
 
 /**
  * `connections` clients requesting `url` back to back for `seconds`; requests per second and
- * latency (ms: the mean, and percentiles, which autocannon rounds to whole milliseconds). Any answer other than 200 makes the measurement fail.
+ * latency (ms: the mean, and percentiles, which autocannon rounds to whole milliseconds).
+ * Any answer other than 200 makes the measurement fail.
  */
 export async function load(url: string, connections: number, seconds: number, opts: LoadOptions = {}): Promise<Load> {
   const requests = opts.paths?.map((path) => ({ method: 'GET' as const, path }));
