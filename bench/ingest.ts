@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processImage } from '../src/images/pipeline.ts';
+import { createDecodeQueue } from '../src/images/decode-queue.ts';
+import { loadConfig } from '../src/config.ts';
 import { Client } from './lib/client.ts';
 import type { RunningApp } from './lib/server.ts';
 
@@ -11,15 +13,21 @@ function batches<T>(items: T[]) {
   return Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH));
 }
 
-/** The same sharp work as an upload (all derivatives, the clean copy, files written), nothing else. */
+/**
+ * The same sharp work as an upload (all derivatives, the clean copy, files written), under the
+ * same decode limits as one user of the app (its default configuration), nothing else.
+ */
 export async function barePipeline(paths: string[]) {
+  const { decode, upload } = loadConfig({});
+  const decodes = createDecodeQueue(decode);
+  const limits = { maxPixels: upload.maxPixels, memoryBytes: decode.memoryBytes };
   const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
   const started = performance.now();
   try {
     for (const batch of batches(paths)) {
       await Promise.all(batch.map(async (p, i) => {
         const out = join(dir, `${i}`);
-        const img = await processImage(p, `${out}.clean`, { maxPixels: 100_000_000 });
+        const img = await decodes.run('bench', () => processImage(p, `${out}.clean`, limits));
         await Promise.all([img.thumb, img.thumb2x, img.display].map((d, j) => writeFile(`${out}.${j}.webp`, d.data)));
       }));
     }

@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick]`: measures the running app against references taken in the same
 // run, prints a table, writes bench/results/latest.json, and exits 1 when a target is missed.
+// `--quick` is a smoke run for CI: it reports missed targets but exits 0 unless something breaks.
 // With DATABASE_URL set it works in a database of its own on that server (created, then dropped).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,7 @@ async function coldStart(bucket: string) {
 }
 
 async function main() {
-  const report = createReport(quick);
+  const report = createReport(!quick);
   const server = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
   const env = { DATA_DIR: dataDir, DATABASE_URL: server?.url ?? '', S3_BUCKET: process.env.S3_BUCKET ?? '' };
@@ -132,7 +133,7 @@ async function main() {
       return ((await app!.peak()) - idle) / MB;
     });
     report.record(`upload 10 x ${((await totalBytes(big)) / 10 / MB).toFixed(0)} MB, peak RSS growth`, growth, 'MB',
-      { target: { text: '< 150 MB', check: (v) => v < 150, structural: true } });
+      { target: { text: '< 150 MB', check: (v) => v < 150 } });
   } finally {
     await app?.stop();
     if (env.S3_BUCKET) await withDeps(env, removeObjects);
@@ -142,11 +143,12 @@ async function main() {
 
   await report.write(join(import.meta.dirname, 'results'), { quick, mode });
   const missed = report.missed();
-  if (missed.length) {
+  if (!missed.length) console.log('\nall targets met');
+  else if (quick) console.log(`\nmissed, not enforced in --quick: ${missed.join('; ')}`);
+  else {
     console.error(`\nMISSED: ${missed.join('; ')}`);
     process.exit(1);
   }
-  console.log('\nall enforced targets met');
 }
 
 await main();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signUp, uniqueName, uploadFiles } from './support.ts';
+import { expectImagesLoaded, signUp, uniqueName, uploadFiles } from './support.ts';
 
 test('the arrow keys walk through the list an image was opened from', async ({ page }) => {
   await signUp(page, uniqueName('walker'));
@@ -36,6 +36,7 @@ test('the gallery loads the next page by itself when scrolled to the end; withou
   // htmx swapped the next page in where the link was: more cards, same page.
   await expect.poll(() => page.locator('li.card').count()).toBeGreaterThan(48);
   await expect(page).toHaveURL(/\/gallery$/);
+  await expectImagesLoaded(page);
 
   const noJs = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
   await noJs.goto('/gallery');

@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test';
-import { photo, signUp, uploadFiles as upload } from './support.ts';
+import { expectImagesLoaded, photo, signUp, uploadFiles as upload } from './support.ts';
 
 async function newPage(browser: Browser, javaScriptEnabled: boolean) {
   const context = await browser.newContext({ javaScriptEnabled });
@@ -22,6 +22,7 @@ for (const js of [true, false]) {
     const cards = alice.locator('#images li.card');
     await expect(cards).toHaveCount(4);
     await expect(cards.first()).toContainText('Private');
+    await expectImagesLoaded(alice);
     const privateUrl = await alice.getByRole('link', { name: `passport-${suffix}.jpg` }).first().getAttribute('href');
 
     // Bob sees only Alice's public images in the gallery, and a 404 for her private one.
@@ -46,6 +47,11 @@ for (const js of [true, false]) {
     // With JavaScript, each tile is painted with its ThumbHash colours while its thumbnail loads.
     if (js) expect(await placeholder).toMatch(/^url\("data:image\/png;base64,/);
     else expect(await placeholder).toBe('');
+    await expectImagesLoaded(visitor);
+    // Her image page shows the image itself.
+    await visitor.getByRole('link', { name: `beach-${suffix}.jpg` }).first().click();
+    await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(`beach-${suffix}.jpg`);
+    await expectImagesLoaded(visitor);
 
     // Alice deletes one image; it is gone from her dashboard and from the gallery.
     await alice.goto('/dashboard');

@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test';
-import { signUp, uniqueName, uploadFiles } from './support.ts';
+import { expectImagesLoaded, signUp, uniqueName, uploadFiles } from './support.ts';
 
 async function userWithImages(browser: Browser, js: boolean, names: string[]) {
   const page = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
@@ -26,6 +26,7 @@ for (const js of [true, false]) {
     await stranger.goto(link);
     await expect(stranger.getByRole('heading', { name: 'secret-plan.jpg' })).toBeVisible();
     expect(await stranger.getByRole('img', { name: 'secret-plan.jpg' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+    await expectImagesLoaded(stranger);
     expect((await stranger.goto(link.split('?')[0]!))!.status()).toBe(404);
     // Revoked: the old link is gone.
     await page.getByRole('button', { name: 'Revoke link' }).click();

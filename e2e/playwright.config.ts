@@ -8,6 +8,10 @@ import { join } from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 3210);
 const runtime = process.env.E2E_RUNTIME === 'deno' ? 'deno' : 'node';
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cir-e2e-'));
+// The stories once more on a 2x (HiDPI) screen, where the browser fetches every srcset's 2x
+// candidate: with E2E_HIDPI=1 (.ci/test sets it on one of its three e2e runs) and for
+// `npm run screenshots`. The axe checks do not depend on pixel density and stay at 1x.
+const hidpi = Boolean(process.env.E2E_HIDPI || process.env.SCREENSHOTS);
 
 export default defineConfig({
   testDir: '.',
@@ -24,6 +28,10 @@ export default defineConfig({
         '--disable-component-update', '--disable-sync'],
     },
   },
+  projects: [
+    { name: 'chromium' },
+    ...(hidpi ? [{ name: 'hidpi', use: { deviceScaleFactor: 2 }, testIgnore: 'accessibility.spec.ts' }] : []),
+  ],
   webServer: {
     command: runtime === 'deno' ? 'npm run -s start:deno' : 'npm run -s start',
     cwd: '..',

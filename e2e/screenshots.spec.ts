@@ -1,9 +1,10 @@
 // `npm run screenshots`: the README's pictures of the main pages, light and dark, so they stay
-// current. Skipped in the normal browser suite.
+// current; and the same at device scale factor 2 (the `hidpi` project, `*-2x.png`; not in the
+// README), where the browser shows every srcset's 2x candidate. Skipped in the normal browser suite.
 import { test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { signUp } from './support.ts';
+import { expectImagesLoaded, signUp } from './support.ts';
 
 test.skip(!process.env.SCREENSHOTS, 'run with `npm run screenshots`');
 
@@ -25,7 +26,8 @@ async function photo(hue: number) {
 }
 
 async function shoot(page: Page, name: string, scheme: string) {
-  await page.screenshot({ path: join(OUT, `${name}-${scheme}.png`), fullPage: false });
+  const density = test.info().project.use.deviceScaleFactor === 2 ? '-2x' : '';
+  await page.screenshot({ path: join(OUT, `${name}-${scheme}${density}.png`), fullPage: false });
 }
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -44,11 +46,15 @@ for (const scheme of ['light', 'dark'] as const) {
     await shoot(page, 'upload', scheme);
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByRole('heading', { name: /6 of 6 images uploaded/ }).waitFor();
+    // Thumbnails load lazily (and at 2x are larger): shoot once every one has arrived.
     await page.goto('/dashboard');
+    await expectImagesLoaded(page);
     await shoot(page, 'dashboard', scheme);
     await page.goto('/gallery');
+    await expectImagesLoaded(page);
     await shoot(page, 'gallery', scheme);
     await page.getByRole('link', { name: 'meadow.jpg' }).first().click();
+    await expectImagesLoaded(page);
     await shoot(page, 'image', scheme);
   });
 }

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 
 export const PASSWORD = 'a long enough passphrase';
@@ -16,8 +16,12 @@ export async function signUp(page: Page, username: string) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-/** A small JPEG of one colour (`shade` tells them apart, so none is a duplicate). */
-export function photo(shade: number, width = 200, height = 150) {
+/**
+ * A JPEG of one colour (`shade` tells them apart, so none is a duplicate). Wider than the 400 px
+ * thumbnail, so its 2x thumbnail is a file of its own: from a smaller photo both come out the
+ * same bytes under one hash, and a 2x URL answered with the 1x thumbnail passed unnoticed.
+ */
+export function photo(shade: number, width = 900, height = 600) {
   return sharp({ create: { width, height, channels: 3, background: { r: shade % 256, g: 110, b: 170 } } }).jpeg().toBuffer();
 }
 
@@ -33,4 +37,29 @@ export async function uploadFiles(page: Page, names: string[], visibility: 'Publ
   await page.getByRole('button', { name: 'Upload' }).click();
   const n = names.length;
   await expect(page.getByRole('heading', { name: `${n} of ${n} image${n === 1 ? '' : 's'} uploaded` })).toBeVisible();
+}
+
+/**
+ * Every <img> on the page has loaded: none broken, lazy ones included (they are asked for now).
+ * On a 2x screen (the `hidpi` project) each srcset's 2x candidate must be the one shown, so a
+ * broken 2x URL cannot hide behind its 1x fallback.
+ */
+export async function expectImagesLoaded(page: Page) {
+  const { count, ratio } = await page.evaluate(() => {
+    for (const img of document.images) img.loading = 'eager';
+    return { count: document.images.length, ratio: devicePixelRatio };
+  });
+  expect(count, `no <img> on ${page.url()}`).toBeGreaterThan(0);
+  expect(ratio, 'the device scale factor of this project').toBe(test.info().project.use.deviceScaleFactor ?? 1);
+  await expect.poll(() => page.evaluate(() => [...document.images].filter((img) => !img.complete).map((img) => img.src)),
+    { message: `images still loading on ${page.url()}` }).toEqual([]);
+  const problems = await page.evaluate(() => [...document.images].flatMap((img) => {
+    if (img.naturalWidth === 0) return [`did not load: ${img.currentSrc || img.src}`];
+    const twice = img.srcset.split(',').map((c) => c.trim().split(/\s+/)).find(([, density]) => density === '2x');
+    if (devicePixelRatio >= 2 && twice && img.currentSrc !== new URL(twice[0]!, location.href).href) {
+      return [`shows ${img.currentSrc} instead of its 2x candidate ${twice[0]}`];
+    }
+    return [];
+  }));
+  expect(problems, `images on ${page.url()}`).toEqual([]);
 }

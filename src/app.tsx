@@ -1,5 +1,4 @@
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './account/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
@@ -12,6 +11,7 @@ import { bulkRoutes } from './images/bulk-routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
 import { uploadRoutes } from './upload/routes.tsx';
 import { csrfGuard } from './web/csrf.ts';
+import { readSmallBody, refuseNulInUrl } from './web/edge.ts';
 import type { AppEnv, Deps } from './web/env.ts';
 import { ErrorView } from './web/layout.tsx';
 import { renderPage } from './web/render.tsx';
@@ -39,10 +39,8 @@ export function createApp(deps: Deps) {
   const secure = deps.config.publicUrl?.protocol === 'https:';
   const sessions = createSessions(deps.sql, { secure });
   const app = new Hono<AppEnv>();
-  const formLimit = bodyLimit({
-    maxSize: FORM_LIMIT,
-    onError: (c) => renderPage(c, 'Bad request', <ErrorView status={400} message="The form is too large." />, 400),
-  });
+  const refuse = (c: Context, status: 400 | 408, message: string) => renderPage(c, 'Bad request', <ErrorView status={status} message={message} />, status);
+  const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs, refuse });
 
   app.use(
     secureHeaders({
@@ -59,12 +57,13 @@ export function createApp(deps: Deps) {
     await next();
     if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
   });
+  app.use(refuseNulInUrl(refuse));
   app.use(csrfGuard(deps.config.publicUrl?.origin));
-  // Forms are small; only /upload streams large bodies (with limits of its own). The limit counts
-  // the bytes actually received, whatever Content-Length claims.
+  // Forms are small and must arrive quickly; only /upload streams large bodies (with limits of
+  // its own).
   app.use(async (c, next) => {
     if (c.req.path === '/upload' || ['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
-    return formLimit(c, next);
+    return smallBody(c, next);
   });
   app.route('/', healthRoutes(deps));
   app.route('/', staticRoutes('static'));
@@ -72,8 +71,10 @@ export function createApp(deps: Deps) {
   app.use(readFlash);
   app.use(async (c, next) => {
     await next();
-    // The same URL answers htmx with a fragment and browsers with a page.
-    c.res.headers.append('Vary', 'HX-Request, HX-Request-Type');
+    // The same URL answers htmx with a fragment and browsers with a page, and a signed-in user
+    // with a page of their own: no shared cache may keep that, nor the browser after sign-out.
+    c.res.headers.append('Vary', 'HX-Request, HX-Request-Type, Cookie');
+    if (c.get('user') && !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
   app.get('/', (c) => renderPage(c, 'Home', <HomePage user={c.get('user')} />));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -24,10 +25,22 @@ const schema = z.object({
   MAX_FILES: z.coerce.number().int().min(1).max(1000).default(50),
   MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
   QUOTA_MB: z.coerce.number().positive().default(5120),
+  DECODE_SLOTS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  DECODES_PER_USER: z.coerce.number().int().min(1).max(64).optional(),
+  DECODE_QUEUE: z.coerce.number().int().min(0).default(100),
+  DECODE_MEMORY_MB: z.coerce.number().positive().default(384),
+  TEMP_MB_PER_USER: z.coerce.number().positive().default(1024),
+  TEMP_MB_TOTAL: z.coerce.number().positive().default(4096),
+  UPLOAD_IDLE_SECONDS: z.coerce.number().positive().default(30),
+  FORM_BODY_SECONDS: z.coerce.number().positive().default(10),
+  CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
+  HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 export type Config = Readonly<{
   port: number;
+  /** Address to listen on. */
+  host: string;
   dataDir: string;
   databaseUrl?: string;
   /** Origin users reach; cookies are Secure when it is https. */
@@ -48,8 +61,32 @@ export type Config = Readonly<{
     presign: boolean;
   }>;
   janitor: Readonly<{ graceMs: number; intervalMs: number }>;
-  upload: Readonly<{ maxFileBytes: number; maxFiles: number; maxPixels: number; quotaBytes: number }>;
+  upload: Readonly<{
+    maxFileBytes: number;
+    maxFiles: number;
+    /** Pixels of an image (JPEG and PNG; the whole-frame formats get fewer, see `decode`). */
+    maxPixels: number;
+    quotaBytes: number;
+    /** An upload body that sends nothing for this long is ended. */
+    idleMs: number;
+    /** Bytes of received-but-not-yet-stored files on temporary disk, per user and in all. */
+    tempBytesPerUser: number;
+    tempBytesTotal: number;
+  }>;
+  /**
+   * Image decodes at once, per user at once, how many may wait for a slot, and the memory one
+   * decode may take (it sets the pixel limit of formats decoded as whole frames).
+   */
+  decode: Readonly<{ slots: number; perUser: number; queue: number; memoryBytes: number }>;
+  http: Readonly<{
+    /** Small (non-upload) request bodies must arrive within this. */
+    formDeadlineMs: number;
+    /** Open connections one client address may hold (Node); 0: no cap. */
+    connectionsPerAddress: number;
+  }>;
 }>;
+
+const MB = 1024 * 1024;
 
 export class ConfigError extends Error {}
 
@@ -64,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
+    host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
@@ -83,10 +121,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     janitor: Object.freeze({ graceMs: e.JANITOR_GRACE_MINUTES * 60_000, intervalMs: e.JANITOR_INTERVAL_MINUTES * 60_000 }),
     upload: Object.freeze({
-      maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
+      maxFileBytes: Math.round(e.MAX_FILE_MB * MB),
       maxFiles: e.MAX_FILES,
       maxPixels: e.MAX_PIXELS,
-      quotaBytes: Math.round(e.QUOTA_MB * 1024 * 1024),
+      quotaBytes: Math.round(e.QUOTA_MB * MB),
+      idleMs: e.UPLOAD_IDLE_SECONDS * 1000,
+      tempBytesPerUser: Math.round(e.TEMP_MB_PER_USER * MB),
+      tempBytesTotal: Math.round(e.TEMP_MB_TOTAL * MB),
     }),
+    decode: Object.freeze({
+      slots: e.DECODE_SLOTS,
+      // One account never holds every slot, so others' uploads always find one free soon.
+      perUser: e.DECODES_PER_USER ?? Math.max(1, e.DECODE_SLOTS - 1),
+      queue: e.DECODE_QUEUE,
+      memoryBytes: Math.round(e.DECODE_MEMORY_MB * MB),
+    }),
+    http: Object.freeze({ formDeadlineMs: e.FORM_BODY_SECONDS * 1000, connectionsPerAddress: e.CONNECTIONS_PER_ADDRESS }),
   });
 }

@@ -6,11 +6,21 @@ import { createDiskStorage } from './storage/disk.ts';
 import { createS3Storage } from './storage/s3.ts';
 import type { Storage } from './storage/storage.ts';
 import type { Deps } from './web/env.ts';
+import { createDecodeQueue } from './images/decode-queue.ts';
+import { createTempSpace } from './upload/temp-space.ts';
 
 export const MIGRATIONS_DIR = 'sql';
 
 export function createStorage(config: Config): Storage {
   return config.s3 ? createS3Storage(config.s3) : createDiskStorage(join(config.dataDir, 'objects'));
+}
+
+/** What guards this instance's own CPU, memory and temporary disk. */
+export function localLimits(config: Config) {
+  return {
+    decodes: createDecodeQueue(config.decode),
+    tempSpace: createTempSpace({ perUser: config.upload.tempBytesPerUser, total: config.upload.tempBytesTotal }),
+  };
 }
 
 /** Opens the database (migrated) and the storage that `config` names; `close` releases them. */
@@ -20,7 +30,7 @@ export async function buildDeps(config: Config): Promise<Deps & { close(): Promi
     await migrate(db.sql, MIGRATIONS_DIR);
     const storage = createStorage(config);
     await storage.init();
-    return { config, sql: db.sql, storage, close: db.close };
+    return { config, sql: db.sql, storage, ...localLimits(config), close: db.close };
   } catch (err) {
     await db.close();
     throw err;

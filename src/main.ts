@@ -6,6 +6,7 @@ import { createApp } from './app.tsx';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
 import { runJanitor, startJanitor } from './janitor/janitor.ts';
+import { capConnectionsPerAddress } from './web/connection-cap.ts';
 
 declare const Deno: { serve(opts: { port: number; hostname: string; onListen?: () => void }, h: (r: Request) => Response | Promise<Response>): { shutdown(): Promise<void> } } | undefined;
 
@@ -37,7 +38,7 @@ async function serveApp() {
   const deps = await buildDeps(config);
   const app = createApp(deps);
   const stopJanitor = startJanitor(deps, config.janitor);
-  const hostname = process.env.HOST ?? '0.0.0.0';
+  const hostname = config.host;
   const announce = () => console.log(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
 
   let stop: () => Promise<void>;
@@ -46,6 +47,7 @@ async function serveApp() {
     stop = () => server.shutdown();
   } else {
     const server = serve({ fetch: app.fetch, port: config.port, hostname, serverOptions: SERVER_TIMEOUTS }, announce);
+    if (config.http.connectionsPerAddress && !config.trustProxy) capConnectionsPerAddress(server, config.http.connectionsPerAddress);
     stop = () => new Promise((done) => server.close(() => done()));
   }
   const shutdown = async () => {

@@ -30,10 +30,10 @@ export async function seed({ sql, storage }: { sql: Sql; storage: Storage }, pla
   // Newest first is the default order: seeded images predate whatever the bench uploads later.
   const insert = (from: number, to: number, owner: string | null, visibility: string) => sql<{ id: string }[]>`
     insert into images (id, user_id, filename, visibility, format, bytes, sha256, width, height, placeholder,
-                        thumb_hash, thumb2x_hash, display_hash, clean_bytes, created_at)
+                        thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at)
     select 'seed-' || n, coalesce(${owner}, 'seed-user-' || (n % ${plan.users} + 1)), 'photo-' || n || '.jpg',
            ${visibility}, ${parts.format}, 3000000 + n, md5(n::text), 4000, 3000, ${parts.placeholder},
-           ${parts.thumb_hash}, ${parts.thumb2x_hash}, ${parts.display_hash}, 2900000 + n,
+           ${parts.thumb_hash}, ${parts.thumb2x_hash}, ${parts.display_hash}, 2900000 + n, 6000000 + 2 * n,
            now() - interval '1 day' - n * interval '1 second'
     from generate_series(${from}::int, ${to}::int) n
     returning id`;

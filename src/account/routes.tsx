@@ -2,13 +2,15 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, setCookie } from '../auth/middleware.ts';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { hashPassword } from '../auth/password.ts';
+import { checkPassword, countAccountProbe } from '../auth/throttle.ts';
+import { clientAddress } from '../web/client-address.ts';
 import type { Sessions } from '../auth/session.ts';
 import { updateEmail, updatePasswordHash } from '../auth/users.sql.ts';
 import { usedBytes } from '../images/images.sql.ts';
 import { purgeObjects } from '../janitor/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { renderPage } from '../web/render.tsx';
+import { renderPage, renderTooMany } from '../web/render.tsx';
 import { deleteAccount, passwordHashOf } from './account.sql.ts';
 import { SettingsPage, type SettingsErrors } from './views.tsx';
 
@@ -45,10 +47,14 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
     return renderPage(c, 'Settings', page, errors ? 422 : 200);
   }
 
-  async function passwordMatches(c: Context<AppEnv>, password: string) {
-    const hash = await passwordHashOf(sql, c.get('user')!.id);
-    return !!hash && (await verifyPassword(hash, password));
+  /** The signed-in user's password, checked and counted exactly like a login (same limits). */
+  async function checkCurrent(c: Context<AppEnv>, password: string) {
+    const user = c.get('user')!;
+    const hash = await passwordHashOf(sql, user.id);
+    const account = hash === undefined ? undefined : { id: user.id, password_hash: hash };
+    return checkPassword(sql, account, { login: user.username, password, ip: clientAddress(c, config.trustProxy) });
   }
+  const tooMany = (c: Context<AppEnv>, seconds: number) => renderTooMany(c, seconds, 'Too many password attempts');
 
   app.get('/settings', (c) => settings(c));
 
@@ -56,8 +62,16 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
     if (!r.success) return settings(c, { email: r.error.issues[0]!.message });
   }), async (c) => {
     const { email, current } = c.req.valid('form');
-    if (!(await passwordMatches(c, current))) return settings(c, { email: 'Your current password is not right' });
-    if (!(await updateEmail(sql, c.get('user')!.id, email))) return settings(c, { email: 'An account with this email already exists' });
+    const check = await checkCurrent(c, current);
+    if (check.retryAfter) return tooMany(c, check.retryAfter);
+    if (!check.ok) return settings(c, { email: 'Your current password is not right' });
+    if (!(await updateEmail(sql, c.get('user')!.id, email))) {
+      // Only the account's owner learns this, and only a few times per window: no way to test
+      // many addresses for an account.
+      const wait = await countAccountProbe(sql, c.get('user')!);
+      if (wait) return tooMany(c, wait);
+      return settings(c, { email: 'An account with this email already exists' });
+    }
     return c.redirect('/settings?done=email', 303);
   });
 
@@ -65,7 +79,9 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
     if (!r.success) return settings(c, { password: r.error.issues[0]!.message });
   }), async (c) => {
     const { current, password } = c.req.valid('form');
-    if (!(await passwordMatches(c, current))) return settings(c, { password: 'Your current password is not right' });
+    const check = await checkCurrent(c, current);
+    if (check.retryAfter) return tooMany(c, check.retryAfter);
+    if (!check.ok) return settings(c, { password: 'Your current password is not right' });
     const user = c.get('user')!;
     await updatePasswordHash(sql, user.id, await hashPassword(password));
     // Every session ends, this one too; this browser gets a fresh one.
@@ -82,9 +98,9 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
   app.post('/settings/delete-account', zValidator('form', confirmSchema, (r, c) => {
     if (!r.success) return settings(c, { delete: 'Enter your password to delete your account' });
   }), async (c) => {
-    if (!(await passwordMatches(c, c.req.valid('form').password))) {
-      return settings(c, { delete: 'That password is not right; nothing was deleted' });
-    }
+    const check = await checkCurrent(c, c.req.valid('form').password);
+    if (check.retryAfter) return tooMany(c, check.retryAfter);
+    if (!check.ok) return settings(c, { delete: 'That password is not right; nothing was deleted' });
     const keys = await deleteAccount(sql, c.get('user')!.id);
     await purgeObjects(deps, keys, true);
     setCookie(c, await sessions.invalidateSession(c.get('session')!.id));

@@ -3,15 +3,14 @@ import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { randomId } from '../web/ids.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { renderPage } from '../web/render.tsx';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
+import { renderPage, renderTooMany } from '../web/render.tsx';
+import { hashPassword } from './password.ts';
 import type { Sessions } from './session.ts';
 import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
 import { LoginForm, SignupForm, type FieldErrors } from './views.tsx';
 import { safeNext, setCookie } from './middleware.ts';
-import { loginAttempt, loginSucceeded, signupRetryAfter } from './throttle.ts';
+import { checkPassword, countSignup } from './throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
-import { ErrorView } from '../web/layout.tsx';
 
 const signupSchema = z.object({
   email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
@@ -36,13 +35,6 @@ function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[]
   return out;
 }
 
-/** 429 with Retry-After, and a page that says how long to wait. */
-function tooManyAttempts(c: Context<AppEnv>, seconds: number, what: string) {
-  c.header('Retry-After', String(seconds));
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return renderPage(c, 'Slow down', <ErrorView status={429} message={`${what}. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
-}
-
 export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
   const app = new Hono<AppEnv>();
   const address = (c: Context) => clientAddress(c, config.trustProxy);
@@ -59,8 +51,8 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
     }),
     async (c) => {
       const form = c.req.valid('form');
-      const wait = await signupRetryAfter(sql, address(c), config.signupsPerHour);
-      if (wait) return tooManyAttempts(c, wait, 'Too many sign-ups from your network');
+      const wait = await countSignup(sql, address(c), config.signupsPerHour);
+      if (wait) return renderTooMany(c, wait, 'Too many sign-ups from your network');
       const taken = await findTaken(sql, form.email, form.username);
       const errors: FieldErrors = {};
       if (taken.email) errors.email = 'An account with this email already exists';
@@ -92,13 +84,10 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
     }),
     async (c) => {
       const { username, password, next } = c.req.valid('form');
-      const wait = await loginAttempt(sql, username, address(c));
-      if (wait) return tooManyAttempts(c, wait, 'Too many login attempts');
       const user = await findUserByLogin(sql, username);
-      // Unknown users cost a hash too, so timing does not tell which accounts exist.
-      const ok = user ? await verifyPassword(user.password_hash, password) : await verifyAgainstDummy(password);
-      if (!user || !ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
-      await loginSucceeded(sql, username);
+      const check = await checkPassword(sql, user, { login: username, password, ip: address(c) });
+      if (check.retryAfter) return renderTooMany(c, check.retryAfter, 'Too many login attempts');
+      if (!user || !check.ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
       const old = c.get('session');
       if (old) await sessions.invalidateSession(old.id);
       setCookie(c, await sessions.createSession(user.id, userAgent(c)));

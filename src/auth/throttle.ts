@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client.ts';
+import { verifyAgainstDummy, verifyPassword } from './password.ts';
 import { clear, hit } from './throttle.sql.ts';
 
 // Counters live in PostgreSQL, so every instance sees the same ones. Windows expire: the real
@@ -6,26 +7,50 @@ import { clear, hit } from './throttle.sql.ts';
 const WINDOW_MS = 15 * 60_000;
 export const LIMITS = { account: 10, address: 50 } as const;
 
-const accountKey = (login: string) => `login:account:${login.toLowerCase()}`;
-const addressKey = (ip: string) => `login:address:${ip}`;
+// By account, whatever name was typed for it (username or email, any case); a login that names
+// no account is counted by that name, so guessing at it looks the same as guessing at a real one.
+const accountKey = (account: { id: string } | string) =>
+  typeof account === 'string' ? `password:login:${account.toLowerCase()}` : `password:account:${account.id}`;
+const addressKey = (ip: string) => `password:address:${ip}`;
+
+export type PasswordCheck = { ok: boolean; retryAfter: number };
 
 /**
- * Counts a login attempt for this account and address before the password is checked (so many
- * guesses sent at once are all counted); seconds to wait when over a limit, else 0.
+ * Checks a password against the account's hash (against a dummy when there is no account, so
+ * timing does not tell which exist). Every check, from the login form or from settings, counts
+ * against the account's and the address's limits before the hash is verified, so many guesses
+ * sent at once are all counted; over a limit nothing is verified and `retryAfter` says how long
+ * to wait. A right password starts the account's count again.
  */
-export async function loginAttempt(sql: Sql, login: string, ip: string) {
-  const [account, address] = await Promise.all([hit(sql, accountKey(login), WINDOW_MS), hit(sql, addressKey(ip), WINDOW_MS)]);
-  const waits = [account.hits > LIMITS.account ? account.retry_after : 0, address.hits > LIMITS.address ? address.retry_after : 0];
-  return Math.max(...waits);
+export async function checkPassword(
+  sql: Sql,
+  user: { id: string; password_hash: string } | undefined,
+  typed: { login: string; password: string; ip: string },
+): Promise<PasswordCheck> {
+  const key = accountKey(user ?? typed.login);
+  const [account, address] = await Promise.all([hit(sql, key, WINDOW_MS), hit(sql, addressKey(typed.ip), WINDOW_MS)]);
+  const retryAfter = Math.max(
+    account.hits > LIMITS.account ? account.retry_after : 0,
+    address.hits > LIMITS.address ? address.retry_after : 0,
+  );
+  if (retryAfter) return { ok: false, retryAfter };
+  const ok = user ? await verifyPassword(user.password_hash, typed.password) : await verifyAgainstDummy(typed.password);
+  if (ok && user) await clear(sql, key);
+  return { ok, retryAfter: 0 };
 }
 
-/** The owner got in: their account's count starts again. */
-export async function loginSucceeded(sql: Sql, login: string) {
-  await clear(sql, accountKey(login));
+/**
+ * Counts an answer that tells whether an address has an account (given only after the right
+ * password, which starts the password count again, hence a count of its own); seconds to wait
+ * when over the account limit, else 0.
+ */
+export async function countAccountProbe(sql: Sql, user: { id: string }) {
+  const { hits, retry_after } = await hit(sql, `probe:account:${user.id}`, WINDOW_MS);
+  return hits > LIMITS.account ? retry_after : 0;
 }
 
 /** Counts a sign-up from `ip`; seconds to wait when over `perHour`, else 0. */
-export async function signupRetryAfter(sql: Sql, ip: string, perHour: number) {
+export async function countSignup(sql: Sql, ip: string, perHour: number) {
   const { hits, retry_after } = await hit(sql, `signup:address:${ip}`, 60 * 60_000);
   return hits > perHour ? retry_after : 0;
 }

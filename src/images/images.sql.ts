@@ -20,6 +20,10 @@ export type ImageRow = {
   thumb2x_hash: string;
   display_hash: string;
   clean_bytes: number;
+  /** Every object of the image together (original, clean copy, derivatives): what the quota charges. */
+  stored_bytes: number;
+  /** Changes with every change of visibility; part of derivative URLs (sql/0008). */
+  epoch: number;
   title: string;
   caption: string;
   alt_text: string;
@@ -28,7 +32,7 @@ export type ImageRow = {
   created_at: Date;
 };
 
-export type NewImage = Omit<ImageRow, 'created_at' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
+export type NewImage = Omit<ImageRow, 'created_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
 /** Ids of this user's images whose originals have the given SHA-256, keyed by hash. */
 export async function findDuplicates(sql: Sql, userId: string, sha256s: string[]) {
@@ -38,14 +42,14 @@ export async function findDuplicates(sql: Sql, userId: string, sha256s: string[]
   return new Map(rows.map((r) => [r.sha256, r.id]));
 }
 
-/** Bytes of originals the user stores now (kept by a trigger: sql/0007). */
+/** Bytes the user stores now, every object of every image (kept by a trigger: sql/0007, sql/0009). */
 export async function usedBytes(sql: Sql, userId: string) {
   const [row] = await sql<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId}`;
   return Number(row?.used ?? 0);
 }
 
 /**
- * Inserts, in order, the images that still fit `quota` bytes for their owner, inside a
+ * Inserts, in order, the images whose stored bytes still fit `quota` for their owner, inside a
  * transaction that locks the user row so two uploads of one user cannot both spend the same
  * space. Bytes the user already has (stored before, or earlier in `rows`) are skipped and cost
  * nothing. Returns the inserted ids and the bytes left after them.
@@ -57,15 +61,15 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
     const seen = new Set((await findDuplicates(tx as unknown as Sql, userId, rows.map((r) => r.sha256))).keys());
     const fitting: NewImage[] = [];
     for (const r of rows) {
-      if (seen.has(r.sha256) || r.bytes > left) continue;
+      if (seen.has(r.sha256) || r.stored_bytes > left) continue;
       seen.add(r.sha256);
       fitting.push(r);
-      left -= r.bytes;
+      left -= r.stored_bytes;
     }
     if (fitting.length) {
       await tx`insert into images ${tx(fitting,
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
-        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes')}`;
+        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes')}`;
     }
     return { ids: new Set(fitting.map((r) => r.id)), left };
   });

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { jpeg, jpegWithLocation, readTags } from '../test-support/fixtures.ts';
 import type { ImageRow } from './images.sql.ts';
 import { allKeys } from './keys.ts';
+import { variantUrl } from './urls.ts';
 
 let t: TestApp;
 let owner: TestClient;
@@ -19,8 +20,13 @@ let original: Buffer;
 async function uploadOne(c: TestClient, name: string, visibility: 'public' | 'private', data?: Buffer) {
   const res = await c.upload([{ name, data: data ?? (await jpeg(300, 200)) }], visibility);
   assert.equal(res.status, 200);
-  const [row] = await t.sql`select id, thumb_hash, display_hash from images where filename = ${name}`;
-  return { id: row!.id, thumb: `/images/${row!.id}/thumb/${row!.thumb_hash}.webp`, display: `/images/${row!.id}/display/${row!.display_hash}.webp` };
+  return urlsOf(name);
+}
+
+async function urlsOf(filename: string) {
+  const [row] = await t.sql<{ id: string; thumb_hash: string; display_hash: string; epoch: number }[]>`
+    select id, thumb_hash, display_hash, epoch from images where filename = ${filename}`;
+  return { id: row!.id, thumb: variantUrl(row!, 'thumb'), display: variantUrl(row!, 'display') };
 }
 
 before(async () => {
@@ -79,7 +85,7 @@ describe('GET /images/:id and its bytes', () => {
     assert.equal((await visitor.request(pub.thumb, { headers: { 'If-None-Match': etag } })).status, 304);
     const mine = await owner.request(priv.thumb);
     assert.match(mine.headers.get('cache-control')!, /^private/);
-    assert.equal((await visitor.request(`/images/${pub.id}/thumb/0000000000000000.webp`)).status, 404);
+    assert.equal((await visitor.request(`/images/${pub.id}/thumb/0000000000000000-0.webp`)).status, 404);
   });
 
   test('originals answer Range requests with 206', async () => {
@@ -157,10 +163,18 @@ describe('privacy of originals', () => {
     const img = await uploadOne(owner, 'was-public.jpg', 'public');
     assert.equal((await visitor.request(img.thumb)).status, 200);
     await t.sql`update images set visibility = 'private' where id = ${img.id}`;
-    for (const path of [`/images/${img.id}`, `/images/${img.id}/original`, img.thumb, img.display]) {
+    for (const path of [`/images/${img.id}`, `/images/${img.id}/original`]) {
       assert.equal((await visitor.request(path)).status, 404, path);
       assert.equal((await other.request(path)).status, 404, path);
       assert.equal((await owner.request(path)).status, 200, path);
     }
+    // The derivative URLs a shared cache may hold were public ones: withdrawn for everyone; the
+    // owner's pages now use new ones.
+    for (const path of [img.thumb, img.display]) {
+      for (const c of [visitor, other, owner]) assert.equal((await c.request(path)).status, 404, path);
+    }
+    const now = await urlsOf('was-public.jpg');
+    assert.notEqual(now.thumb, img.thumb);
+    assert.equal((await owner.request(now.thumb)).status, 200);
   });
 });

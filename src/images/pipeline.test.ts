@@ -18,7 +18,7 @@ let n = 0;
 async function run(data: Buffer, maxPixels = 100_000_000) {
   const path = join(dir, `in-${++n}`);
   await writeFile(path, data);
-  const img = await processImage(path, `${path}.clean`, { maxPixels });
+  const img = await processImage(path, `${path}.clean`, { maxPixels, memoryBytes: 384 * 1024 * 1024 });
   return { img, clean: await readFile(`${path}.clean`) };
 }
 

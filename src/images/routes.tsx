@@ -9,7 +9,7 @@ import { maySee } from './access.ts';
 import { deleteOwnedImage, findImage } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
-import { attachment, serveObject } from './serve.ts';
+import { attachment, downloadName, serveObject } from './serve.ts';
 import { ImagePage, titleOf } from './views.tsx';
 import { imageUrl } from './urls.ts';
 import { contextParams, readContext, scopeOf } from '../lists/context.ts';
@@ -60,23 +60,27 @@ export function imageRoutes({ sql, storage, config }: Deps) {
       size: Number(isOwner ? image.bytes : image.clean_bytes),
       contentType: CONTENT_TYPES[image.format],
       etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
-      cacheControl: isOwner ? 'private, max-age=3600' : `${found.cache}, max-age=3600`,
-      disposition: c.req.query('download') === '1' ? attachment(image.filename) : undefined,
+      // Shared caches may keep the public copy only briefly: its URL stays the same when the
+      // image is withdrawn.
+      cacheControl: isOwner ? 'private, max-age=3600' : `${found.cache}, max-age=60`,
+      disposition: c.req.query('download') === '1' ? attachment(downloadName(image.filename, image.format)) : undefined,
       ranges: true,
       presign,
     });
   });
 
-  app.get('/images/:id/:variant{thumb|thumb2x|display}/:file{[0-9a-f]{16}\\.webp}', async (c) => {
+  // `thumb2x` before `thumb`: Hono's combined router takes the first alternative that matches
+  // a prefix, and would never reach the longer name.
+  app.get('/images/:id/:variant{thumb2x|thumb|display}/:file{[0-9a-f]{16}-\\d{1,9}\\.webp}', async (c) => {
     const found = await visibleImage(c);
-    const hash = c.req.param('file').slice(0, 16);
+    const [hash, epoch] = c.req.param('file').slice(0, -'.webp'.length).split('-');
     const variant = c.req.param('variant') as Variant;
-    if (!found || found.image[`${variant}_hash`] !== hash) return c.notFound();
+    if (!found || found.image[`${variant}_hash`] !== hash || found.image.epoch !== Number(epoch)) return c.notFound();
     return serveObject(c, storage, {
       key: objectKeys(found.image)[variant],
       contentType: 'image/webp',
       etag: `"${hash}"`,
-      // The URL names the content, so it never changes.
+      // The URL names the content and the visibility epoch, so what it names never changes.
       cacheControl: `${found.cache}, max-age=${YEAR}, immutable`,
       presign,
     });

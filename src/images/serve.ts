@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import type { Storage, ByteRange } from '../storage/storage.ts';
+import type { ImageFormat } from './pipeline.ts';
 
 // Image bytes are never rendered as a document, whatever a browser would sniff.
 export const IMAGE_HEADERS = {
@@ -79,6 +80,24 @@ export async function serveObject(c: Context, storage: Storage, o: ServeOptions)
   }
   if (o.size !== undefined) headers['Content-Length'] = String(o.size);
   return c.body(body, 200, headers);
+}
+
+const EXTENSIONS: Record<ImageFormat, string[]> = {
+  jpeg: ['jpg', 'jpeg'],
+  png: ['png'],
+  webp: ['webp'],
+  gif: ['gif'],
+  avif: ['avif'],
+};
+
+/**
+ * The name a download is saved under: the user's filename, with the extension of the format the
+ * bytes really are (a PNG named `invoice.html` is saved as `invoice.png`, never as a page).
+ */
+export function downloadName(filename: string, format: ImageFormat) {
+  const dot = filename.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [filename.slice(0, dot), filename.slice(dot + 1).toLowerCase()] : [filename, ''];
+  return EXTENSIONS[format].includes(ext) ? filename : `${stem}.${EXTENSIONS[format][0]}`;
 }
 
 /** `attachment` with an ASCII fallback and the exact UTF-8 name (RFC 6266 / 5987). */

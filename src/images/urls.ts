@@ -1,6 +1,6 @@
 import type { Variant } from './keys.ts';
 
-type Hashes = { id: string } & Partial<Record<`${Variant}_hash`, string>>;
+type Hashes = { id: string; epoch: number } & Partial<Record<`${Variant}_hash`, string>>;
 
 /** `?share=` carries an unlisted image's token on every URL of its page. */
 function withQuery(path: string, query: Record<string, string | undefined>) {
@@ -11,6 +11,9 @@ function withQuery(path: string, query: Record<string, string | undefined>) {
 export const imageUrl = (id: string, share?: string) => withQuery(`/images/${id}`, { share });
 export const originalUrl = (id: string, download = false, share?: string) =>
   withQuery(`/images/${id}/original`, { download: download ? '1' : undefined, share });
-/** The URL of a derivative names its content, so it can be cached forever. */
+/**
+ * The URL of a derivative names its content, so it can be cached forever, and the image's
+ * visibility epoch, so a public URL stops being used (and answers 404) once the image is withdrawn.
+ */
 export const variantUrl = (i: Hashes, variant: Variant, share?: string) =>
-  withQuery(`/images/${i.id}/${variant}/${i[`${variant}_hash`]}.webp`, { share });
+  withQuery(`/images/${i.id}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp`, { share });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { variantUrl } from './urls.ts';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
@@ -18,8 +19,14 @@ after(() => t.close());
 
 async function upload(name: string, visibility = 'private') {
   await owner.upload([{ name, data: await jpeg(64, 48) }], visibility);
-  const [row] = await t.sql`select id, display_hash from images where filename = ${name}`;
-  return { id: row!.id as string, display: `/images/${row!.id}/display/${row!.display_hash}.webp` };
+  const [row] = await t.sql<{ id: string }[]>`select id from images where filename = ${name}`;
+  return { id: row!.id };
+}
+
+/** The display URL the image's page uses now (it changes with the visibility). */
+async function displayUrl(id: string) {
+  const [row] = await t.sql<{ id: string; display_hash: string; epoch: number }[]>`select id, display_hash, epoch from images where id = ${id}`;
+  return variantUrl(row!, 'display');
 }
 const setVisibility = (id: string, visibility: string, expires = 'never') =>
   owner.postForm(`/images/${id}/visibility`, { visibility, expires });
@@ -32,7 +39,8 @@ describe('visibility and share links', () => {
     assert.equal((await setVisibility(img.id, 'unlisted')).status, 303);
     const token = (await tokenOf(img.id))!;
     assert.ok(token.length >= 27, 'at least 160 bits');
-    for (const path of [`/images/${img.id}`, `/images/${img.id}/original`, img.display]) {
+    const display = await displayUrl(img.id);
+    for (const path of [`/images/${img.id}`, `/images/${img.id}/original`, display]) {
       assert.equal((await visitor().request(withShare(path, token))).status, 200, path);
       assert.equal((await visitor().request(path)).status, 404, `${path} without the token`);
       assert.equal((await other.request(withShare(path, token.slice(0, -1) + 'x'))).status, 404, `${path} with a wrong token`);
@@ -41,7 +49,7 @@ describe('visibility and share links', () => {
     const page = await (await visitor().request(withShare(`/images/${img.id}`, token))).text();
     assert.ok(page.includes(`share=${token}`), 'the page links its bytes with the token');
     assert.doesNotMatch(page, /Save visibility/, 'no owner controls for link holders');
-    const shared = await visitor().request(withShare(img.display, token));
+    const shared = await visitor().request(withShare(display, token));
     assert.match(shared.headers.get('cache-control')!, /^private/);
     assert.doesNotMatch(await (await visitor().request('/gallery')).text(), /unlisted\.jpg/);
     assert.doesNotMatch(await (await visitor().request('/u/sharer')).text(), /unlisted\.jpg/);

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { SORTS, type Cursor, type ListedImage, type Sort } from './lists.sql.ts';
 
 // timestamptz as PostgreSQL prints it: 2026-11-24 07:05:09.123456+00
-const PG_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
+const PG_TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?[+-](\d\d)(:\d\d){0,2}$/;
+
+/** The shape, and a date that exists: PostgreSQL refuses 2024-13-45 99:99:99 with an error. */
+function isTimestamp(key: string) {
+  const m = PG_TIMESTAMP.exec(key);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, , offset] = m.slice(1).map(Number) as number[];
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return year! >= 1 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day! && hour! < 24 && minute! < 60 && second! < 60 && offset! < 16;
+}
 
 /** The next-page cursor after `row` in `sort` order. */
 export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort: Sort) {
@@ -12,7 +21,7 @@ export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort
 
 function decodeCursor(value: string, sort: Sort): Cursor | null {
   const [key, id, extra] = Buffer.from(value, 'base64url').toString().split('|');
-  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : PG_TIMESTAMP.test(key ?? '');
+  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : isTimestamp(key ?? '');
   return extra === undefined && keyOk && id && /^[\w-]{1,64}$/.test(id) ? { key: key!, id } : null;
 }
 

@@ -12,7 +12,7 @@ export type Cursor = { key: string; id: string };
 
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<ImageRow,
-  'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'created_at'
+  'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'epoch' | 'created_at'
 > & { username: string; ts: string };
 
 export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; limit: number };
@@ -65,7 +65,7 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 export function listImages(sql: Sql, l: ListQuery) {
   return sql<ListedImage[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
-           i.thumb_hash, i.thumb2x_hash, i.created_at, i.created_at::text as ts, u.username
+           i.thumb_hash, i.thumb2x_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username
     from images i join users u on u.id = i.user_id
     where ${scopeOf(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor)}
     ${orderOf(sql, l.sort)} limit ${l.limit + 1}`;

@@ -27,6 +27,7 @@ async function seed(username: string, count: number, visibility: 'public' | 'pri
     thumb2x_hash: '0123456789abcdef',
     display_hash: '0123456789abcdef',
     clean_bytes: 100,
+    stored_bytes: 300,
   }));
   // Every row gets the same timestamp, so the id alone must order and split the pages.
   await t.sql`insert into images ${t.sql(rows)}`;

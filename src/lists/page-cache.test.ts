@@ -50,7 +50,7 @@ describe('the public page cache across instances', () => {
 
   before(async () => {
     t = await startTestApp();
-    other = { app: createApp({ config: t.config, sql: t.sql, storage: t.storage }) };
+    other = { app: createApp(t) };
   });
   after(() => t.close());
 

@@ -1,5 +1,7 @@
 // Attack: reaching another person's images by id, guessed id or forged form fields.
 import assert from 'node:assert/strict';
+import { variantUrl } from '../images/urls.ts';
+import { VARIANTS } from '../images/keys.ts';
 import { after, before, describe, test } from 'node:test';
 import { storedKeys } from '../test-support/consistency.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
@@ -22,13 +24,13 @@ before(async () => {
   for (const visibility of ['public', 'private'] as const) {
     const bytes = await jpeg(90, 60);
     await alice.upload([{ name: `${visibility}.jpg`, data: bytes }], visibility);
-    const [row] = await t.sql`select id, thumb_hash, thumb2x_hash, display_hash from images where filename = ${`${visibility}.jpg`}`;
+    const [row] = await t.sql<{ id: string; thumb_hash: string; thumb2x_hash: string; display_hash: string; epoch: number }[]>`
+      select id, thumb_hash, thumb2x_hash, display_hash, epoch from images where filename = ${`${visibility}.jpg`}`;
     const base = `/images/${row!.id}`;
     images[visibility] = {
       id: row!.id,
       bytes,
-      urls: [base, `${base}/original`, `${base}/original?download=1`, `${base}/thumb/${row!.thumb_hash}.webp`,
-        `${base}/thumb2x/${row!.thumb2x_hash}.webp`, `${base}/display/${row!.display_hash}.webp`],
+      urls: [base, `${base}/original`, `${base}/original?download=1`, ...VARIANTS.map((v) => variantUrl(row!, v))],
     };
   }
 });

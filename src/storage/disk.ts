@@ -1,5 +1,5 @@
 import { constants, createWriteStream } from 'node:fs';
-import { access, copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, copyFile, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -50,7 +50,11 @@ export function createDiskStorage(root: string): Storage {
       return file && file.createReadStream(range);
     },
     async delete(key) {
-      await rm(pathOf(key), { force: true });
+      const path = pathOf(key);
+      await rm(path, { force: true });
+      // An image's folder goes with its last object, so deletes leave no empty folders (inodes).
+      // rmdir refuses a folder that still holds anything.
+      if (dirname(path) !== base) await rmdir(dirname(path)).catch(() => {});
     },
     async deleteMany(keys) {
       const results = await Promise.allSettled(keys.map((k) => storage.delete(k)));

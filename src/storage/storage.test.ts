@@ -1,6 +1,6 @@
 // One contract, both implementations: disk and S3 (through s3rver, a real S3-protocol server on loopback).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { openTestStorage, type TestStorage } from '../test-support/harness.ts';
 import type { Storage } from './storage.ts';
 import { createS3Storage } from './s3.ts';
+import { createDiskStorage } from './disk.ts';
 import { startS3Server } from '../test-support/s3-server.ts';
 
 async function read(stream: Readable | null) {
@@ -102,6 +103,28 @@ describe('storage contract, continued', () => {
       }
     });
   }
+});
+
+describe('disk specifics', () => {
+  test("deleting an image's last object removes its folder; the root stays", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cir-disk-'));
+    try {
+      const s = createDiskStorage(join(dir, 'objects'));
+      await s.init();
+      await s.put('images/one/original', Buffer.from('a'), 'image/jpeg');
+      await s.put('images/one/thumb.webp', Buffer.from('b'), 'image/webp');
+      await s.delete('images/one/original');
+      assert.deepEqual(await readdir(join(dir, 'objects/images/one')), ['thumb.webp'], 'a folder that still holds objects stays');
+      assert.deepEqual(await s.deleteMany(['images/one/thumb.webp']), []);
+      assert.deepEqual(await readdir(join(dir, 'objects/images')), [], 'no empty folder is left behind');
+      await s.put('images/top', Buffer.from('c'), 'image/jpeg');
+      await s.delete('images/top');
+      await s.delete('images/never-there/original');
+      assert.deepEqual(await readdir(join(dir, 'objects')), [], 'the root itself stays, empty');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('S3 specifics', () => {

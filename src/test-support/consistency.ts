@@ -17,3 +17,13 @@ export async function assertConsistent(sql: Sql, storage: Storage) {
   assert.deepEqual([...expected].filter((k) => !present.has(k)), [], 'rows whose objects are missing');
   assert.deepEqual([...present].filter((k) => !expected.has(k)), [], 'objects without a row');
 }
+
+/** Bytes of every object the user's images keep in storage, counted by reading them. */
+export async function storedBytesOfUser(sql: Sql, storage: Storage, userId: string) {
+  const rows = await sql<KeyParts[]>`select id, format, thumb_hash, thumb2x_hash, display_hash from images where user_id = ${userId}`;
+  let total = 0;
+  for (const key of rows.flatMap((r) => allKeys(r))) {
+    for await (const chunk of (await storage.get(key))!) total += (chunk as Buffer).length;
+  }
+  return total;
+}

@@ -9,10 +9,11 @@ import { createApp } from '../app.tsx';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Sql } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { MIGRATIONS_DIR } from '../deps.ts';
+import { localLimits, MIGRATIONS_DIR } from '../deps.ts';
 import { createDiskStorage } from '../storage/disk.ts';
 import { createS3Storage } from '../storage/s3.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Deps } from '../web/env.ts';
 import { startS3Server } from './s3-server.ts';
 
 export type TestDatabase = { sql: Sql; url: string | undefined; close(): Promise<void> };
@@ -57,11 +58,8 @@ export async function openTestStorage(dir: string, kind = process.env.TEST_STORA
   return { storage, kind: 's3', close: s3.stop };
 }
 
-export type TestApp = {
+export type TestApp = Deps & {
   app: ReturnType<typeof createApp>;
-  sql: Sql;
-  storage: Storage;
-  config: Config;
   close(): Promise<void>;
 };
 
@@ -78,12 +76,11 @@ export async function startTestApp(env: Record<string, string> = {}, opts: TestA
   const store = await openTestStorage(dir, opts.storage);
   const storage = opts.wrap ? opts.wrap(store.storage) : store.storage;
   const config = loadConfig({ DATA_DIR: dir, ...env });
-  const app = createApp({ config, sql: db.sql, storage });
+  const deps = { config, sql: db.sql, storage, ...localLimits(config) };
+  const app = createApp(deps);
   return {
     app,
-    sql: db.sql,
-    storage,
-    config,
+    ...deps,
     async close() {
       await db.close();
       await store.close();

@@ -7,19 +7,23 @@ import { findDuplicates, insertWithinQuota, type NewImage } from '../images/imag
 import { allKeys, objectKeys } from '../images/keys.ts';
 import { purgeObjects } from '../janitor/purge.ts';
 import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
+import { DecodeBusy } from '../images/decode-queue.ts';
 import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
 
 export type FileOutcome =
   | { filename: string; status: 'stored'; id: string }
   | { filename: string; status: 'duplicate'; id: string }
-  | { filename: string; status: 'rejected'; reason: string };
+  | { filename: string; status: 'rejected'; reason: string; retryAfter?: number };
 
 /** The upload as a whole is unusable (no files, no visibility); nothing was kept. */
 export class UploadInvalid extends Error {}
 
 type Prepared = { filename: string; row: Omit<NewImage, 'visibility'> };
 type Duplicate = { filename: string; duplicateOf: string };
-type FileResult = Prepared | Duplicate | RejectedFile;
+/** The same bytes as an earlier file of this upload: it shares that file's fate, decoded once. */
+type Repeat = { filename: string; repeats: FileResult };
+type Refused = RejectedFile & { retryAfter?: number };
+type FileResult = Prepared | Duplicate | Repeat | Refused;
 
 const fieldsSchema = z.object({
   visibility: z.enum(['public', 'private'], 'Choose whether the images are public or private'),
@@ -33,15 +37,25 @@ const fieldsSchema = z.object({
 export async function ingestUpload(deps: Deps, userId: string, req: Request): Promise<FileOutcome[]> {
   const { sql, storage, config } = deps;
   const prepared: Prepared[] = [];
+  const bySha256 = new Map<string, Promise<FileResult>>();
   let committed = new Set<string>();
 
-  async function prepare(file: ReceivedFile): Promise<FileResult> {
+  function prepare(file: ReceivedFile): Promise<FileResult> {
+    const earlier = bySha256.get(file.sha256);
+    if (earlier) return earlier.then((repeats) => ({ filename: file.filename, repeats }));
+    const result = decodeAndStore(file);
+    bySha256.set(file.sha256, result);
+    return result;
+  }
+
+  async function decodeAndStore(file: ReceivedFile): Promise<FileResult> {
     const cleanPath = `${file.path}.clean`;
     let keys: string[] = [];
     try {
       const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
       if (duplicateOf) return { filename: file.filename, duplicateOf };
-      const img = await processImage(file.path, cleanPath, { maxPixels: config.upload.maxPixels });
+      const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };
+      const img = await deps.decodes.run(userId, () => processImage(file.path, cleanPath, limits));
       const row = {
         id: randomId(),
         user_id: userId,
@@ -56,6 +70,8 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
         thumb2x_hash: img.thumb2x.hash,
         display_hash: img.display.hash,
         clean_bytes: img.cleanBytes,
+        // What the quota charges: every object the image keeps.
+        stored_bytes: file.bytes + img.cleanBytes + img.thumb.data.length + img.thumb2x.data.length + img.display.data.length,
       };
       const key = objectKeys(row);
       keys = allKeys(row);
@@ -75,6 +91,7 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
       return p;
     } catch (err) {
       await purgeObjects(deps, keys);
+      if (err instanceof DecodeBusy) return { filename: file.filename, reason: err.message, retryAfter: err.retryAfter };
       return { filename: file.filename, reason: reasonOf(err) };
     } finally {
       await rm(cleanPath, { force: true });
@@ -82,7 +99,7 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
   }
 
   try {
-    const limits = { ...config.upload, fileField: 'images' };
+    const limits = { ...config.upload, fileField: 'images', temp: deps.tempSpace.forUser(userId) };
     const { fields, files } = await receiveMultipart(req.body ?? new ReadableStream(), Object.fromEntries(req.headers), limits, prepare);
     const parsed = fieldsSchema.safeParse(fields);
     if (!parsed.success) throw new UploadInvalid(parsed.error.issues[0]!.message);
@@ -108,8 +125,12 @@ async function outcomes(deps: Deps, userId: string, results: FileResult[], ids: 
   // Same bytes as an image the user already has (from this batch or another upload).
   const existing = await findDuplicates(deps.sql, userId, unused.map((p) => p.row.sha256));
   await purgeObjects(deps, unused.flatMap((p) => allKeys(p.row)));
-  return results.map((r): FileOutcome => {
-    if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason };
+  const outcomeOf = (r: FileResult): FileOutcome => {
+    if ('repeats' in r) {
+      const first = outcomeOf(r.repeats);
+      return first.status === 'stored' ? { filename: r.filename, status: 'duplicate', id: first.id } : { ...first, filename: r.filename };
+    }
+    if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason, retryAfter: r.retryAfter };
     if ('duplicateOf' in r) return { filename: r.filename, status: 'duplicate', id: r.duplicateOf };
     if (ids.has(r.row.id)) return { filename: r.filename, status: 'stored', id: r.row.id };
     const dup = existing.get(r.row.sha256);
@@ -119,7 +140,8 @@ async function outcomes(deps: Deps, userId: string, results: FileResult[], ids: 
       status: 'rejected',
       reason: `Over your storage quota: ${formatBytes(Math.max(0, left))} left of ${formatBytes(deps.config.upload.quotaBytes)}`,
     };
-  });
+  };
+  return results.map(outcomeOf);
 }
 
 function reasonOf(err: unknown) {

@@ -11,10 +11,22 @@ import busboy from 'busboy';
 export type ReceivedFile = { filename: string; path: string; bytes: number; sha256: string };
 export type RejectedFile = { filename: string; reason: string };
 
-export type UploadLimits = { maxFileBytes: number; maxFiles: number; fileField: string };
+/** Temporary disk this upload may hold: `take` reserves bytes (false when there is no room). */
+export type TempAllowance = { take(bytes: number): boolean; release(bytes: number): void };
+
+export type UploadLimits = {
+  maxFileBytes: number;
+  maxFiles: number;
+  fileField: string;
+  /** The body fails when no byte arrives for this long. */
+  idleMs: number;
+  temp: TempAllowance;
+};
 
 export class BodyTooLarge extends Error {}
 export class BadMultipart extends Error {}
+/** The client stopped sending in the middle of the body. */
+export class BodyIdle extends Error {}
 
 /**
  * The name the user gave the file, as text to show: browsers escape `"`, CR and LF in multipart
@@ -50,10 +62,31 @@ function byteLimit(max: number) {
   });
 }
 
+/** Fails the stream when no chunk arrives for `ms`: a stalled client holds nothing for long. */
+function idleLimit(ms: number) {
+  const idle = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      timer.refresh();
+      done(null, chunk);
+    },
+    flush(done) {
+      clearTimeout(timer);
+      done();
+    },
+    destroy(err, done) {
+      clearTimeout(timer);
+      done(err);
+    },
+  });
+  const timer = setTimeout(() => idle.destroy(new BodyIdle(`Nothing arrived for ${Math.round(ms / 1000)} seconds`)), ms);
+  return idle;
+}
+
 /**
  * Streams a multipart body: small fields are collected, each file part goes to a temporary file
- * while its SHA-256 is computed, and `onFile` starts on it as soon as it is complete. A file that
- * is empty, too large or over the count is rejected on its own; the other files go on.
+ * while its SHA-256 is computed, and `onFile` starts on it as soon as it is complete; the file is
+ * removed as soon as `onFile` is done with it. A file that is empty, too large, over the count or
+ * over the temporary disk allowance is rejected on its own; the other files go on.
  * Returns the fields and, in body order, each file's settled `onFile` result or its rejection.
  */
 export async function receiveMultipart<T>(
@@ -75,7 +108,6 @@ export async function receiveMultipart<T>(
   }
   const fields: Record<string, string> = {};
   const files: Array<Promise<T | RejectedFile>> = [];
-  const temps: string[] = [];
   let count = 0;
 
   parser.on('field', (name, value) => {
@@ -97,27 +129,38 @@ export async function receiveMultipart<T>(
       return;
     }
     const path = join(tmpdir(), `upload-${randomUUID()}`);
-    temps.push(path);
     const hash = createHash('sha256');
     let bytes = 0;
+    let held = 0; // bytes on temporary disk, reserved from the allowance
+    let noRoom = false;
     const written = pipeline(
       stream,
       new Transform({
         transform(chunk: Buffer, _enc, done) {
           hash.update(chunk);
           bytes += chunk.length;
+          // Out of room: the rest of the part is read and dropped, the other parts go on.
+          noRoom ||= !limits.temp.take(chunk.length);
+          if (noRoom) return done();
+          held += chunk.length;
           done(null, chunk);
         },
       }),
       createWriteStream(path),
     );
-    const result = written.then((): Promise<T | RejectedFile> => {
-      if ((stream as { truncated?: boolean }).truncated) {
-        return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
-      }
-      if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
-      return onFile({ filename, path, bytes, sha256: hash.digest('hex') });
-    });
+    const result = written
+      .then((): Promise<T | RejectedFile> => {
+        if ((stream as { truncated?: boolean }).truncated) {
+          return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
+        }
+        if (noRoom) return Promise.resolve({ filename, reason: 'The server has no room for this file right now: upload fewer files at once, or try again later' });
+        if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
+        return onFile({ filename, path, bytes, sha256: hash.digest('hex') });
+      })
+      .finally(async () => {
+        await rm(path, { force: true });
+        limits.temp.release(held);
+      });
     // Awaited only once the whole body is read; until then a failure must not count as unhandled
     // (that would end the process).
     result.catch(() => {});
@@ -127,15 +170,14 @@ export async function receiveMultipart<T>(
   try {
     await pipeline(
       Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+      idleLimit(limits.idleMs),
       byteLimit(maxUploadBytes(limits)),
       parser,
     );
     await Promise.allSettled(files);
   } catch (err) {
     await Promise.allSettled(files);
-    throw err instanceof BodyTooLarge ? err : new BadMultipart((err as Error).message);
-  } finally {
-    await Promise.all(temps.map((p) => rm(p, { force: true })));
+    throw err instanceof BodyTooLarge || err instanceof BodyIdle ? err : new BadMultipart((err as Error).message);
   }
   return { fields, files };
 }
