@@ -39,7 +39,7 @@ export function createApp(deps: Deps) {
   const secure = deps.config.publicUrl?.protocol === 'https:';
   const sessions = createSessions(deps.sql, { secure });
   const app = new Hono<AppEnv>();
-  const refuse = (c: Context, status: 400 | 408, message: string) => renderPage(c, 'Bad request', <ErrorView status={status} message={message} />, status);
+  const refuse = (c: Context, status: 400 | 408, message: string) => renderPage(c, status === 408 ? 'Request timed out' : 'Bad request', <ErrorView status={status} message={message} />, status);
   const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs, refuse });
 
   app.use(

@@ -10,7 +10,7 @@ import { createDiskStorage } from '../storage/disk.ts';
 import { assertConsistent, storedKeys } from '../test-support/consistency.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { jpeg } from '../test-support/fixtures.ts';
-import { killAll, spawnApp } from '../test-support/process.ts';
+import { killAll, signUpOver, spawnApp } from '../test-support/process.ts';
 
 let dir: string;
 let serverDb: TestDatabase | undefined;
@@ -20,15 +20,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function signup(url: string) {
-  const res = await fetch(`${url}/signup`, {
-    method: 'POST',
-    headers: { Origin: url },
-    body: new URLSearchParams({ email: 'crash@example.com', username: 'crash', password: 'a long passphrase' }),
-    redirect: 'manual',
-  });
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
+const signup = (url: string) => signUpOver(url, 'crash');
 
 /** A multipart body that trickles in, so the server is mid-batch for a while. */
 async function slowUpload(files: Buffer[]) {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../app.tsx';
-import { killAll, spawnApp, type AppProcess } from '../test-support/process.ts';
+import { killAll, signUpOver, spawnApp, type AppProcess } from '../test-support/process.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser } from '../test-support/client.ts';
 import { jpeg, makeImage } from '../test-support/fixtures.ts';
@@ -16,13 +16,9 @@ import type { DecodeQueue } from '../images/decode-queue.ts';
 // WebP, 2.5 KB of AVIF. Decoded whole, each takes 0.8 to 1.4 GB.
 const BOMBS = ['gif', 'webp', 'avif'].map((format) => ({ format, path: new URL(`../test-support/bombs/100mp.${format}`, import.meta.url) }));
 
-/** A client of a running process, with its cookies. */
+/** Signs up on a running process; returns an uploader with that session. */
 async function signup(url: string, username: string) {
-  const res = await fetch(`${url}/signup`, {
-    method: 'POST', headers: { Origin: url }, redirect: 'manual',
-    body: new URLSearchParams({ email: `${username}@example.com`, username, password: 'a long passphrase' }),
-  });
-  const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+  const cookie = await signUpOver(url, username);
   return (files: { name: string; data: Buffer }[]) => {
     const form = new FormData();
     form.set('visibility', 'private');

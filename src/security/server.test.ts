@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { killAll, spawnApp, type AppProcess } from '../test-support/process.ts';
+import { killAll, signUpOver, spawnApp, type AppProcess } from '../test-support/process.ts';
 import { storedKeys } from '../test-support/consistency.ts';
 import { createDiskStorage } from '../storage/disk.ts';
 
@@ -17,11 +17,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cir-server-'));
   app = await spawnApp({ DATA_DIR: dir, MAX_FILES: '1', MAX_FILE_MB: '1', JANITOR_INTERVAL_MINUTES: '0' });
   port = Number(new URL(app.url).port);
-  const res = await fetch(`${app.url}/signup`, {
-    method: 'POST', headers: { Origin: app.url }, redirect: 'manual',
-    body: new URLSearchParams({ email: 'raw@example.com', username: 'raw', password: 'a long passphrase' }),
-  });
-  cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+  cookie = await signUpOver(app.url, 'raw');
 });
 after(async () => {
   killAll();

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { killAll, spawnApp, type AppProcess } from '../test-support/process.ts';
+import { killAll, signUpOver, spawnApp, type AppProcess } from '../test-support/process.ts';
 
 let dir: string;
 let temp: string;
@@ -22,11 +22,7 @@ before(async () => {
     MAX_FILES: '10', MAX_FILE_MB: '2', UPLOAD_IDLE_SECONDS: '3', FORM_BODY_SECONDS: '2', CONNECTIONS_PER_ADDRESS: '20',
   });
   port = Number(new URL(app.url).port);
-  const res = await fetch(`${app.url}/signup`, {
-    method: 'POST', headers: { Origin: app.url }, redirect: 'manual',
-    body: new URLSearchParams({ email: 'slow@example.com', username: 'slow', password: 'a long passphrase' }),
-  });
-  cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+  cookie = await signUpOver(app.url, 'slow');
 });
 after(async () => {
   killAll();

@@ -41,3 +41,13 @@ export async function spawnApp(env: Record<string, string>, args: string[] = [])
   }
   return { url, child, stop };
 }
+
+/** Signs up `username` on a running app; returns the session cookie (`name=value`). */
+export async function signUpOver(url: string, username: string) {
+  const res = await fetch(`${url}/signup`, {
+    method: 'POST', headers: { Origin: url }, redirect: 'manual',
+    body: new URLSearchParams({ email: `${username}@example.com`, username, password: 'a long passphrase' }),
+  });
+  if (res.status !== 303) throw new Error(`signup failed: ${res.status}`);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}

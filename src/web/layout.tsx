@@ -51,7 +51,9 @@ export function Page({ title, user, flash, children }: PageProps) {
   );
 }
 
-const TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 413: 'Too large', 429: 'Too many attempts' };
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 408: 'Request timed out', 413: 'Too large', 429: 'Too many attempts', 503: 'Busy',
+};
 
 export function ErrorView({ status, message }: { status: number; message: string }) {
   return (
