@@ -70,7 +70,7 @@ for (const js of [true, false]) {
   });
 }
 
-test('htmx appends the upload results in place and deletes a card without a reload', async ({ page }) => {
+test('the upload script puts the results in place, and htmx deletes a card, both without a reload', async ({ page }) => {
   const suffix = Date.now().toString(36);
   await signUp(page, `hx-${suffix}`);
   await page.goto('/upload');
@@ -80,7 +80,10 @@ test('htmx appends the upload results in place and deletes a card without a relo
     { name: 'ok.jpg', mimeType: 'image/jpeg', buffer: await photo(1) },
     { name: 'fake.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html>not an image</html>') },
   ]);
+  // static/upload.js sends the form over XMLHttpRequest and puts the results fragment in place.
+  const answer = page.waitForResponse((r) => r.url().endsWith('/upload') && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Upload' }).click();
+  expect((await answer).request().headers()['x-fragment']).toBe('1');
   await expect(page.getByRole('heading', { name: '1 of 2 images uploaded' })).toBeVisible();
   await expect(page.getByText(/fake\.jpg: Not an image we can read/)).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);

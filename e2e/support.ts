@@ -36,7 +36,9 @@ export async function uploadFiles(page: Page, names: string[], visibility: 'Publ
   );
   await page.getByRole('button', { name: 'Upload' }).click();
   const n = names.length;
-  await expect(page.getByRole('heading', { name: `${n} of ${n} image${n === 1 ? '' : 's'} uploaded` })).toBeVisible();
+  // Decoding takes as long as the machine needs (one account decodes one file at a time): wait
+  // for the answer as long as a slow machine may take, not as long as a fast one does.
+  await expect(page.getByRole('heading', { name: `${n} of ${n} image${n === 1 ? '' : 's'} uploaded` })).toBeVisible({ timeout: 90_000 });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './account/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
@@ -12,12 +12,12 @@ import { listRoutes } from './lists/routes.tsx';
 import { uploadRoutes } from './upload/routes.tsx';
 import { csrfGuard } from './web/csrf.ts';
 import { readSmallBody, refuseNulInUrl } from './web/edge.ts';
-import type { AppEnv, Deps } from './web/env.ts';
-import { ErrorView } from './web/layout.tsx';
+import { HttpError, NotFound, renderError, renderUnexpected } from './web/errors.tsx';
+import type { AppEnv } from './web/env.ts';
+import type { AppDeps } from './deps.ts';
 import { renderPage } from './web/render.tsx';
 import { staticRoutes } from './web/static.ts';
 import { readFlash } from './web/flash.ts';
-import { HTTPException } from 'hono/http-exception';
 import { HomePage } from './web/home.tsx';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
@@ -35,12 +35,11 @@ const PAGE_CSP = [
 const FORM_LIMIT = 64 * 1024;
 
 /** The whole web app over the given database and storage; no globals, so tests build their own. */
-export function createApp(deps: Deps) {
+export function createApp(deps: AppDeps) {
   const secure = deps.config.publicUrl?.protocol === 'https:';
   const sessions = createSessions(deps.sql, { secure });
   const app = new Hono<AppEnv>();
-  const refuse = (c: Context, status: 400 | 408, message: string) => renderPage(c, status === 408 ? 'Request timed out' : 'Bad request', <ErrorView status={status} message={message} />, status);
-  const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs, refuse });
+  const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs });
 
   app.use(
     secureHeaders({
@@ -57,7 +56,7 @@ export function createApp(deps: Deps) {
     await next();
     if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
   });
-  app.use(refuseNulInUrl(refuse));
+  app.use(refuseNulInUrl);
   app.use(csrfGuard(deps.config.publicUrl?.origin));
   // Forms are small and must arrive quickly; only /upload streams large bodies (with limits of
   // its own).
@@ -73,7 +72,7 @@ export function createApp(deps: Deps) {
     await next();
     // The same URL answers htmx with a fragment and browsers with a page, and a signed-in user
     // with a page of their own: no shared cache may keep that, nor the browser after sign-out.
-    c.res.headers.append('Vary', 'HX-Request, HX-Request-Type, Cookie');
+    c.res.headers.append('Vary', 'HX-Request, HX-Request-Type, X-Fragment, Cookie');
     if (c.get('user') && !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
@@ -86,13 +85,7 @@ export function createApp(deps: Deps) {
   app.route('/', bulkRoutes(deps));
   app.route('/', imageEditRoutes(deps));
 
-  app.notFound((c) => renderPage(c, 'Not found', <ErrorView status={404} message="There is nothing here, or you may not see it." />, 404));
-  app.onError((err, c) => {
-    if (err instanceof HTTPException && err.status < 500) {
-      return renderPage(c, 'Error', <ErrorView status={err.status} message={err.message || 'The request could not be handled.'} />, err.status);
-    }
-    console.error(`${c.req.method} ${c.req.path}:`, err);
-    return renderPage(c, 'Error', <ErrorView status={500} message="Something went wrong on our side. Please try again." />, 500);
-  });
+  app.notFound((c) => renderError(c, new NotFound()));
+  app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));
   return app;
 }

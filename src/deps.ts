@@ -6,6 +6,8 @@ import { createDiskStorage } from './storage/disk.ts';
 import { createS3Storage } from './storage/s3.ts';
 import type { Storage } from './storage/storage.ts';
 import type { Deps } from './web/env.ts';
+import type { JanitorDeps } from './janitor/janitor.ts';
+import { keysInUse } from './images/images.sql.ts';
 import { createDecodeQueue } from './images/decode-queue.ts';
 import { createTempSpace } from './upload/temp-space.ts';
 
@@ -15,6 +17,9 @@ export function createStorage(config: Config): Storage {
   return config.s3 ? createS3Storage(config.s3) : createDiskStorage(join(config.dataDir, 'objects'));
 }
 
+/** Everything the app is built from: the shared services and this instance's own limits. */
+export type AppDeps = Deps & ReturnType<typeof localLimits>;
+
 /** What guards this instance's own CPU, memory and temporary disk. */
 export function localLimits(config: Config) {
   return {
@@ -23,8 +28,13 @@ export function localLimits(config: Config) {
   };
 }
 
+/** What the janitor works with: the storage, the database, and which keys rows still name. */
+export function janitorDeps(deps: Deps): JanitorDeps {
+  return { ...deps, keysInUse: (ids) => keysInUse(deps.sql, ids) };
+}
+
 /** Opens the database (migrated) and the storage that `config` names; `close` releases them. */
-export async function buildDeps(config: Config): Promise<Deps & { close(): Promise<void> }> {
+export async function buildDeps(config: Config): Promise<AppDeps & { close(): Promise<void> }> {
   const db = await openDatabase(config);
   try {
     await migrate(db.sql, MIGRATIONS_DIR);

@@ -4,7 +4,7 @@ import process from 'node:process';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.tsx';
 import { ConfigError, loadConfig } from './config.ts';
-import { buildDeps } from './deps.ts';
+import { buildDeps, janitorDeps } from './deps.ts';
 import { runJanitor, startJanitor } from './janitor/janitor.ts';
 import { capConnectionsPerAddress } from './web/connection-cap.ts';
 
@@ -24,7 +24,7 @@ async function gc() {
   const config = loadConfig(process.env);
   const deps = await buildDeps(config);
   try {
-    const report = await runJanitor(deps, config.janitor.graceMs);
+    const report = await runJanitor(janitorDeps(deps), config.janitor.graceMs);
     console.log(report.ran
       ? `janitor: ${report.retried} queued deletion(s) retried, ${report.orphans} orphaned object(s) removed`
       : 'janitor: another instance is running it; nothing done');
@@ -37,7 +37,7 @@ async function serveApp() {
   const config = loadConfig(process.env);
   const deps = await buildDeps(config);
   const app = createApp(deps);
-  const stopJanitor = startJanitor(deps, config.janitor);
+  const stopJanitor = startJanitor(janitorDeps(deps), config.janitor);
   const hostname = config.host;
   const announce = () => console.log(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
 

@@ -55,18 +55,17 @@ if (form && input && previews && results) {
     }
   });
 
-  // Capture phase on window: runs before htmx's own submit handler on the form, which it replaces.
-  window.addEventListener('submit', (e) => {
-    if (e.target !== form || !input.files.length) return;
+  // This script owns the form: the same POST as without JavaScript, over XMLHttpRequest (fetch
+  // reports no upload progress), asking for the results fragment alone with X-Fragment.
+  form.addEventListener('submit', (e) => {
+    if (!input.files.length) return;
     e.preventDefault();
-    e.stopPropagation();
     const files = [...input.files];
     const bars = [...previews.querySelectorAll('progress')];
     const total = document.getElementById('upload-progress');
     const xhr = new XMLHttpRequest();
     xhr.open('POST', form.action);
-    xhr.setRequestHeader('HX-Request', 'true');
-    xhr.setRequestHeader('HX-Request-Type', 'partial');
+    xhr.setRequestHeader('X-Fragment', '1');
     xhr.upload.addEventListener('progress', (p) => {
       if (!p.lengthComputable) return;
       total.hidden = false;
@@ -90,5 +89,5 @@ if (form && input && previews && results) {
     });
     form.querySelector('button[type=submit]').disabled = true;
     xhr.send(new FormData(form));
-  }, true);
+  });
 }

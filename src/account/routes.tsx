@@ -1,29 +1,24 @@
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
-import { requireUser, setCookie } from '../auth/middleware.ts';
+import { requireUser, setSessionCookie, signedIn } from '../auth/middleware.ts';
 import { hashPassword } from '../auth/password.ts';
 import { checkPassword, countAccountProbe } from '../auth/throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 import type { Sessions } from '../auth/session.ts';
-import { updateEmail, updatePasswordHash } from '../auth/users.sql.ts';
-import { usedBytes } from '../images/images.sql.ts';
-import { purgeObjects } from '../janitor/purge.ts';
+import { passwordHashOf, updateEmail, updatePasswordHash, usedBytes } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { renderPage, renderTooMany } from '../web/render.tsx';
-import { deleteAccount, passwordHashOf } from './account.sql.ts';
-import { SettingsPage, type SettingsErrors } from './views.tsx';
+import { renderPage } from '../web/render.tsx';
+import { RateLimited } from '../web/errors.tsx';
+import { fieldErrors, type Validated } from '../web/forms.tsx';
+import { currentPasswordField, emailField, newPasswordField } from '../auth/fields.ts';
+import { deleteAccount } from './delete-account.ts';
+import { SettingsPage, type FailedForm } from './views.tsx';
 
-const confirmSchema = z.object({ password: z.string().min(1).max(256) });
-const passwordSchema = z.object({
-  current: z.string().min(1, 'Enter your current password').max(256),
-  password: z.string().min(8, 'The new password must be at least 8 characters').max(256, 'The new password must be at most 256 characters'),
-});
-
-const emailSchema = z.object({
-  email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
-  current: z.string().min(1, 'Enter your current password').max(256),
-});
+const CURRENT = 'Enter your current password';
+const emailSchema = z.object({ email: emailField, current: currentPasswordField(CURRENT) });
+const passwordSchema = z.object({ current: currentPasswordField(CURRENT), password: newPasswordField('The new password') });
+const confirmSchema = z.object({ password: currentPasswordField('Enter your password to delete your account') });
 
 const NOTICES: Record<string, string> = {
   email: 'Your email address was changed.',
@@ -38,72 +33,72 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
   app.use('/settings/*', requireUser);
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
-  async function settings(c: Context<any>, errors?: SettingsErrors) {
-    const ctx = c as Context<AppEnv>;
-    const user = ctx.get('user')!;
-    const [used, list] = await Promise.all([usedBytes(sql, user.id), sessions.listSessions(user.id, ctx.get('session')!.id)]);
+  async function settings(c: Context<any>, failed?: FailedForm) {
+    const { user, session } = signedIn(c);
+    const [used, list] = await Promise.all([usedBytes(sql, user.id), sessions.listSessions(user.id, session.id)]);
     const page = <SettingsPage user={user} used={used} quota={config.upload.quotaBytes} sessions={list}
-      notice={NOTICES[c.req.query('done') ?? '']} errors={errors} />;
-    return renderPage(c, 'Settings', page, errors ? 422 : 200);
+      notice={NOTICES[c.req.query('done') ?? '']} failed={failed} />;
+    return renderPage(c, 'Settings', page, failed ? 422 : 200);
   }
+  /** A validator hook: the refused form again, its values kept and each message beside its field. */
+  const refused = (form: FailedForm['form']) => (r: Validated, c: Context) => {
+    if (!r.success) return settings(c, { form, errors: fieldErrors(r.error!), values: r.data as FailedForm['values'] });
+  };
 
-  /** The signed-in user's password, checked and counted exactly like a login (same limits). */
-  async function checkCurrent(c: Context<AppEnv>, password: string) {
-    const user = c.get('user')!;
+  /**
+   * The signed-in user's password, checked and counted exactly like a login (same limits); a
+   * refusal over the limit is thrown.
+   */
+  async function checkCurrent(c: Context, password: string) {
+    const { user } = signedIn(c);
     const hash = await passwordHashOf(sql, user.id);
     const account = hash === undefined ? undefined : { id: user.id, password_hash: hash };
-    return checkPassword(sql, account, { login: user.username, password, ip: clientAddress(c, config.trustProxy) });
+    const check = await checkPassword(sql, account, { login: user.username, password, ip: clientAddress(c, config.trustProxy) });
+    if (check.retryAfter) throw new RateLimited('Too many password attempts', check.retryAfter);
+    return check.ok;
   }
-  const tooMany = (c: Context<AppEnv>, seconds: number) => renderTooMany(c, seconds, 'Too many password attempts');
+  const WRONG = 'Your current password is not right';
 
   app.get('/settings', (c) => settings(c));
 
-  app.post('/settings/email', zValidator('form', emailSchema, (r, c) => {
-    if (!r.success) return settings(c, { email: r.error.issues[0]!.message });
-  }), async (c) => {
+  app.post('/settings/email', zValidator('form', emailSchema, refused('email')), async (c) => {
     const { email, current } = c.req.valid('form');
-    const check = await checkCurrent(c, current);
-    if (check.retryAfter) return tooMany(c, check.retryAfter);
-    if (!check.ok) return settings(c, { email: 'Your current password is not right' });
-    if (!(await updateEmail(sql, c.get('user')!.id, email))) {
+    const { user } = signedIn(c);
+    if (!(await checkCurrent(c, current))) return settings(c, { form: 'email', errors: { current: WRONG }, values: { email } });
+    if (!(await updateEmail(sql, user.id, email))) {
       // Only the account's owner learns this, and only a few times per window: no way to test
       // many addresses for an account.
-      const wait = await countAccountProbe(sql, c.get('user')!);
-      if (wait) return tooMany(c, wait);
-      return settings(c, { email: 'An account with this email already exists' });
+      const wait = await countAccountProbe(sql, user);
+      if (wait) throw new RateLimited('Too many password attempts', wait);
+      return settings(c, { form: 'email', errors: { email: 'An account with this email already exists' }, values: { email } });
     }
     return c.redirect('/settings?done=email', 303);
   });
 
-  app.post('/settings/password', zValidator('form', passwordSchema, (r, c) => {
-    if (!r.success) return settings(c, { password: r.error.issues[0]!.message });
-  }), async (c) => {
+  app.post('/settings/password', zValidator('form', passwordSchema, refused('password')), async (c) => {
     const { current, password } = c.req.valid('form');
-    const check = await checkCurrent(c, current);
-    if (check.retryAfter) return tooMany(c, check.retryAfter);
-    if (!check.ok) return settings(c, { password: 'Your current password is not right' });
-    const user = c.get('user')!;
+    if (!(await checkCurrent(c, current))) return settings(c, { form: 'password', errors: { current: WRONG } });
+    const { user } = signedIn(c);
     await updatePasswordHash(sql, user.id, await hashPassword(password));
     // Every session ends, this one too; this browser gets a fresh one.
     await sessions.invalidateUserSessions(user.id);
-    setCookie(c, await sessions.createSession(user.id, c.req.header('User-Agent') ?? ''));
+    setSessionCookie(c, await sessions.createSession(user.id, c.req.header('User-Agent') ?? ''));
     return c.redirect('/settings?done=password', 303);
   });
 
   app.post('/settings/sessions/sign-out-others', async (c) => {
-    await sessions.invalidateOtherSessions(c.get('user')!.id, c.get('session')!.id);
+    const { user, session } = signedIn(c);
+    await sessions.invalidateOtherSessions(user.id, session.id);
     return c.redirect('/settings?done=sessions', 303);
   });
 
-  app.post('/settings/delete-account', zValidator('form', confirmSchema, (r, c) => {
-    if (!r.success) return settings(c, { delete: 'Enter your password to delete your account' });
-  }), async (c) => {
-    const check = await checkCurrent(c, c.req.valid('form').password);
-    if (check.retryAfter) return tooMany(c, check.retryAfter);
-    if (!check.ok) return settings(c, { delete: 'That password is not right; nothing was deleted' });
-    const keys = await deleteAccount(sql, c.get('user')!.id);
-    await purgeObjects(deps, keys, true);
-    setCookie(c, await sessions.invalidateSession(c.get('session')!.id));
+  app.post('/settings/delete-account', zValidator('form', confirmSchema, refused('delete')), async (c) => {
+    if (!(await checkCurrent(c, c.req.valid('form').password))) {
+      return settings(c, { form: 'delete', errors: { password: 'That password is not right; nothing was deleted' } });
+    }
+    const { user, session } = signedIn(c);
+    await deleteAccount(deps, user.id);
+    setSessionCookie(c, await sessions.invalidateSession(session.id));
     return c.redirect('/', 303);
   });
 

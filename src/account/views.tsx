@@ -1,29 +1,24 @@
-import type { SessionUser } from '../auth/session.ts';
+import type { Viewer } from '../web/env.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
+import { Field, type FieldErrors } from '../web/forms.tsx';
 
 export type SessionListItem = { current: boolean; createdAt: Date; userAgent: string };
 
 type Props = {
-  user: SessionUser;
+  user: Viewer;
   used: number;
   quota: number;
   sessions: SessionListItem[];
   notice?: string;
-  errors?: SettingsErrors;
+  failed?: FailedForm;
 };
 
-export type SettingsErrors = { email?: string; password?: string; delete?: string };
+/** The settings form that was sent and refused: its messages beside its fields, its values kept. */
+export type FailedForm = { form: 'email' | 'password' | 'delete'; errors: FieldErrors; values?: { email?: string } };
 
-function PasswordField({ id, name, label, autocomplete }: { id: string; name: string; label: string; autocomplete: string }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input id={id} name={name} type="password" autocomplete={autocomplete} required />
-    </div>
-  );
-}
-
-export function SettingsPage({ user, used, quota, sessions, notice, errors = {} }: Props) {
+export function SettingsPage({ user, used, quota, sessions, notice, failed }: Props) {
+  const errorsOf = (form: FailedForm['form']): FieldErrors => (failed?.form === form ? failed.errors : {});
+  const [email, password, remove] = [errorsOf('email'), errorsOf('password'), errorsOf('delete')];
   return (
     <section class="narrow settings">
       <h1>Settings</h1>
@@ -35,21 +30,20 @@ export function SettingsPage({ user, used, quota, sessions, notice, errors = {} 
       </dl>
 
       <h2 id="change-email">Change email</h2>
-      {errors.email && <p class="form-error" role="alert">{errors.email}</p>}
-      <form method="post" action="/settings/email" aria-labelledby="change-email">
-        <div class="field">
-          <label for="new-email">New email</label>
-          <input id="new-email" name="email" type="email" autocomplete="email" required value={user.email} />
-        </div>
-        <PasswordField id="email-current-password" name="current" label="Current password" autocomplete="current-password" />
+      <form method="post" action="/settings/email" aria-labelledby="change-email" novalidate>
+        <Field id="new-email" name="email" label="New email" type="email" autocomplete="email"
+          value={failed?.values?.email ?? user.email} error={email.email} />
+        <Field id="email-current-password" name="current" label="Current password" type="password"
+          autocomplete="current-password" error={email.current} />
         <button type="submit">Change email</button>
       </form>
 
       <h2 id="change-password">Change password</h2>
-      {errors.password && <p class="form-error" role="alert">{errors.password}</p>}
-      <form method="post" action="/settings/password" aria-labelledby="change-password">
-        <PasswordField id="current-password" name="current" label="Current password" autocomplete="current-password" />
-        <PasswordField id="new-password" name="password" label="New password (8 to 256 characters)" autocomplete="new-password" />
+      <form method="post" action="/settings/password" aria-labelledby="change-password" novalidate>
+        <Field id="current-password" name="current" label="Current password" type="password"
+          autocomplete="current-password" error={password.current} />
+        <Field id="new-password" name="password" label="New password (8 to 256 characters)" type="password"
+          autocomplete="new-password" error={password.password} />
         <button type="submit">Change password</button>
       </form>
       <p>Changing your password signs out every other session.</p>
@@ -69,9 +63,9 @@ export function SettingsPage({ user, used, quota, sessions, notice, errors = {} 
 
       <h2 id="delete-account">Delete account</h2>
       <p>This deletes your account, every image you uploaded and all your sessions. It cannot be undone.</p>
-      {errors.delete && <p class="form-error" role="alert">{errors.delete}</p>}
-      <form method="post" action="/settings/delete-account" aria-labelledby="delete-account">
-        <PasswordField id="confirm-password" name="password" label="Your password, to confirm" autocomplete="current-password" />
+      <form method="post" action="/settings/delete-account" aria-labelledby="delete-account" novalidate>
+        <Field id="confirm-password" name="password" label="Your password, to confirm" type="password"
+          autocomplete="current-password" error={remove.password} />
         <button type="submit" class="danger">Delete my account and all my images</button>
       </form>
     </section>

@@ -1,11 +1,24 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Cookie } from 'lucia';
-import type { AppEnv } from '../web/env.ts';
+import type { AppEnv, Viewer } from '../web/env.ts';
+import { SignedOut } from '../web/errors.tsx';
 import type { Sessions } from './session.ts';
 
-export function setCookie(c: Context, cookie: Cookie) {
+export function setSessionCookie(c: Context, cookie: Cookie) {
   c.header('Set-Cookie', cookie.serialize(), { append: true });
+}
+
+/**
+ * The signed-in user and session of a request that `requireUser` let through; throws SignedOut
+ * when there is none, so a route that forgot the guard fails closed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
+export function signedIn(c: Context<any>): { user: Viewer; session: { id: string } } {
+  const user = (c as Context<AppEnv>).get('user');
+  const session = (c as Context<AppEnv>).get('session');
+  if (!user || !session) throw new SignedOut();
+  return { user, session };
 }
 
 /** Sets `c.var.user` / `c.var.session` from the session cookie (null when signed out). */
@@ -18,7 +31,7 @@ export function loadSession(sessions: Sessions): MiddlewareHandler<AppEnv> {
       const { user, session, cookie } = await sessions.validateSession(id);
       c.set('user', user);
       c.set('session', session);
-      if (cookie) setCookie(c, cookie);
+      if (cookie) setSessionCookie(c, cookie);
     }
     await next();
   };
@@ -31,7 +44,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
     const url = new URL(c.req.url);
     return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
   }
-  return c.html('<p class="form-error" role="alert">You are signed out. <a href="/login">Log in</a> and try again.</p>', 401);
+  throw new SignedOut();
 };
 
 /**

@@ -3,23 +3,20 @@ import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { randomId } from '../web/ids.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { renderPage, renderTooMany } from '../web/render.tsx';
+import { renderPage } from '../web/render.tsx';
+import { RateLimited } from '../web/errors.tsx';
+import { fieldErrors, type FieldErrors } from '../web/forms.tsx';
+import { isUniqueViolation } from '../db/client.ts';
+import { emailField, newPasswordField, usernameField } from './fields.ts';
 import { hashPassword } from './password.ts';
 import type { Sessions } from './session.ts';
 import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
-import { LoginForm, SignupForm, type FieldErrors } from './views.tsx';
-import { safeNext, setCookie } from './middleware.ts';
+import { LoginForm, SignupForm } from './views.tsx';
+import { safeNext, setSessionCookie } from './middleware.ts';
 import { checkPassword, countSignup } from './throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 
-const signupSchema = z.object({
-  email: z.string().trim().max(254, 'Email is too long').pipe(z.email('Enter a valid email address')),
-  username: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{3,32}$/, 'Username must be 3 to 32 letters, digits, _ or -'),
-  password: z.string().min(8, 'Password must be at least 8 characters').max(256, 'Password must be at most 256 characters'),
-});
+const signupSchema = z.object({ email: emailField, username: usernameField, password: newPasswordField('Password') });
 
 const loginSchema = z.object({
   username: z.string().trim().min(1).max(254),
@@ -28,12 +25,6 @@ const loginSchema = z.object({
 });
 
 const LOGIN_FAILED = 'Wrong username/email or password.';
-
-function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] }): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) out[String(issue.path[0])] ??= issue.message;
-  return out;
-}
 
 export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
   const app = new Hono<AppEnv>();
@@ -52,7 +43,7 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
     async (c) => {
       const form = c.req.valid('form');
       const wait = await countSignup(sql, address(c), config.signupsPerHour);
-      if (wait) return renderTooMany(c, wait, 'Too many sign-ups from your network');
+      if (wait) throw new RateLimited('Too many sign-ups from your network', wait);
       const taken = await findTaken(sql, form.email, form.username);
       const errors: FieldErrors = {};
       if (taken.email) errors.email = 'An account with this email already exists';
@@ -65,10 +56,10 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
         await insertUser(sql, { id, email: form.email, username: form.username, password_hash: await hashPassword(form.password) });
       } catch (err) {
         // Two sign-ups raced for the same name: the unique index decided.
-        if ((err as { code?: string }).code !== '23505') throw err;
+        if (!isUniqueViolation(err)) throw err;
         return renderPage(c, 'Sign up', <SignupForm values={form} errors={{ form: 'That email or username was just taken' }} />, 422);
       }
-      setCookie(c, await sessions.createSession(id, userAgent(c)));
+      setSessionCookie(c, await sessions.createSession(id, userAgent(c)));
       return c.redirect('/dashboard', 303);
     },
   );
@@ -86,18 +77,18 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
       const { username, password, next } = c.req.valid('form');
       const user = await findUserByLogin(sql, username);
       const check = await checkPassword(sql, user, { login: username, password, ip: address(c) });
-      if (check.retryAfter) return renderTooMany(c, check.retryAfter, 'Too many login attempts');
+      if (check.retryAfter) throw new RateLimited('Too many login attempts', check.retryAfter);
       if (!user || !check.ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
       const old = c.get('session');
       if (old) await sessions.invalidateSession(old.id);
-      setCookie(c, await sessions.createSession(user.id, userAgent(c)));
+      setSessionCookie(c, await sessions.createSession(user.id, userAgent(c)));
       return c.redirect(safeNext(next), 303);
     },
   );
 
   app.post('/logout', async (c) => {
     const session = c.get('session');
-    if (session) setCookie(c, await sessions.invalidateSession(session.id));
+    if (session) setSessionCookie(c, await sessions.invalidateSession(session.id));
     return c.redirect('/', 303);
   });
 

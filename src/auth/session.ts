@@ -3,15 +3,17 @@ import { createHash } from 'node:crypto';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Sql } from '../db/client.ts';
 
-export type SessionUser = { id: string; username: string; email: string };
+import type { Viewer } from '../web/env.ts';
+
+/** The user a session belongs to: what pages show of them. */
+export type SessionUser = Viewer;
 export type { Session } from 'lucia';
 
-type UserRow = { id: string; username: string; email: string };
 type SessionRow = { id: string; user_id: string; expires_at: Date; created_at: Date; user_agent: string };
 
 declare module 'lucia' {
   interface Register {
-    DatabaseUserAttributes: Omit<UserRow, 'id'>;
+    DatabaseUserAttributes: Omit<SessionUser, 'id'>;
     DatabaseSessionAttributes: { user_agent: string };
   }
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/client.ts';
+import { isUniqueViolation, type Queryable, type Sql } from '../db/client.ts';
 
 export type UserRow = { id: string; email: string; username: string; password_hash: string };
 
@@ -35,7 +35,33 @@ export async function updateEmail(sql: Sql, userId: string, email: string) {
     await sql`update users set email = ${email} where id = ${userId}`;
     return true;
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') return false;
+    if (isUniqueViolation(err)) return false;
     throw err;
   }
+}
+
+export async function userExists(sql: Sql, username: string) {
+  return (await sql`select 1 from users where lower(username) = lower(${username})`).length === 1;
+}
+
+export async function passwordHashOf(sql: Sql, userId: string) {
+  const [row]: [{ password_hash: string }?] = await sql`select password_hash from users where id = ${userId}`;
+  return row?.password_hash;
+}
+
+/** Bytes the user stores now, every object of every image (kept by a trigger: sql/0007, sql/0009). */
+export async function usedBytes(sql: Sql, userId: string) {
+  const [row] = await sql<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId}`;
+  return Number(row?.used ?? 0);
+}
+
+/** The user's used bytes, locked until the transaction `tx` ends (so a quota check holds). */
+export async function lockUsedBytes(tx: Queryable, userId: string) {
+  const [row] = await tx<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId} for update`;
+  return Number(row?.used ?? 0);
+}
+
+/** Deletes the user; their sessions and image rows go with them (on delete cascade). */
+export async function deleteUser(tx: Queryable, userId: string) {
+  await tx`delete from users where id = ${userId}`;
 }

@@ -1,33 +1,11 @@
-export type FieldErrors = Partial<Record<string, string>>;
-
-function Field(props: { name: string; label: string; type?: string; value?: string; error?: string; autocomplete: string; hint?: string }) {
-  const id = `f-${props.name}`;
-  const described = [props.hint && `${id}-hint`, props.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      {props.hint && <small id={`${id}-hint`}>{props.hint}</small>}
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value ?? ''}
-        autocomplete={props.autocomplete}
-        required
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={described}
-      />
-      {props.error && <p class="field-error" id={`${id}-error`}>{props.error}</p>}
-    </div>
-  );
-}
+import { Field, FormError, type FieldErrors } from '../web/forms.tsx';
 
 export function SignupForm(props: { values?: { email?: string; username?: string }; errors?: FieldErrors }) {
   const e = props.errors ?? {};
   return (
     <section class="narrow">
       <h1>Create your account</h1>
-      {e.form && <p class="form-error" role="alert">{e.form}</p>}
+      <FormError error={e.form} />
       <form method="post" action="/signup" novalidate>
         <Field name="email" label="Email" type="email" autocomplete="email" value={props.values?.email} error={e.email} />
         <Field name="username" label="Username" autocomplete="username" value={props.values?.username} error={e.username}
@@ -45,7 +23,7 @@ export function LoginForm(props: { login?: string; error?: string; next?: string
   return (
     <section class="narrow">
       <h1>Log in</h1>
-      {props.error && <p class="form-error" role="alert">{props.error}</p>}
+      <FormError error={props.error} />
       <form method="post" action="/login" novalidate>
         <Field name="username" label="Username or email" autocomplete="username" value={props.login} />
         <Field name="password" label="Password" type="password" autocomplete="current-password" />

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser } from '../auth/middleware.ts';
-import { purgeObjects } from '../janitor/purge.ts';
+import { purgeObjects } from '../storage/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
 import { renderPage } from '../web/render.tsx';

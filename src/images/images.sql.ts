@@ -1,7 +1,8 @@
-import type { Sql } from '../db/client.ts';
+import type { Queryable, Sql } from '../db/client.ts';
 import type { ImageFormat } from './pipeline.ts';
-import { allKeys } from './keys.ts';
-import { queueDeletions } from '../janitor/outbox.sql.ts';
+import { allKeys, KEY_COLUMNS, type KeyParts } from './keys.ts';
+import { queueDeletions } from '../storage/deletions.sql.ts';
+import { lockUsedBytes } from '../auth/users.sql.ts';
 
 export type Visibility = 'public' | 'private' | 'unlisted';
 
@@ -35,43 +36,45 @@ export type ImageRow = {
 export type NewImage = Omit<ImageRow, 'created_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
 /** Ids of this user's images whose originals have the given SHA-256, keyed by hash. */
-export async function findDuplicates(sql: Sql, userId: string, sha256s: string[]) {
+export async function findDuplicates(sql: Queryable, userId: string, sha256s: string[]) {
   if (sha256s.length === 0) return new Map<string, string>();
   const rows = await sql<{ id: string; sha256: string }[]>`
     select id, sha256 from images where user_id = ${userId} and sha256 in ${sql(sha256s)}`;
   return new Map(rows.map((r) => [r.sha256, r.id]));
 }
 
-/** Bytes the user stores now, every object of every image (kept by a trigger: sql/0007, sql/0009). */
-export async function usedBytes(sql: Sql, userId: string) {
-  const [row] = await sql<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId}`;
-  return Number(row?.used ?? 0);
-}
+/** What became of one new image: its row was written, or the same bytes were already there, or it did not fit. */
+export type Verdict = { stored: true } | { duplicateOf: string } | { overQuota: { left: number } };
 
 /**
  * Inserts, in order, the images whose stored bytes still fit `quota` for their owner, inside a
- * transaction that locks the user row so two uploads of one user cannot both spend the same
- * space. Bytes the user already has (stored before, or earlier in `rows`) are skipped and cost
- * nothing. Returns the inserted ids and the bytes left after them.
+ * transaction that locks the user's used-bytes counter so two uploads of one user cannot both
+ * spend the same space. Bytes the user already has (stored before, or earlier in `rows`) are not
+ * inserted again and cost nothing. Returns a verdict for every row, by id.
  */
 export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number) {
   return sql.begin(async (tx) => {
-    const [user] = await tx<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId} for update`;
-    let left = quota - Number(user?.used ?? 0);
-    const seen = new Set((await findDuplicates(tx as unknown as Sql, userId, rows.map((r) => r.sha256))).keys());
+    let left = quota - (await lockUsedBytes(tx, userId));
+    const existing = await findDuplicates(tx, userId, rows.map((r) => r.sha256));
+    const verdicts = new Map<string, Verdict>();
     const fitting: NewImage[] = [];
     for (const r of rows) {
-      if (seen.has(r.sha256) || r.stored_bytes > left) continue;
-      seen.add(r.sha256);
-      fitting.push(r);
-      left -= r.stored_bytes;
+      const duplicateOf = existing.get(r.sha256);
+      if (duplicateOf) verdicts.set(r.id, { duplicateOf });
+      else if (r.stored_bytes > left) verdicts.set(r.id, { overQuota: { left } });
+      else {
+        existing.set(r.sha256, r.id);
+        fitting.push(r);
+        left -= r.stored_bytes;
+        verdicts.set(r.id, { stored: true });
+      }
     }
     if (fitting.length) {
       await tx`insert into images ${tx(fitting,
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
         'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes')}`;
     }
-    return { ids: new Set(fitting.map((r) => r.id)), left };
+    return verdicts;
   });
 }
 
@@ -89,7 +92,7 @@ export async function deleteOwnedImage(sql: Sql, id: string, userId: string) {
   return sql.begin(async (tx) => {
     const [row]: [ImageRow?] = await tx`delete from images where id = ${id} and user_id = ${userId} returning *`;
     const keys = row ? allKeys(row) : [];
-    await queueDeletions(tx as unknown as Sql, keys);
+    await queueDeletions(tx, keys);
     return keys;
   });
 }
@@ -111,10 +114,6 @@ export async function updateVisibility(sql: Sql, id: string, userId: string, v: 
   return rows.length === 1;
 }
 
-export async function userExists(sql: Sql, username: string) {
-  return (await sql`select 1 from users where lower(username) = lower(${username})`).length === 1;
-}
-
 /** The given images that `userId` owns (others are silently left out). */
 export async function findOwned(sql: Sql, userId: string, ids: string[]) {
   return sql<Pick<ImageRow, 'id' | 'filename' | 'title'>[]>`
@@ -133,7 +132,20 @@ export async function deleteOwnedImages(sql: Sql, userId: string, ids: string[])
   return sql.begin(async (tx) => {
     const rows = await tx<ImageRow[]>`delete from images where user_id = ${userId} and id in ${tx(ids)} returning *`;
     const keys = rows.flatMap((r) => allKeys(r));
-    await queueDeletions(tx as unknown as Sql, keys);
+    await queueDeletions(tx, keys);
     return { count: rows.length, keys };
   });
+}
+
+/** Every object key of every image of the user's. */
+export async function keysOfUserImages(sql: Queryable, userId: string) {
+  const rows = await sql<KeyParts[]>`select ${sql(KEY_COLUMNS)} from images where user_id = ${userId}`;
+  return rows.flatMap((r) => allKeys(r));
+}
+
+/** Of the given image ids, every object key their rows name now (for the janitor's orphan sweep). */
+export async function keysInUse(sql: Sql, ids: string[]) {
+  if (ids.length === 0) return new Set<string>();
+  const rows = await sql<KeyParts[]>`select ${sql(KEY_COLUMNS)} from images where id in ${sql(ids)}`;
+  return new Set(rows.flatMap((r) => allKeys(r)));
 }

@@ -1,6 +1,8 @@
 import type { ImageFormat } from './pipeline.ts';
 
 export type KeyParts = { id: string; format: ImageFormat; thumb_hash: string; thumb2x_hash: string; display_hash: string };
+/** The columns of an image row that name its objects (`select ${sql(KEY_COLUMNS)} ...`). */
+export const KEY_COLUMNS = ['id', 'format', 'thumb_hash', 'thumb2x_hash', 'display_hash'] as const;
 
 export const VARIANTS = ['thumb', 'thumb2x', 'display'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -21,3 +23,6 @@ export function objectKeys(i: KeyParts) {
 }
 
 export const allKeys = (i: KeyParts) => Object.values(objectKeys(i));
+
+/** The image id in one of its keys (`images/<id>/...`). */
+export const imageIdOf = (key: string) => key.split('/')[1]!;

@@ -3,7 +3,7 @@ import { requireUser } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
-import { purgeObjects } from '../janitor/purge.ts';
+import { purgeObjects } from '../storage/purge.ts';
 import { flash } from '../web/flash.ts';
 import { maySee } from './access.ts';
 import { deleteOwnedImage, findImage } from './images.sql.ts';

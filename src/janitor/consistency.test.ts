@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
 import { runJanitor } from './janitor.ts';
+import { janitorDeps } from '../deps.ts';
 
 /** The real storage, except that its `n`th put (and optionally every delete) fails. */
 function faulty(inner: Storage, opts: { failPut?: number; failDeletes?: () => boolean }): Storage {
@@ -75,7 +76,7 @@ describe('consistency between rows and objects', () => {
       assert.ok(queued.every((q) => q.attempts === 1));
       broken = false;
       await t.sql`update pending_deletions set next_attempt_at = now()`;
-      const report = await runJanitor(t, 3_600_000);
+      const report = await runJanitor(janitorDeps(t), 3_600_000);
       assert.deepEqual(report, { ran: true, retried: 5, orphans: 0 });
       assert.equal((await t.sql`select count(*)::int as n from pending_deletions`)[0]!.n, 0);
       await assertConsistent(t.sql, t.storage);
@@ -88,9 +89,9 @@ describe('consistency between rows and objects', () => {
       await t.storage.put('images/orphan000000000000/original', Buffer.from('left by a crash'), 'image/jpeg');
       const [{ id }] = (await t.sql`select id from images`) as unknown as [{ id: string }];
       await t.storage.put(`images/${id}/thumb-ffffffffffffffff.webp`, Buffer.from('stale derivative'), 'image/webp');
-      assert.equal((await runJanitor(t, 3_600_000)).orphans, 0, 'young objects are left alone');
+      assert.equal((await runJanitor(janitorDeps(t), 3_600_000)).orphans, 0, 'young objects are left alone');
       assert.equal((await storedKeys(t.storage)).size, 7);
-      assert.deepEqual(await runJanitor(t, 0), { ran: true, retried: 0, orphans: 2 });
+      assert.deepEqual(await runJanitor(janitorDeps(t), 0), { ran: true, retried: 0, orphans: 2 });
       await assertConsistent(t.sql, t.storage);
     });
   });
@@ -98,9 +99,9 @@ describe('consistency between rows and objects', () => {
   test('one instance at a time runs the janitor', async () => {
     await withApp(async (t) => {
       await t.sql`insert into job_leases (name, holder, expires_at) values ('janitor', 'another-instance', now() + interval '1 minute')`;
-      assert.deepEqual(await runJanitor(t, 0), { ran: false, retried: 0, orphans: 0 });
+      assert.deepEqual(await runJanitor(janitorDeps(t), 0), { ran: false, retried: 0, orphans: 0 });
       await t.sql`update job_leases set expires_at = now() - interval '1 second'`;
-      assert.equal((await runJanitor(t, 0)).ran, true, 'an expired lease is taken over');
+      assert.equal((await runJanitor(janitorDeps(t), 0)).ran, true, 'an expired lease is taken over');
     });
   });
 });

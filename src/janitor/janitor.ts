@@ -1,11 +1,16 @@
 import { hostname } from 'node:os';
 import type { Sql } from '../db/client.ts';
-import { allKeys, type KeyParts } from '../images/keys.ts';
+import { imageIdOf } from '../images/keys.ts';
+import { dueDeletions } from '../storage/deletions.sql.ts';
+import { purgeObjects } from '../storage/purge.ts';
 import type { Storage } from '../storage/storage.ts';
-import { dueDeletions, releaseLease, takeLease } from './outbox.sql.ts';
-import { purgeObjects } from './purge.ts';
+import { releaseLease, takeLease } from './leases.sql.ts';
 
-type Deps = { sql: Sql; storage: Storage };
+/**
+ * `keysInUse`: of the given image ids, the object keys their rows name now (the images feature
+ * answers it; the janitor knows objects, not rows).
+ */
+export type JanitorDeps = { sql: Sql; storage: Storage; keysInUse(imageIds: string[]): Promise<Set<string>> };
 export type JanitorReport = { ran: boolean; retried: number; orphans: number };
 
 const LEASE = 'janitor';
@@ -13,27 +18,15 @@ const LEASE_MS = 10 * 60_000;
 const BATCH = 500;
 const holderId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
-/** Rows of the given image ids, with what names their objects. */
-async function imagesById(sql: Sql, ids: string[]) {
-  if (ids.length === 0) return new Map<string, KeyParts>();
-  const rows = await sql<KeyParts[]>`
-    select id, format, thumb_hash, thumb2x_hash, display_hash from images where id in ${sql(ids)}`;
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
 /** Objects older than the grace period that no row names: each is garbage. */
-async function sweepOrphans(deps: Deps, graceMs: number) {
+async function sweepOrphans(deps: JanitorDeps, graceMs: number) {
   const cutoff = Date.now() - graceMs;
   let removed = 0;
   let batch: string[] = [];
   const flush = async () => {
-    const ids = [...new Set(batch.map((k) => k.split('/')[1]!))];
     // Read right before deleting: a row written since the listing keeps its objects.
-    const rows = await imagesById(deps.sql, ids);
-    const garbage = batch.filter((key) => {
-      const row = rows.get(key.split('/')[1]!);
-      return !row || !allKeys(row).includes(key);
-    });
+    const inUse = await deps.keysInUse([...new Set(batch.map(imageIdOf))]);
+    const garbage = batch.filter((key) => !inUse.has(key));
     await purgeObjects(deps, garbage);
     removed += garbage.length;
     batch = [];
@@ -51,7 +44,7 @@ async function sweepOrphans(deps: Deps, graceMs: number) {
  * Retries queued object deletions and removes orphaned objects (no row, older than `graceMs`).
  * Runs only where it holds the lease, so one instance at a time does the work.
  */
-export async function runJanitor(deps: Deps, graceMs: number): Promise<JanitorReport> {
+export async function runJanitor(deps: JanitorDeps, graceMs: number): Promise<JanitorReport> {
   if (!(await takeLease(deps.sql, LEASE, holderId, LEASE_MS))) return { ran: false, retried: 0, orphans: 0 };
   try {
     let retried = 0;
@@ -67,7 +60,7 @@ export async function runJanitor(deps: Deps, graceMs: number): Promise<JanitorRe
 }
 
 /** Runs the janitor every `intervalMs` in the background; returns a function that stops it. */
-export function startJanitor(deps: Deps, opts: { graceMs: number; intervalMs: number }) {
+export function startJanitor(deps: JanitorDeps, opts: { graceMs: number; intervalMs: number }) {
   if (opts.intervalMs <= 0) return () => {};
   let running = false;
   const timer = setInterval(() => {

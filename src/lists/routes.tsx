@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { zValidator } from '@hono/zod-validator';
 import { requireUser } from '../auth/middleware.ts';
-import { usedBytes, userExists } from '../images/images.sql.ts';
+import { usedBytes, userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { formatBytes } from '../web/format.ts';
 import { wantsFragment } from '../web/htmx.ts';

@@ -13,7 +13,7 @@ import { localLimits, MIGRATIONS_DIR } from '../deps.ts';
 import { createDiskStorage } from '../storage/disk.ts';
 import { createS3Storage } from '../storage/s3.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { Deps } from '../web/env.ts';
+import type { AppDeps } from '../deps.ts';
 import { startS3Server } from './s3-server.ts';
 
 export type TestDatabase = { sql: Sql; url: string | undefined; close(): Promise<void> };
@@ -58,7 +58,7 @@ export async function openTestStorage(dir: string, kind = process.env.TEST_STORA
   return { storage, kind: 's3', close: s3.stop };
 }
 
-export type TestApp = Deps & {
+export type TestApp = AppDeps & {
   app: ReturnType<typeof createApp>;
   close(): Promise<void>;
 };

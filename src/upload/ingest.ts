@@ -1,65 +1,96 @@
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Deps } from '../web/env.ts';
+import { Invalid } from '../web/errors.tsx';
+import { fieldErrors } from '../web/forms.tsx';
 import { randomId } from '../web/ids.ts';
 import { formatBytes } from '../web/format.ts';
-import { findDuplicates, insertWithinQuota, type NewImage } from '../images/images.sql.ts';
+import { findDuplicates, insertWithinQuota, type NewImage, type Verdict, type Visibility } from '../images/images.sql.ts';
 import { allKeys, objectKeys } from '../images/keys.ts';
-import { purgeObjects } from '../janitor/purge.ts';
 import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
-import { DecodeBusy } from '../images/decode-queue.ts';
+import { DecodeBusy, type DecodeQueue } from '../images/decode-queue.ts';
 import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
+import { stageObjects } from './staged.ts';
+import type { TempSpace } from './temp-space.ts';
+
+/** What an upload needs besides the shared services: this instance's decode slots and temp disk. */
+export type UploadDeps = Deps & { decodes: DecodeQueue; tempSpace: TempSpace };
 
 export type FileOutcome =
   | { filename: string; status: 'stored'; id: string }
   | { filename: string; status: 'duplicate'; id: string }
   | { filename: string; status: 'rejected'; reason: string; retryAfter?: number };
 
-/** The upload as a whole is unusable (no files, no visibility); nothing was kept. */
-export class UploadInvalid extends Error {}
-
-type Prepared = { filename: string; row: Omit<NewImage, 'visibility'> };
-type Duplicate = { filename: string; duplicateOf: string };
+/** A file decoded and its objects written, waiting for its row. */
+type Prepared = { filename: string; row: NewImage };
+/** The same bytes as an image the user already had before this upload. */
+type Known = { filename: string; duplicateOf: string };
 /** The same bytes as an earlier file of this upload: it shares that file's fate, decoded once. */
 type Repeat = { filename: string; repeats: FileResult };
 type Refused = RejectedFile & { retryAfter?: number };
-type FileResult = Prepared | Duplicate | Repeat | Refused;
+type FileResult = Prepared | Known | Repeat | Refused;
 
 const fieldsSchema = z.object({
   visibility: z.enum(['public', 'private'], 'Choose whether the images are public or private'),
 });
 
 /**
+ * The upload's fields, checked as soon as they are known: a bad value refuses the whole upload at
+ * once (our form sends the fields before the files, so nothing is decoded); `ready` settles when
+ * they are valid, or when the body ended without them. Files wait for it before writing objects.
+ */
+function uploadFields() {
+  let settle!: (v: Visibility) => void;
+  let fail!: (err: Invalid) => void;
+  const ready = new Promise<Visibility>((resolve, reject) => ((settle = resolve), (fail = reject)));
+  ready.catch(() => {}); // awaited by the files and at the end; never unhandled
+  /** Settles `ready` with the fields, or fails it (and returns the error) when they are not valid. */
+  const check = (fields: Record<string, string>) => {
+    const parsed = fieldsSchema.safeParse(fields);
+    if (parsed.success) return settle(parsed.data.visibility);
+    const err = new Invalid(fieldErrors(parsed.error));
+    fail(err);
+    return err;
+  };
+  return {
+    ready,
+    onField(name: string, value: string) {
+      if (name !== 'visibility') return;
+      const err = check({ visibility: value });
+      if (err) throw err;
+    },
+    /** At the end of the body: the fields it had, or the reason they are missing. */
+    end(fields: Record<string, string>) {
+      check(fields);
+      return ready;
+    },
+  };
+}
+
+/**
  * Stores every acceptable image of a multipart upload for `userId` and says, per file, what
  * happened. Objects are written first under fresh keys, then the rows; objects whose row is not
- * written (invalid upload, over quota, duplicate, database error) are removed again.
+ * written (refused, duplicate, over quota, any error) are removed again.
  */
-export async function ingestUpload(deps: Deps, userId: string, req: Request): Promise<FileOutcome[]> {
+export async function ingestUpload(deps: UploadDeps, userId: string, req: Request): Promise<FileOutcome[]> {
   const { sql, storage, config } = deps;
-  const prepared: Prepared[] = [];
+  const fields = uploadFields();
+  const staged = stageObjects(deps);
   const bySha256 = new Map<string, Promise<FileResult>>();
-  let committed = new Set<string>();
-
-  function prepare(file: ReceivedFile): Promise<FileResult> {
-    const earlier = bySha256.get(file.sha256);
-    if (earlier) return earlier.then((repeats) => ({ filename: file.filename, repeats }));
-    const result = decodeAndStore(file);
-    bySha256.set(file.sha256, result);
-    return result;
-  }
+  const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };
 
   async function decodeAndStore(file: ReceivedFile): Promise<FileResult> {
     const cleanPath = `${file.path}.clean`;
-    let keys: string[] = [];
     try {
       const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
       if (duplicateOf) return { filename: file.filename, duplicateOf };
-      const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };
       const img = await deps.decodes.run(userId, () => processImage(file.path, cleanPath, limits));
-      const row = {
+      const visibility = await fields.ready;
+      const row: NewImage = {
         id: randomId(),
         user_id: userId,
         filename: file.filename,
+        visibility,
         format: img.format,
         bytes: file.bytes,
         sha256: file.sha256,
@@ -74,9 +105,9 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
         stored_bytes: file.bytes + img.cleanBytes + img.thumb.data.length + img.thumb2x.data.length + img.display.data.length,
       };
       const key = objectKeys(row);
-      keys = allKeys(row);
+      staged.add(row.id, allKeys(row));
       const type = CONTENT_TYPES[img.format];
-      // allSettled: when one write fails, the others must have finished before we remove them.
+      // allSettled: when one write fails, the others must have finished before they are discarded.
       const writes = await Promise.allSettled([
         storage.putFile(key.original, file.path, type),
         storage.putFile(key.clean, cleanPath, type),
@@ -86,66 +117,65 @@ export async function ingestUpload(deps: Deps, userId: string, req: Request): Pr
       ]);
       const failed = writes.find((w) => w.status === 'rejected');
       if (failed) throw failed.reason;
-      const p = { filename: file.filename, row };
-      prepared.push(p);
-      return p;
+      return { filename: file.filename, row };
     } catch (err) {
-      await purgeObjects(deps, keys);
-      if (err instanceof DecodeBusy) return { filename: file.filename, reason: err.message, retryAfter: err.retryAfter };
-      return { filename: file.filename, reason: reasonOf(err) };
+      if (err instanceof Invalid) throw err;
+      return { filename: file.filename, ...refusal(err) };
     } finally {
       await rm(cleanPath, { force: true });
     }
   }
 
+  function onFile(file: ReceivedFile): Promise<FileResult> {
+    const earlier = bySha256.get(file.sha256);
+    if (earlier) return earlier.then((repeats) => ({ filename: file.filename, repeats }));
+    const result = decodeAndStore(file);
+    bySha256.set(file.sha256, result);
+    return result;
+  }
+
+  let files: Promise<unknown>[] = [];
   try {
-    const limits = { ...config.upload, fileField: 'images', temp: deps.tempSpace.forUser(userId) };
-    const { fields, files } = await receiveMultipart(req.body ?? new ReadableStream(), Object.fromEntries(req.headers), limits, prepare);
-    const parsed = fieldsSchema.safeParse(fields);
-    if (!parsed.success) throw new UploadInvalid(parsed.error.issues[0]!.message);
-    if (files.length === 0) throw new UploadInvalid('Choose at least one image to upload');
-    const results = await Promise.all(files);
+    const body = req.body ?? new ReadableStream();
+    const limitsOfBody = { ...config.upload, fileField: 'images', temp: deps.tempSpace.forUser(userId) };
+    const received = await receiveMultipart(body, Object.fromEntries(req.headers), limitsOfBody, { onField: fields.onField, onFile });
+    files = received.files;
+    // Files sent before the fields wait for this before they write anything.
+    await fields.end(received.fields);
+    if (received.files.length === 0) throw new Invalid({ images: 'Choose at least one image to upload' });
+    const results = await Promise.all(received.files);
     // In the order the files were sent, not the order they finished: that decides who fits the
     // quota and which of two equal files is kept.
-    const ready = results.filter((r): r is Prepared => 'row' in r);
-    const rows = ready.map((p) => ({ ...p.row, visibility: parsed.data.visibility }));
-    const { ids, left } = await insertWithinQuota(sql, userId, rows, config.upload.quotaBytes);
-    committed = ids;
-    return await outcomes(deps, userId, results, ids, left);
-  } catch (err) {
-    // Rows already written keep their objects; everything else this upload stored goes.
-    await purgeObjects(deps, prepared.filter((p) => !committed.has(p.row.id)).flatMap((p) => allKeys(p.row)));
-    throw err;
+    const prepared = results.filter((r): r is Prepared => 'row' in r);
+    const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), config.upload.quotaBytes);
+    staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
+    return results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes));
+  } finally {
+    // Nothing of this upload goes on after its answer.
+    await Promise.allSettled(files);
+    await staged.discard();
   }
 }
 
-/** What happened to each file; removes the objects of files whose row was not written. */
-async function outcomes(deps: Deps, userId: string, results: FileResult[], ids: Set<string>, left: number) {
-  const unused = results.filter((r): r is Prepared => 'row' in r && !ids.has(r.row.id));
-  // Same bytes as an image the user already has (from this batch or another upload).
-  const existing = await findDuplicates(deps.sql, userId, unused.map((p) => p.row.sha256));
-  await purgeObjects(deps, unused.flatMap((p) => allKeys(p.row)));
-  const outcomeOf = (r: FileResult): FileOutcome => {
-    if ('repeats' in r) {
-      const first = outcomeOf(r.repeats);
-      return first.status === 'stored' ? { filename: r.filename, status: 'duplicate', id: first.id } : { ...first, filename: r.filename };
-    }
-    if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason, retryAfter: r.retryAfter };
-    if ('duplicateOf' in r) return { filename: r.filename, status: 'duplicate', id: r.duplicateOf };
-    if (ids.has(r.row.id)) return { filename: r.filename, status: 'stored', id: r.row.id };
-    const dup = existing.get(r.row.sha256);
-    if (dup) return { filename: r.filename, status: 'duplicate', id: dup };
-    return {
-      filename: r.filename,
-      status: 'rejected',
-      reason: `Over your storage quota: ${formatBytes(Math.max(0, left))} left of ${formatBytes(deps.config.upload.quotaBytes)}`,
-    };
-  };
-  return results.map(outcomeOf);
+/** What happened to one file, from its result and the insert's verdicts. */
+function outcomeOf(r: FileResult, verdicts: Map<string, Verdict>, quota: number): FileOutcome {
+  if ('repeats' in r) {
+    const first = outcomeOf(r.repeats, verdicts, quota);
+    return first.status === 'stored' ? { filename: r.filename, status: 'duplicate', id: first.id } : { ...first, filename: r.filename };
+  }
+  if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason, retryAfter: r.retryAfter };
+  if ('duplicateOf' in r) return { filename: r.filename, status: 'duplicate', id: r.duplicateOf };
+  const verdict = verdicts.get(r.row.id)!;
+  if ('stored' in verdict) return { filename: r.filename, status: 'stored', id: r.row.id };
+  if ('duplicateOf' in verdict) return { filename: r.filename, status: 'duplicate', id: verdict.duplicateOf };
+  const left = formatBytes(Math.max(0, verdict.overQuota.left));
+  return { filename: r.filename, status: 'rejected', reason: `Over your storage quota: ${left} left of ${formatBytes(quota)}` };
 }
 
-function reasonOf(err: unknown) {
-  if (err instanceof ImageRejected) return err.message;
+/** Why a file was refused: the image's fault, a busy server, or (logged) ours. */
+function refusal(err: unknown): Omit<Refused, 'filename'> {
+  if (err instanceof ImageRejected) return { reason: err.message };
+  if (err instanceof DecodeBusy) return { reason: err.message, retryAfter: err.retryAfter };
   console.error('upload: a file failed', err);
-  return 'Could not be stored because of a server error; please try again';
+  return { reason: 'Could not be stored because of a server error; please try again' };
 }

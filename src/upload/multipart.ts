@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import { BadRequest, HttpError, Timeout, TooLarge } from '../web/errors.tsx';
 
 /** A file part written to a temporary file as it streamed in (never held in memory). */
 export type ReceivedFile = { filename: string; path: string; bytes: number; sha256: string };
@@ -23,10 +24,6 @@ export type UploadLimits = {
   temp: TempAllowance;
 };
 
-export class BodyTooLarge extends Error {}
-export class BadMultipart extends Error {}
-/** The client stopped sending in the middle of the body. */
-export class BodyIdle extends Error {}
 
 /**
  * The name the user gave the file, as text to show: browsers escape `"`, CR and LF in multipart
@@ -57,7 +54,7 @@ function byteLimit(max: number) {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      done(seen > max ? new BodyTooLarge(`The upload is larger than ${mb(max)}`) : null, chunk);
+      done(seen > max ? new TooLarge(`The upload is larger than ${mb(max)}`) : null, chunk);
     },
   });
 }
@@ -78,7 +75,7 @@ function idleLimit(ms: number) {
       done(err);
     },
   });
-  const timer = setTimeout(() => idle.destroy(new BodyIdle(`Nothing arrived for ${Math.round(ms / 1000)} seconds`)), ms);
+  const timer = setTimeout(() => idle.destroy(new Timeout(`Nothing arrived for ${Math.round(ms / 1000)} seconds`)), ms);
   return idle;
 }
 
@@ -86,14 +83,16 @@ function idleLimit(ms: number) {
  * Streams a multipart body: small fields are collected, each file part goes to a temporary file
  * while its SHA-256 is computed, and `onFile` starts on it as soon as it is complete; the file is
  * removed as soon as `onFile` is done with it. A file that is empty, too large, over the count or
- * over the temporary disk allowance is rejected on its own; the other files go on.
- * Returns the fields and, in body order, each file's settled `onFile` result or its rejection.
+ * over the temporary disk allowance is rejected on its own; the other files go on. `onField` sees
+ * each small field as it arrives and may refuse the whole body by throwing.
+ * Returns once the body is read: the fields and, in body order, each file's `onFile` result (or
+ * its rejection) to come. When the body fails, its files have settled before the error is thrown.
  */
 export async function receiveMultipart<T>(
   body: ReadableStream<Uint8Array>,
   headers: Record<string, string>,
   limits: UploadLimits,
-  onFile: (file: ReceivedFile) => Promise<T>,
+  handlers: { onField(name: string, value: string): void; onFile(file: ReceivedFile): Promise<T> },
 ): Promise<{ fields: Record<string, string>; files: Array<Promise<T | RejectedFile>> }> {
   let parser: busboy.Busboy;
   try {
@@ -103,15 +102,21 @@ export async function receiveMultipart<T>(
       preservePath: true, // a name may contain '/'; cleanFilename decides what is a path
       limits: { fileSize: limits.maxFileBytes, fields: 20, fieldSize: 4096, parts: limits.maxFiles * 2 + 40 },
     });
-  } catch (err) {
-    throw new BadMultipart((err as Error).message);
+  } catch {
+    throw new BadRequest('The upload could not be read: it is not a multipart form');
   }
   const fields: Record<string, string> = {};
   const files: Array<Promise<T | RejectedFile>> = [];
   let count = 0;
+  let handedOver = Promise.resolve();
 
   parser.on('field', (name, value) => {
     fields[name] = value;
+    try {
+      handlers.onField(name, value);
+    } catch (err) {
+      parser.destroy(err as Error);
+    }
   });
   parser.on('file', (field, stream, info) => {
     // When the whole body fails (too large, cut off), busboy errors every open file stream; that
@@ -148,14 +153,24 @@ export async function receiveMultipart<T>(
       }),
       createWriteStream(path),
     );
-    const result = written
-      .then((): Promise<T | RejectedFile> => {
-        if ((stream as { truncated?: boolean }).truncated) {
-          return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
+    // `onFile` is called in body order (the earlier of two equal files is the one kept), though
+    // a later part may finish writing first: each waits until the one before it was handed over.
+    const prior = handedOver;
+    let handOver!: () => void;
+    handedOver = new Promise<void>((resolve) => (handOver = resolve));
+    const result = Promise.allSettled([written, prior])
+      .then(([write]): Promise<T | RejectedFile> => {
+        try {
+          if (write.status === 'rejected') throw write.reason;
+          if ((stream as { truncated?: boolean }).truncated) {
+            return Promise.resolve({ filename, reason: `File is larger than the limit of ${mb(limits.maxFileBytes)}` });
+          }
+          if (noRoom) return Promise.resolve({ filename, reason: 'The server has no room for this file right now: upload fewer files at once, or try again later' });
+          if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
+          return handlers.onFile({ filename, path, bytes, sha256: hash.digest('hex') });
+        } finally {
+          handOver();
         }
-        if (noRoom) return Promise.resolve({ filename, reason: 'The server has no room for this file right now: upload fewer files at once, or try again later' });
-        if (bytes === 0) return Promise.resolve({ filename, reason: 'File is empty' });
-        return onFile({ filename, path, bytes, sha256: hash.digest('hex') });
       })
       .finally(async () => {
         await rm(path, { force: true });
@@ -174,10 +189,9 @@ export async function receiveMultipart<T>(
       byteLimit(maxUploadBytes(limits)),
       parser,
     );
-    await Promise.allSettled(files);
   } catch (err) {
     await Promise.allSettled(files);
-    throw err instanceof BodyTooLarge || err instanceof BodyIdle ? err : new BadMultipart((err as Error).message);
+    throw err instanceof HttpError ? err : new BadRequest('The upload could not be read; please try again');
   }
   return { fields, files };
 }

@@ -5,6 +5,7 @@ import { newUser, TestClient } from '../test-support/client.ts';
 import { animatedGif, jpeg, makeImage } from '../test-support/fixtures.ts';
 import type { ImageRow } from '../images/images.sql.ts';
 import { allKeys } from '../images/keys.ts';
+import { createApp } from '../app.tsx';
 
 let t: TestApp;
 before(async () => {
@@ -116,9 +117,13 @@ describe('POST /upload', () => {
   });
 
   test('requires a signed-in user', async () => {
+    const rowsBefore = (await t.sql`select count(*)::int as n from images`)[0]!.n;
+    const objectsBefore = await countObjects();
     const res = await new TestClient(t).upload([{ name: 'a.jpg', data: await jpeg(40, 40) }], 'public');
     assert.equal(res.status, 401);
-    assert.equal((await t.sql`select count(*)::int as n from images`)[0]!.n > 0, true);
+    assert.match(await res.text(), /You are signed out/);
+    assert.equal((await t.sql`select count(*)::int as n from images`)[0]!.n, rowsBefore);
+    assert.equal(await countObjects(), objectsBefore);
     const page = await new TestClient(t).request('/upload');
     assert.equal(page.status, 303);
   });
@@ -130,7 +135,39 @@ describe('POST /upload', () => {
       headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
       body: 'this is not multipart at all',
     });
-    assert.ok([400, 422].includes(res.status), String(res.status));
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /The upload could not be read/);
+  });
+
+  test('a bad visibility sent before the files refuses the upload before anything is decoded', async () => {
+    let decodes = 0;
+    const app = createApp({ ...t, decodes: { ...t.decodes, run: (u, job) => ((decodes += 1), t.decodes.run(u, job)) } });
+    const c = await newUser({ app }, 'early');
+    const res = await c.upload([{ name: 'a.jpg', data: await jpeg(50, 51) }, { name: 'b.jpg', data: await jpeg(51, 50) }], 'everyone');
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /Choose whether the images are public or private/);
+    assert.equal(decodes, 0);
+  });
+
+  test('fields sent after the files: stored when valid; refused with nothing written when not', async () => {
+    let writes = 0;
+    const counting = { ...t.storage, put: (...a: Parameters<typeof t.storage.put>) => ((writes += 1), t.storage.put(...a)),
+      putFile: (...a: Parameters<typeof t.storage.putFile>) => ((writes += 1), t.storage.putFile(...a)) };
+    const c = await newUser({ app: createApp({ ...t, storage: counting }) }, 'late');
+    const send = (visibility: string, data: Uint8Array) => {
+      const form = new FormData();
+      form.append('images', new Blob([data as Uint8Array<ArrayBuffer>]), 'late.jpg');
+      form.set('visibility', visibility);
+      return c.request('/upload', { method: 'POST', body: form });
+    };
+    const refused = await send('everyone', await jpeg(52, 50));
+    assert.equal(refused.status, 422);
+    assert.equal(writes, 0, 'no object was written');
+    const stored = await send('public', await jpeg(53, 50));
+    assert.equal(stored.status, 200);
+    assert.match(await stored.text(), /1 of 1 image uploaded/);
+    assert.equal(writes, 5);
+    assert.equal((await rowsOf(await userId('late')))[0]!.visibility, 'public');
   });
 });
 

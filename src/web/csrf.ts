@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { Forbidden } from './errors.tsx';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -14,7 +15,7 @@ export function csrfGuard(publicOrigin?: string): MiddlewareHandler {
     const origin = c.req.header('Origin');
     const expected = publicOrigin ?? new URL(c.req.url).origin;
     const allowed = origin ? origin === expected : c.req.header('Sec-Fetch-Site') === 'same-origin';
-    if (!allowed) return c.text('Forbidden: cross-origin request refused', 403);
+    if (!allowed) throw new Forbidden('This request came from another site, so it was refused.');
     return next();
   };
 }

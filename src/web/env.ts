@@ -1,16 +1,13 @@
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { Session, SessionUser } from '../auth/session.ts';
-import type { DecodeQueue } from '../images/decode-queue.ts';
-import type { TempSpace } from '../upload/temp-space.ts';
 
-/**
- * Everything the app needs from outside, built once in main.ts (or by a test). `decodes` and
- * `tempSpace` guard this instance's own CPU, memory and disk; nothing in them is shared state.
- */
-export type Deps = { config: Config; sql: Sql; storage: Storage; decodes: DecodeQueue; tempSpace: TempSpace };
+/** What every feature needs from outside, built once in main.ts (or by a test). */
+export type Deps = { config: Config; sql: Sql; storage: Storage };
+
+/** The signed-in person, as pages show them (set by auth's session middleware). */
+export type Viewer = { id: string; username: string; email: string };
 
 export type AppEnv = {
-  Variables: { user: SessionUser | null; session: Session | null; flash?: string };
+  Variables: { user: Viewer | null; session: { id: string } | null; flash?: string };
 };

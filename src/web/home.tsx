@@ -1,6 +1,6 @@
-import type { SessionUser } from '../auth/session.ts';
+import type { Viewer } from './env.ts';
 
-export function HomePage({ user }: { user: SessionUser | null }) {
+export function HomePage({ user }: { user: Viewer | null }) {
   return (
     <section class="hero">
       <h1>Keep, share and browse your images</h1>

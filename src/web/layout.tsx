@@ -1,9 +1,9 @@
 import type { Child } from 'hono/jsx';
-import type { SessionUser } from '../auth/session.ts';
+import type { Viewer } from './env.ts';
 
 export const HTMX_SRC = '/static/vendor/htmx.min.js';
 
-type PageProps = { title: string; user: SessionUser | null; flash?: string; children: Child };
+type PageProps = { title: string; user: Viewer | null; flash?: string; children: Child };
 
 /** The full HTML page around a view; fragments for htmx are the same views without it. */
 export function Page({ title, user, flash, children }: PageProps) {
@@ -48,19 +48,5 @@ export function Page({ title, user, flash, children }: PageProps) {
         </main>
       </body>
     </html>
-  );
-}
-
-const TITLES: Record<number, string> = {
-  400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 408: 'Request timed out', 413: 'Too large', 429: 'Too many attempts', 503: 'Busy',
-};
-
-export function ErrorView({ status, message }: { status: number; message: string }) {
-  return (
-    <section class="error" role="alert">
-      <h1>{TITLES[status] ?? `Error ${status}`}</h1>
-      <p>{message}</p>
-      <p><a href="/">Back to the start page</a></p>
-    </section>
   );
 }

@@ -1,13 +1,12 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { SessionUser } from '../auth/session.ts';
-import type { AppEnv } from './env.ts';
-import { ErrorView, Page } from './layout.tsx';
+import type { AppEnv, Viewer } from './env.ts';
+import { Page } from './layout.tsx';
 import { wantsFragment } from './htmx.ts';
 
 /** The full page's HTML, with a doctype (Hono's JSX writes none). */
-export function pageHtml(title: string, body: Child, user: SessionUser | null = null, flash?: string) {
+export function pageHtml(title: string, body: Child, user: Viewer | null = null, flash?: string) {
   return `<!DOCTYPE html>${<Page title={title} user={user} flash={flash}>{body}</Page>}`;
 }
 
@@ -24,12 +23,4 @@ export function renderFor(
 ) {
   if (wantsFragment(c)) return c.html(`${opts.fragment}`, opts.status ?? 200);
   return renderPage(c, opts.title, opts.page, opts.status);
-}
-
-/** 429 with Retry-After, and a page that says how long to wait. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
-export function renderTooMany(c: Context<any>, seconds: number, what: string) {
-  c.header('Retry-After', String(seconds));
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return renderPage(c, 'Slow down', <ErrorView status={429} message={`${what}. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
 }

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client.ts';
-import type { Storage } from '../storage/storage.ts';
-import { clearDeletions, postponeDeletions, queueDeletions } from './outbox.sql.ts';
+import type { Storage } from './storage.ts';
+import { clearDeletions, postponeDeletions, queueDeletions } from './deletions.sql.ts';
 
 /**
  * Deletes objects now, keeping the keys that could not be deleted in the outbox for the janitor.
@@ -17,6 +17,6 @@ export async function purgeObjects(deps: { sql: Sql; storage: Storage }, keys: s
   await Promise.all([
     clearDeletions(deps.sql, done),
     postponeDeletions(deps.sql, failed, 'delete failed'),
-  ]).catch((err) => console.error('janitor: could not update the outbox', err));
+  ]).catch((err) => console.error('storage: could not update the deletion outbox', err));
   if (failed.length) console.error(`storage: ${failed.length} object(s) left for the janitor`);
 }

@@ -1,0 +1,19 @@
+import { deleteUser } from '../auth/users.sql.ts';
+import { keysOfUserImages } from '../images/images.sql.ts';
+import { queueDeletions } from '../storage/deletions.sql.ts';
+import { purgeObjects } from '../storage/purge.ts';
+import type { Deps } from '../web/env.ts';
+
+/**
+ * Deletes the user with their sessions and image rows (cascade), queueing every object of theirs
+ * for deletion in the same transaction, then deletes those objects.
+ */
+export async function deleteAccount(deps: Pick<Deps, 'sql' | 'storage'>, userId: string) {
+  const keys = await deps.sql.begin(async (tx) => {
+    const keys = await keysOfUserImages(tx, userId);
+    await queueDeletions(tx, keys);
+    await deleteUser(tx, userId);
+    return keys;
+  });
+  await purgeObjects(deps, keys, true);
+}

@@ -1,0 +1,96 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { wantsFragment } from './htmx.ts';
+import { renderPage } from './render.tsx';
+import type { FieldErrors } from './forms.tsx';
+
+/**
+ * A request that cannot be answered as asked. Domain code and middleware throw these; the app's
+ * one `onError` turns each into its status and an HTML answer for its context (`renderError`).
+ */
+export class HttpError extends Error {
+  constructor(readonly status: ContentfulStatusCode, message: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+export class BadRequest extends HttpError {
+  constructor(message: string) {
+    super(400, message);
+  }
+}
+
+export class SignedOut extends HttpError {
+  constructor() {
+    super(401, 'You are signed out. Log in and try again.');
+  }
+}
+
+export class Forbidden extends HttpError {
+  constructor(message: string) {
+    super(403, message);
+  }
+}
+
+export class NotFound extends HttpError {
+  constructor() {
+    super(404, 'There is nothing here, or you may not see it.');
+  }
+}
+
+/** The client stopped sending its request: answered, and the connection closed. */
+export class Timeout extends HttpError {
+  constructor(message: string) {
+    super(408, message, { Connection: 'close' });
+  }
+}
+
+export class TooLarge extends HttpError {
+  constructor(message: string) {
+    super(413, message);
+  }
+}
+
+/** A form that cannot be accepted: a message per field, for the form to show beside each. */
+export class Invalid extends HttpError {
+  constructor(readonly fields: FieldErrors) {
+    super(422, Object.values(fields)[0] ?? 'The form is not complete.');
+  }
+}
+
+/** Too many attempts; `retryAfter` seconds until the next one counts. */
+export class RateLimited extends HttpError {
+  constructor(what: string, retryAfter: number) {
+    const minutes = Math.max(1, Math.ceil(retryAfter / 60));
+    super(429, `${what}. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, { 'Retry-After': String(retryAfter) });
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 401: 'Signed out', 403: 'Forbidden', 404: 'Not found', 408: 'Request timed out',
+  413: 'Too large', 422: 'Not accepted', 429: 'Too many attempts', 503: 'Busy',
+};
+const titleOf = (status: number) => TITLES[status] ?? (status >= 500 ? 'Something went wrong' : `Error ${status}`);
+
+export function ErrorView({ status, message }: { status: number; message: string }) {
+  return (
+    <section class="error" role="alert">
+      <h1>{titleOf(status)}</h1>
+      <p>{message}</p>
+      <p>{status === 401 ? <a href="/login">Log in</a> : <a href="/">Back to the start page</a>}</p>
+    </section>
+  );
+}
+
+/** The error as a fragment when htmx asked for one (it swaps 4xx/5xx bodies), else as a page. */
+export function renderError(c: Context, err: HttpError) {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  const view = <ErrorView status={err.status} message={err.message} />;
+  return wantsFragment(c) ? c.html(`${view}`, err.status) : renderPage(c, titleOf(err.status), view, err.status);
+}
+
+/** Anything else thrown is a bug of ours: logged, and answered with a 500 that tells nothing. */
+export function renderUnexpected(c: Context, err: unknown) {
+  console.error(`${c.req.method} ${c.req.path}:`, err);
+  return renderError(c, new HttpError(500, 'Something went wrong on our side. Please try again.'));
+}
