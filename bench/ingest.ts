@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { processImage } from '../src/images/pipeline.ts';
 import { createDecodeQueue } from '../src/images/decode-queue.ts';
 import { loadConfig } from '../src/config.ts';
-import { Client } from './lib/client.ts';
+import { signUpAt, uploadPaths } from './lib/client.ts';
 import type { RunningApp } from './lib/server.ts';
 
 const BATCH = 10;
@@ -39,8 +39,8 @@ export async function barePipeline(paths: string[]) {
 
 /** Uploads `paths` in batches of 10 through HTTP as a fresh user; milliseconds taken. */
 export async function appIngest(app: RunningApp, paths: string[], username: string) {
-  const user = await new Client(app.url).signup(username);
+  const user = await signUpAt(app.url, username);
   const started = performance.now();
-  for (const batch of batches(paths)) await user.upload(batch);
+  for (const batch of batches(paths)) await uploadPaths(user, batch);
   return performance.now() - started;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from '../src/db/client.ts';
-import { listImages, type Cursor } from '../src/lists/lists.sql.ts';
+import { listImages, type Cursor } from '../src/images/list.sql.ts';
 import { PAGE_SIZE } from '../src/lists/routes.tsx';
 import { load, walkPages, type Load, type LoadOptions } from './lib/load.ts';
 import type { Report } from './lib/report.ts';

@@ -10,7 +10,8 @@ import { loadConfig } from '../src/config.ts';
 import { buildDeps } from '../src/deps.ts';
 import type { Deps } from '../src/web/env.ts';
 import { appIngest, barePipeline } from './ingest.ts';
-import { Client } from './lib/client.ts';
+import { signUpAt, uploadPaths } from './lib/client.ts';
+import { TestClient } from '../src/test-support/client.ts';
 import { photos, totalBytes } from './lib/photos.ts';
 import { createReport } from './lib/report.ts';
 import { OWNER, PASSWORD, removeObjects, seed } from './lib/seed.ts';
@@ -100,8 +101,8 @@ async function main() {
     const galleryPages = await firstVsDeep(report, app, lists, { name: `gallery (${SCALE.publicImages} public)`, path: '/gallery', depth: SCALE.galleryDepth });
     await renderOverhead(report, app, lists, !!server);
     await servingMemory(report, app, lists, galleryPages);
-    const owner = await new Client(app.url).login(OWNER, PASSWORD);
-    await firstVsDeep(report, app, lists, { name: `dashboard (${SCALE.ownerImages} images)`, path: '/dashboard', depth: SCALE.dashboardDepth, headers: owner.headers });
+    const owner = await new TestClient({ url: app.url }).login(OWNER, PASSWORD);
+    await firstVsDeep(report, app, lists, { name: `dashboard (${SCALE.ownerImages} images)`, path: '/dashboard', depth: SCALE.dashboardDepth, headers: { Cookie: owner.cookieHeader } });
 
     // Ingest: real-size photos through HTTP vs the bare sharp pipeline on the same files, in turn.
     const files = await photos('photo', SCALE.photos, 4000, 3000, 88);
@@ -129,7 +130,7 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
       const idle = await app!.rss();
       await app!.resetPeak();
-      await new Client(app!.url).signup(`memory${i}`).then((u) => u.upload(big, 'private'));
+      await signUpAt(app!.url, `memory${i}`).then((u) => uploadPaths(u, big, 'private'));
       return ((await app!.peak()) - idle) / MB;
     });
     report.record(`upload 10 x ${((await totalBytes(big)) / 10 / MB).toFixed(0)} MB, peak RSS growth`, growth, 'MB',

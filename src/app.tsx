@@ -6,8 +6,6 @@ import { loadSession } from './auth/middleware.ts';
 import { createSessions } from './auth/session.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.tsx';
-import { imageEditRoutes } from './images/edit-routes.tsx';
-import { bulkRoutes } from './images/bulk-routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
 import { uploadRoutes } from './upload/routes.tsx';
 import { csrfGuard } from './web/csrf.ts';
@@ -82,8 +80,6 @@ export function createApp(deps: AppDeps) {
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));
   app.route('/', imageRoutes(deps));
-  app.route('/', bulkRoutes(deps));
-  app.route('/', imageEditRoutes(deps));
 
   app.notFound((c) => renderError(c, new NotFound()));
   app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));

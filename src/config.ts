@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import type { S3Options } from './storage/s3.ts';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const optional = z.string().trim().min(1).optional();
@@ -49,14 +50,7 @@ export type Config = Readonly<{
   trustProxy: boolean;
   /** Sign-ups allowed per client address and hour. */
   signupsPerHour: number;
-  s3?: Readonly<{
-    bucket: string;
-    endpoint?: string;
-    region: string;
-    accessKeyId?: string;
-    secretAccessKey?: string;
-    forcePathStyle: boolean;
-    createBucket: boolean;
+  s3?: Readonly<S3Options & {
     /** Answer image requests with a redirect to a short-lived presigned URL. */
     presign: boolean;
   }>;

@@ -1,55 +1,65 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
-import { requireUser } from '../auth/middleware.ts';
+import { requireUser, signedIn } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
+import { NotFound } from '../web/errors.tsx';
+import { flash } from '../web/flash.ts';
+import { fieldErrors, type Validated } from '../web/forms.tsx';
 import { updateDetails, updateVisibility } from './images.sql.ts';
 import { imageUrl } from './urls.ts';
-import { flash } from '../web/flash.ts';
+import type { FailedEdit } from './views.tsx';
 
 const detailsSchema = z.object({
-  title: z.string().trim().max(200).default(''),
-  caption: z.string().trim().max(2000).default(''),
-  alt_text: z.string().trim().max(500).default(''),
+  title: z.string().trim().max(200, 'A title is at most 200 characters').default(''),
+  caption: z.string().trim().max(2000, 'A caption is at most 2,000 characters').default(''),
+  alt_text: z.string().trim().max(500, 'Alt text is at most 500 characters').default(''),
 });
 
 const visibilitySchema = z.object({
-  visibility: z.enum(['public', 'private', 'unlisted']),
-  expires: z.enum(['never', '1', '7', '30']).default('never'),
+  visibility: z.enum(['public', 'private', 'unlisted'], 'Choose who can see the image'),
+  expires: z.enum(['never', '1', '7', '30'], 'Choose when the link expires').default('never'),
 });
 
-const invalid = (r: { success: boolean }, c: { text: (t: string, s: 422) => Response }) => {
-  if (!r.success) return c.text('Invalid form', 422);
-};
+type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
 
-/** The owner's changes to an image: texts, visibility and its share link. Others get 404. */
-export function imageEditRoutes({ sql }: Deps) {
+/**
+ * The owner's changes to an image: texts, visibility and its share link; others get 404. A
+ * refused form comes back on the image's page (`imagePage`), its values kept.
+ */
+export function imageEditRoutes({ sql }: Deps, imagePage: ImagePage) {
   const app = new Hono<AppEnv>();
+  const refused = (form: FailedEdit['form']) => (r: Validated, c: Context) => {
+    if (!r.success) return imagePage(c as Context<AppEnv>, { form, errors: fieldErrors(r.error!), values: r.data as Record<string, string> });
+  };
+  /** Back to the image's page with `message`, or NotFound when the image is not the user's. */
+  const done = (c: Context<AppEnv>, changed: boolean, message: string) => {
+    if (!changed) throw new NotFound();
+    flash(c, message);
+    return c.redirect(imageUrl(c.req.param('id')!), 303);
+  };
 
-  app.post('/images/:id/details', requireUser, zValidator('form', detailsSchema, invalid), async (c) => {
-    const ok = await updateDetails(sql, c.req.param('id'), c.get('user')!.id, c.req.valid('form'));
-    if (ok) flash(c, 'Details saved.');
-    return ok ? c.redirect(imageUrl(c.req.param('id')), 303) : c.notFound();
+  app.post('/images/:id/details', requireUser, zValidator('form', detailsSchema, refused('details')), async (c) => {
+    const changed = await updateDetails(sql, c.req.param('id'), signedIn(c).user.id, c.req.valid('form'));
+    return done(c, changed, 'Details saved.');
   });
 
-  app.post('/images/:id/visibility', requireUser, zValidator('form', visibilitySchema, invalid), async (c) => {
+  app.post('/images/:id/visibility', requireUser, zValidator('form', visibilitySchema, refused('visibility')), async (c) => {
     const { visibility, expires } = c.req.valid('form');
     const unlisted = visibility === 'unlisted';
-    const ok = await updateVisibility(sql, c.req.param('id'), c.get('user')!.id, {
+    const changed = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, {
       visibility,
       // 160 random bits: the link is the only key to an unlisted image.
       token: unlisted ? randomBytes(20).toString('base64url') : null,
       expiresAt: unlisted && expires !== 'never' ? new Date(Date.now() + Number(expires) * 86_400_000) : null,
     });
-    if (ok) flash(c, unlisted ? 'A new share link was made; any older link no longer works.' : `The image is now ${visibility}.`);
-    return ok ? c.redirect(imageUrl(c.req.param('id')), 303) : c.notFound();
+    return done(c, changed, unlisted ? 'A new share link was made; any older link no longer works.' : `The image is now ${visibility}.`);
   });
 
   app.post('/images/:id/share/revoke', requireUser, async (c) => {
-    const ok = await updateVisibility(sql, c.req.param('id'), c.get('user')!.id, { visibility: 'private', token: null, expiresAt: null });
-    if (ok) flash(c, 'The share link was revoked; the image is private.');
-    return ok ? c.redirect(imageUrl(c.req.param('id')), 303) : c.notFound();
+    const changed = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, { visibility: 'private', token: null, expiresAt: null });
+    return done(c, changed, 'The share link was revoked; the image is private.');
   });
 
   return app;

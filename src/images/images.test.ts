@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isStored } from '../test-support/consistency.ts';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
@@ -121,11 +122,11 @@ describe('deleting', () => {
     const [row] = await t.sql<ImageRow[]>`select * from images where id = ${target.id}`;
     const keys = allKeys(row!);
     assert.equal(keys.length, 5);
-    for (const key of keys) assert.equal(await t.storage.exists(key), true);
+    for (const key of keys) assert.equal(await isStored(t.storage, key), true);
     const res = await owner.request(`/images/${target.id}/delete`, { method: 'POST' });
     assert.equal(res.status, 303);
     assert.equal((await t.sql`select 1 from images where id = ${target.id}`).length, 0);
-    for (const key of keys) assert.equal(await t.storage.exists(key), false);
+    for (const key of keys) assert.equal(await isStored(t.storage, key), false);
     for (const path of [`/images/${target.id}`, `/images/${target.id}/original`, target.thumb]) {
       assert.equal((await owner.request(path)).status, 404);
     }

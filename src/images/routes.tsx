@@ -1,5 +1,7 @@
 import { Hono, type Context } from 'hono';
-import { requireUser } from '../auth/middleware.ts';
+import { requireUser, signedIn } from '../auth/middleware.ts';
+import { NotFound } from '../web/errors.tsx';
+import { imageEditRoutes } from './edit-routes.tsx';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
@@ -10,22 +12,23 @@ import { deleteOwnedImage, findImage } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
 import { attachment, downloadName, serveObject } from './serve.ts';
-import { ImagePage, titleOf } from './views.tsx';
+import { ImagePage, titleOf, type FailedEdit } from './views.tsx';
 import { imageUrl } from './urls.ts';
-import { contextParams, readContext, scopeOf } from '../lists/context.ts';
-import { neighbours } from '../lists/lists.sql.ts';
+import { listParams, readContext, scopeOfContext } from './list-context.ts';
+import { neighbours } from './list.sql.ts';
 
 const YEAR = 31_536_000;
 
-export function imageRoutes({ sql, storage, config }: Deps) {
+export function imageRoutes(deps: Deps) {
+  const { sql, storage, config } = deps;
   const app = new Hono<AppEnv>();
   const presign = !!config.s3?.presign;
 
-  /** The image if the current user may see it; otherwise undefined, exactly as if it did not exist. */
+  /** The image if the current user may see it; otherwise NotFound, exactly as if it did not exist. */
   async function visibleImage(c: Context<AppEnv>) {
     const image = await findImage(sql, c.req.param('id')!);
     const userId = c.get('user')?.id;
-    if (!image || !maySee(image, userId, c.req.query('share'))) return undefined;
+    if (!image || !maySee(image, userId, c.req.query('share'))) throw new NotFound();
     // Only public images may sit in shared caches: the others can become unreachable at any time.
     return { image, isOwner: image.user_id === userId, cache: image.visibility === 'public' ? 'public' : 'private' };
   }
@@ -33,26 +36,28 @@ export function imageRoutes({ sql, storage, config }: Deps) {
   /** Links to the previous and next image of the list the page was opened from, if any. */
   async function aroundInList(c: Context<AppEnv>, image: { id: string; ts: string; bytes: number }) {
     const ctx = readContext(c.req.query());
-    const scope = ctx && scopeOf(ctx, c.get('user')?.id);
+    const scope = ctx && scopeOfContext(ctx, c.get('user')?.id);
     if (!ctx || !scope) return {};
     const { prev, next } = await neighbours(sql, { scope, sort: ctx.sort, q: ctx.q }, image);
-    const href = (id?: string) => id && `${imageUrl(id)}?${contextParams(ctx)}`;
+    const href = (id?: string) => id && `${imageUrl(id)}?${listParams(ctx)}`;
     return { prev: href(prev), next: href(next) };
   }
 
-  app.get('/images/:id', async (c) => {
+  /** The image's page; with `failed`, its owner's refused form again (422). */
+  async function imagePage(c: Context<AppEnv>, failed?: FailedEdit) {
     const found = await visibleImage(c);
-    if (!found) return c.notFound();
+    if (failed && !found.isOwner) throw new NotFound();
     const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
     const around = await aroundInList(c, found.image);
-    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} around={around} />;
-    return renderPage(c, titleOf(found.image), page);
-  });
+    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} around={around} failed={failed} />;
+    return renderPage(c, titleOf(found.image), page, failed ? 422 : 200);
+  }
+
+  app.get('/images/:id', (c) => imagePage(c));
+  app.route('/', imageEditRoutes(deps, imagePage));
 
   app.get('/images/:id/original', async (c) => {
-    const found = await visibleImage(c);
-    if (!found) return c.notFound();
-    const { image, isOwner } = found;
+    const { image, isOwner, cache } = await visibleImage(c);
     const keys = objectKeys(image);
     // Only the owner gets the exact bytes they uploaded; everyone else a metadata-free copy.
     return serveObject(c, storage, {
@@ -62,7 +67,7 @@ export function imageRoutes({ sql, storage, config }: Deps) {
       etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
       // Shared caches may keep the public copy only briefly: its URL stays the same when the
       // image is withdrawn.
-      cacheControl: isOwner ? 'private, max-age=3600' : `${found.cache}, max-age=60`,
+      cacheControl: isOwner ? 'private, max-age=3600' : `${cache}, max-age=60`,
       disposition: c.req.query('download') === '1' ? attachment(downloadName(image.filename, image.format)) : undefined,
       ranges: true,
       presign,
@@ -75,7 +80,7 @@ export function imageRoutes({ sql, storage, config }: Deps) {
     const found = await visibleImage(c);
     const [hash, epoch] = c.req.param('file').slice(0, -'.webp'.length).split('-');
     const variant = c.req.param('variant') as Variant;
-    if (!found || found.image[`${variant}_hash`] !== hash || found.image.epoch !== Number(epoch)) return c.notFound();
+    if (found.image[`${variant}_hash`] !== hash || found.image.epoch !== Number(epoch)) throw new NotFound();
     return serveObject(c, storage, {
       key: objectKeys(found.image)[variant],
       contentType: 'image/webp',
@@ -86,23 +91,23 @@ export function imageRoutes({ sql, storage, config }: Deps) {
     });
   });
 
-  /** True when the user's image was deleted: its row now, its objects right after. */
+  /** Deletes the user's image: its row now, its objects right after; NotFound when not theirs. */
   async function deleteImage(c: Context<AppEnv>) {
-    const keys = await deleteOwnedImage(sql, c.req.param('id')!, c.get('user')!.id);
+    const keys = await deleteOwnedImage(sql, c.req.param('id')!, signedIn(c).user.id);
+    if (keys.length === 0) throw new NotFound();
     await purgeObjects({ sql, storage }, keys, true);
-    return keys.length > 0;
   }
 
   app.post('/images/:id/delete', requireUser, async (c) => {
-    if (!(await deleteImage(c))) return c.notFound();
+    await deleteImage(c);
     flash(c, 'The image was deleted.');
     return c.redirect('/dashboard', 303);
   });
 
   app.delete('/images/:id', requireUser, async (c) => {
-    if (!(await deleteImage(c))) return c.notFound();
-    // htmx swaps the card for this empty body; anyone else just gets the confirmation.
-    return wantsFragment(c) ? c.body(null, 200) : c.text('Deleted', 200);
+    await deleteImage(c);
+    // htmx swaps the card for this empty body; anyone else gets a page that says so.
+    return wantsFragment(c) ? c.body(null, 200) : renderPage(c, 'Deleted', <p class="notice" role="status">The image was deleted.</p>);
   });
 
   return app;

@@ -1,16 +1,22 @@
 import type { ImageRow } from './images.sql.ts';
 import { imageUrl, originalUrl, variantUrl } from './urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
+import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
 
 type Image = ImageRow & { username: string };
-type Props = { image: Image; isOwner: boolean; share?: string; origin: string; around?: { prev?: string; next?: string } };
+/** An owner's form that was sent and refused: its messages beside its fields, its values kept. */
+export type FailedEdit = { form: 'details' | 'visibility'; errors: FieldErrors; values: Record<string, string> };
+type Props = {
+  image: Image; isOwner: boolean; share?: string; origin: string; around?: { prev?: string; next?: string }; failed?: FailedEdit;
+};
 
-const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted (link only)' } as const;
+/** How each visibility is named, on badges and in the image's facts. */
+export const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 
 export const titleOf = (i: { title: string; filename: string }) => i.title || i.filename;
 export const altOf = (i: { alt_text: string; title: string; filename: string }) => i.alt_text || titleOf(i);
 
-export function ImagePage({ image, isOwner, share, origin, around = {} }: Props) {
+export function ImagePage({ image, isOwner, share, origin, around = {}, failed }: Props) {
   return (
     <article class="image-page">
       <h1 class="filename">{titleOf(image)}</h1>
@@ -38,30 +44,31 @@ export function ImagePage({ image, isOwner, share, origin, around = {} }: Props)
         <a class="button" href={originalUrl(image.id, true, share)} download>Download</a>
         {isOwner && <DeleteForm id={image.id} filename={image.filename} />}
       </div>
-      {isOwner && <OwnerControls image={image} origin={origin} />}
+      {isOwner && <OwnerControls image={image} origin={origin} failed={failed} />}
     </article>
   );
 }
 
-function OwnerControls({ image, origin }: { image: Image; origin: string }) {
+function OwnerControls({ image, origin, failed }: { image: Image; origin: string; failed?: FailedEdit }) {
   const link = image.share_token && `${origin}${imageUrl(image.id, image.share_token)}`;
+  const details = failed?.form === 'details' ? failed : undefined;
+  const values = { title: image.title, caption: image.caption, alt_text: image.alt_text, ...details?.values };
+  const e = details?.errors ?? {};
+  const visibilityError = failed?.form === 'visibility' ? Object.values(failed.errors)[0] : undefined;
   return (
     <section class="owner-controls" aria-label="Edit image">
       <h2 id="details">Details</h2>
-      <form method="post" action={`${imageUrl(image.id)}/details`} aria-labelledby="details">
-        <div class="field">
-          <label for="title">Title</label>
-          <input id="title" name="title" type="text" maxlength={200} value={image.title} placeholder={image.filename} />
-        </div>
+      <form method="post" action={`${imageUrl(image.id)}/details`} aria-labelledby="details" novalidate>
+        <Field id="title" name="title" label="Title" maxlength={200} value={values.title} placeholder={image.filename}
+          required={false} error={e.title} />
         <div class="field">
           <label for="caption">Caption</label>
-          <textarea id="caption" name="caption" maxlength={2000} rows={3}>{image.caption}</textarea>
+          <textarea id="caption" name="caption" maxlength={2000} rows={3} aria-invalid={e.caption ? 'true' : undefined}
+            aria-describedby={e.caption ? 'caption-error' : undefined}>{values.caption}</textarea>
+          <FieldError id="caption" error={e.caption} />
         </div>
-        <div class="field">
-          <label for="alt">Alt text</label>
-          <small id="alt-hint">Describes the image for people who cannot see it.</small>
-          <input id="alt" name="alt_text" type="text" maxlength={500} value={image.alt_text} aria-describedby="alt-hint" />
-        </div>
+        <Field id="alt" name="alt_text" label="Alt text" maxlength={500} value={values.alt_text} required={false}
+          hint="Describes the image for people who cannot see it." error={e.alt_text} />
         <button type="submit">Save details</button>
       </form>
 
@@ -70,8 +77,9 @@ function OwnerControls({ image, origin }: { image: Image; origin: string }) {
         <fieldset>
           <legend>Visibility</legend>
           {(['public', 'private', 'unlisted'] as const).map((v) => (
-            <label><input type="radio" name="visibility" value={v} checked={image.visibility === v} /> {VISIBILITY_LABELS[v]}</label>
+            <label><input type="radio" name="visibility" value={v} checked={image.visibility === v} /> {VISIBILITY_LABELS[v]}{v === 'unlisted' && ' (link only)'}</label>
           ))}
+          <FieldError id="visibility" error={visibilityError} />
         </fieldset>
         <div class="field">
           <label for="expires">An unlisted link expires</label>
@@ -102,11 +110,14 @@ function OwnerControls({ image, origin }: { image: Image; origin: string }) {
 
 /**
  * A plain POST form without JavaScript; with htmx it sends DELETE and the closest card (if any)
- * leaves the page.
+ * leaves the page. An error answer (a fragment) goes to the top of the page, not into the grid.
  */
 export function DeleteForm({ id, filename, inCard = false }: { id: string; filename: string; inCard?: boolean }) {
   const htmx = inCard
-    ? { 'hx-delete': imageUrl(id), 'hx-confirm': `Delete ${filename}?`, 'hx-target': 'closest li', 'hx-swap': 'outerHTML' }
+    ? {
+      'hx-delete': imageUrl(id), 'hx-confirm': `Delete ${filename}?`, 'hx-target': 'closest li', 'hx-swap': 'outerHTML',
+      'hx-status:4xx': 'target:#main swap:afterbegin', 'hx-status:5xx': 'target:#main swap:afterbegin',
+    }
     : {};
   return (
     <form method="post" action={`${imageUrl(id)}/delete`} class="inline" {...htmx}>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SORTS, type Cursor, type ListedImage, type Sort } from './lists.sql.ts';
+import type { Cursor, ListedImage, Sort } from '../images/list.sql.ts';
+import { searchFields } from '../images/list-context.ts';
 
 // timestamptz as PostgreSQL prints it: 2026-11-24 07:05:09.123456+00
 const PG_TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?[+-](\d\d)(:\d\d){0,2}$/;
@@ -28,8 +29,7 @@ function decodeCursor(value: string, sort: Sort): Cursor | null {
 /** `?q=&sort=&cursor=`: what a list shows, validated; a forged cursor is an error. */
 export const listQuery = z
   .object({
-    q: z.string().trim().max(100).optional().transform((v) => v || undefined),
-    sort: z.enum(SORTS).catch('newest').default('newest'),
+    ...searchFields,
     cursor: z.string().max(200).optional(),
   })
   .transform((v, ctx) => {

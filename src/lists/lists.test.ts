@@ -80,12 +80,15 @@ describe('GET /gallery', () => {
   });
 
   test('answers htmx with the next items only, ending in the next link', async () => {
-    const first = await (await new TestClient(t).request('/gallery')).text();
+    await newUser(t, 'scroller');
+    await seed('scroller', PAGE_SIZE * 2 + 1, 'public', 'scroll');
+    const first = await (await new TestClient(t).request('/u/scroller')).text();
     const res = await new TestClient(t).request(nextLink(first)!, { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'partial' } });
     const html = await res.text();
     assert.doesNotMatch(html, /<html/);
     assert.match(html, /^<li class="card"/);
-    assert.match(html, /<li class="more"><a href="\/gallery\?cursor=[\w-]+" rel="next" hx-get=/);
+    assert.equal(ids(html).length, PAGE_SIZE);
+    assert.match(html, /<li class="more"><a href="\/u\/scroller\?cursor=[\w-]+" rel="next" hx-get=/);
   });
 
   test('refuses a forged cursor with 400', async () => {
@@ -163,27 +166,37 @@ describe('search and sort', () => {
   });
 
   test('a cursor of another sort is refused', async () => {
-    const html = await (await new TestClient(t).request('/gallery')).text();
+    await newUser(t, 'sorter');
+    await seed('sorter', PAGE_SIZE + 1, 'public', 'sorted');
+    const html = await (await new TestClient(t).request('/u/sorter')).text();
     const cursor = nextLink(html)!.split('cursor=')[1];
-    assert.equal((await new TestClient(t).request(`/gallery?sort=largest&cursor=${cursor}`)).status, 400);
+    assert.equal((await new TestClient(t).request(`/u/sorter?sort=largest&cursor=${cursor}`)).status, 400);
   });
 });
 
 describe('previous and next on the image page', () => {
+  before(async () => {
+    await newUser(t, 'walker');
+    await seed('walker', 3, 'public', 'walk');
+  });
+
   test('follow the list the page was opened from, with its search and sort', async () => {
-    const gallery = await (await new TestClient(t).request('/gallery?sort=oldest')).text();
-    const order = ids(gallery);
-    assert.match(gallery, new RegExp(`href="/images/${order[0]}\\?in=gallery&amp;sort=oldest"`));
-    const first = await (await new TestClient(t).request(`/images/${order[0]}?in=gallery&sort=oldest`)).text();
+    const list = await (await new TestClient(t).request('/u/walker?sort=oldest')).text();
+    const order = ids(list);
+    assert.equal(order.length, 3);
+    const at = (id: string) => `/images/${id}?in=u/walker&sort=oldest`;
+    const link = (id: string, rel: string) => new RegExp(`<a href="/images/${id}\\?in=u%2Fwalker&amp;sort=oldest" rel="${rel}">`);
+    assert.match(list, new RegExp(`href="/images/${order[0]}\\?in=u%2Fwalker&amp;sort=oldest"`));
+    const first = await (await new TestClient(t).request(at(order[0]!))).text();
     assert.doesNotMatch(first, /rel="prev"/);
-    assert.match(first, new RegExp(`<a href="/images/${order[1]}\\?in=gallery&amp;sort=oldest" rel="next">`));
-    const second = await (await new TestClient(t).request(`/images/${order[1]}?in=gallery&sort=oldest`)).text();
-    assert.match(second, new RegExp(`<a href="/images/${order[0]}\\?in=gallery&amp;sort=oldest" rel="prev">`));
-    assert.match(second, new RegExp(`<a href="/images/${order[2]}\\?in=gallery&amp;sort=oldest" rel="next">`));
+    assert.match(first, link(order[1]!, 'next'));
+    const second = await (await new TestClient(t).request(at(order[1]!))).text();
+    assert.match(second, link(order[0]!, 'prev'));
+    assert.match(second, link(order[2]!, 'next'));
   });
 
   test("a visitor gets no neighbours from someone's dashboard, and a bad context is ignored", async () => {
-    const [{ id }] = (await t.sql`select id from images where visibility = 'public' limit 1`) as unknown as [{ id: string }];
+    const id = 'walk0001';
     for (const q of ['in=dashboard', 'in=../../etc', 'in=u/x']) {
       const res = await new TestClient(t).request(`/images/${id}?${q}`);
       assert.equal(res.status, 200);

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { seedImages } from '../test-support/seed.ts';
-import { listImages, type Cursor, type Scope } from './lists.sql.ts';
+import { listImages, type Cursor, type Scope } from '../images/list.sql.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
 const OWNER = 'owner';

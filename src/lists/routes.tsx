@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { zValidator } from '@hono/zod-validator';
-import { requireUser } from '../auth/middleware.ts';
+import { requireUser, signedIn } from '../auth/middleware.ts';
+import { BadRequest, NotFound } from '../web/errors.tsx';
+import { bulkRoutes } from './bulk-routes.tsx';
 import { usedBytes, userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { formatBytes } from '../web/format.ts';
@@ -10,20 +12,26 @@ import { wantsFragment } from '../web/htmx.ts';
 import { pageHtml, renderPage } from '../web/render.tsx';
 import { listQuery, paginate } from './cursor.ts';
 import { createPageCache } from './page-cache.ts';
-import { listImages, type Cursor, type Scope, type Sort } from './lists.sql.ts';
+import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { BulkBar, ImageList, ListItems, SearchForm } from './views.tsx';
 
 export const PAGE_SIZE = 48;
 
 type ListRequest = { q?: string; sort: Sort; cursor?: Cursor };
 /** `shared`: every visitor sees the same list, so its rendering may come from the page cache. */
-type ListPage = { scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean };
+type ListPage = {
+  scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean; bulk?: BulkRefusal;
+};
 
-const query = zValidator('query', listQuery, (r, c) => {
-  if (!r.success) return c.text('Invalid page link', 400);
+const query = zValidator('query', listQuery, (r) => {
+  if (!r.success) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
 });
 
-export function listRoutes({ sql, config }: Deps) {
+/** A refused bulk action, shown beside the dashboard's bulk bar. */
+export type BulkRefusal = { error: string; action?: string };
+
+export function listRoutes(deps: Deps) {
+  const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   const cache = createPageCache(sql);
 
@@ -34,7 +42,8 @@ export function listRoutes({ sql, config }: Deps) {
    * visitors without a session or message, the whole page; for others, all but the layout.
    */
   async function list(c: Context<AppEnv>, { q, sort, cursor }: ListRequest, opts: ListPage) {
-    const shape = wantsFragment(c) ? 'items' : !c.get('user') && !c.get('flash') ? 'page' : 'section';
+    // A refused bulk action shows the whole list again, its message beside the bulk bar.
+    const shape = wantsFragment(c) && !opts.bulk ? 'items' : !c.get('user') && !c.get('flash') ? 'page' : 'section';
     const render = async () => {
       const { page, next } = paginate(await listImages(sql, { scope: opts.scope, sort, q, cursor, limit: PAGE_SIZE }), PAGE_SIZE, sort);
       const state = { base: opts.base, q, sort };
@@ -44,7 +53,7 @@ export function listRoutes({ sql, config }: Deps) {
         <section>
           {opts.heading}
           <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
-          {opts.owner && page.length > 0 && <BulkBar />}
+          {opts.owner && page.length > 0 && <BulkBar {...opts.bulk} />}
           <ImageList {...props} empty={opts.empty} />
         </section>
       );
@@ -52,39 +61,19 @@ export function listRoutes({ sql, config }: Deps) {
     };
     const key = `${shape} ${opts.base} ${sort} ${cursor ? `${cursor.key}|${cursor.id}` : ''}`;
     const html = opts.shared && !q ? await cache.get(key, render) : await render();
-    return shape === 'section' ? renderPage(c, opts.title, raw(html)) : c.html(html);
+    return shape === 'section' ? renderPage(c, opts.title, raw(html), opts.bulk ? 422 : 200) : c.html(html);
   }
 
-  app.get('/gallery', query, (c) => list(c, c.req.valid('query'), {
-    scope: { public: true },
-    base: '/gallery',
-    title: 'Gallery',
-    shared: true,
-    heading: <h1>Gallery</h1>,
-    empty: 'No public images yet. Sign up and be the first to share one.',
-  }));
-
-  app.get('/u/:username{[A-Za-z0-9_-]{3,32}}', query, async (c) => {
-    const username = c.req.param('username');
-    if (!(await userExists(sql, username))) return c.notFound();
-    return list(c, c.req.valid('query'), {
-      scope: { username },
-      base: `/u/${username}`,
-      title: `Images of ${username}`,
-      shared: true,
-      heading: <h1>Public images of {username}</h1>,
-      empty: `${username} has no public images yet.`,
-    });
-  });
-
-  app.get('/dashboard', requireUser, query, async (c) => {
-    const user = c.get('user')!;
+  /** The signed-in user's own images, with their storage meter (and a refused bulk action). */
+  async function dashboard(c: Context<AppEnv>, request: ListRequest, bulk?: BulkRefusal) {
+    const { user } = signedIn(c);
     const used = wantsFragment(c) ? 0 : await usedBytes(sql, user.id);
-    return list(c, c.req.valid('query'), {
+    return list(c, request, {
       scope: { ownerId: user.id },
       base: '/dashboard',
       title: 'My images',
       owner: true,
+      bulk,
       empty: 'You have no images yet. Upload some: choose many at once, public or private.',
       heading: (
         <>
@@ -100,7 +89,32 @@ export function listRoutes({ sql, config }: Deps) {
         </>
       ),
     });
+  }
+
+  app.get('/gallery', query, (c) => list(c, c.req.valid('query'), {
+    scope: { public: true },
+    base: '/gallery',
+    title: 'Gallery',
+    shared: true,
+    heading: <h1>Gallery</h1>,
+    empty: 'No public images yet. Sign up and be the first to share one.',
+  }));
+
+  app.get('/u/:username{[A-Za-z0-9_-]{3,32}}', query, async (c) => {
+    const username = c.req.param('username');
+    if (!(await userExists(sql, username))) throw new NotFound();
+    return list(c, c.req.valid('query'), {
+      scope: { username },
+      base: `/u/${username}`,
+      title: `Images of ${username}`,
+      shared: true,
+      heading: <h1>Public images of {username}</h1>,
+      empty: `${username} has no public images yet.`,
+    });
   });
+
+  app.get('/dashboard', requireUser, query, (c) => dashboard(c, c.req.valid('query')));
+  app.route('/', bulkRoutes(deps, (c, bulk) => dashboard(c, { sort: 'newest' }, bulk)));
 
   return app;
 }

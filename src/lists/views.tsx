@@ -1,27 +1,23 @@
-import type { ListedImage, Sort } from './lists.sql.ts';
-import { altOf, DeleteForm, titleOf } from '../images/views.tsx';
+import type { ListedImage, Sort } from '../images/list.sql.ts';
+import { altOf, DeleteForm, titleOf, VISIBILITY_LABELS } from '../images/views.tsx';
 import { imageUrl, originalUrl, variantUrl } from '../images/urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
-import { contextParams } from './context.ts';
+import { FieldError } from '../web/forms.tsx';
+import { listParams } from '../images/list-context.ts';
 
-const BADGES = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 
 export type ListState = { base: string; q?: string; sort: Sort };
 type ListProps = { images: ListedImage[]; next?: string; state: ListState; owner: boolean };
 
 /** The list's URL with its search, sort and (optionally) a page cursor. */
 export function listHref({ base, q, sort }: ListState, cursor?: string) {
-  const params = new URLSearchParams();
-  if (q) params.set('q', q);
-  if (sort !== 'newest') params.set('sort', sort);
-  if (cursor) params.set('cursor', cursor);
-  const query = params.toString();
+  const query = listParams({ q, sort, cursor });
   return query ? `${base}?${query}` : base;
 }
 
 /** The image page, told which list it was opened from (for previous / next there). */
 const pageUrl = (image: ListedImage, state: ListState) =>
-  `${imageUrl(image.id)}?${contextParams({ in: state.base.slice(1), q: state.q, sort: state.sort })}`;
+  `${imageUrl(image.id)}?${listParams({ in: state.base.slice(1), q: state.q, sort: state.sort })}`;
 
 function Thumb({ image, href }: { image: ListedImage; href: string }) {
   return (
@@ -45,7 +41,7 @@ function Card({ image, owner, state }: { image: ListedImage; owner: boolean; sta
         <a href={href} class="filename">{titleOf(image)}</a>
         {owner ? (
           <>
-            <span class={`badge ${image.visibility}`}>{BADGES[image.visibility]}</span>
+            <span class={`badge ${image.visibility}`}>{VISIBILITY_LABELS[image.visibility]}</span>
             <span>{formatBytes(Number(image.bytes))}</span>
             <time datetime={image.created_at.toISOString()}>{formatDate(image.created_at)}</time>
             <span class="card-actions">
@@ -101,16 +97,18 @@ export function SearchForm({ state, label }: { state: ListState; label: string }
  * Acts on the cards whose checkbox is ticked (they name this form with `form="bulk"`, since the
  * cards hold forms of their own and forms cannot nest).
  */
-export function BulkBar() {
+/** The dashboard's bulk actions; `error` when the last one was sent incomplete. */
+export function BulkBar({ error, action }: { error?: string; action?: string }) {
   return (
     <form id="bulk" method="post" action="/images/bulk" class="bulk-bar">
       <label for="bulk-action">With the selected images:</label>
-      <select id="bulk-action" name="action">
-        <option value="public">Make public</option>
-        <option value="private">Make private</option>
-        <option value="delete">Delete…</option>
+      <select id="bulk-action" name="action" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'bulk-action-error' : undefined}>
+        <option value="public" selected={action === 'public'}>Make public</option>
+        <option value="private" selected={action === 'private'}>Make private</option>
+        <option value="delete" selected={action === 'delete'}>Delete…</option>
       </select>
       <button type="submit">Apply</button>
+      <FieldError id="bulk-action" error={error} />
     </form>
   );
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { jpeg } from '../test-support/fixtures.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
-import { killAll, spawnApp, type AppProcess } from '../test-support/process.ts';
+import { killAll, spawnApp } from '../test-support/process.ts';
+import { TestClient } from '../test-support/client.ts';
 import { startS3Server } from '../test-support/s3-server.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -19,24 +20,6 @@ after(async () => {
   await s3?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** A browser-like session against one instance: it follows no redirects and keeps its cookie. */
-function client(cookie = '') {
-  return {
-    get cookie() {
-      return cookie;
-    },
-    async request(app: AppProcess, path: string, init: RequestInit = {}) {
-      const headers = new Headers(init.headers);
-      if (cookie) headers.set('Cookie', cookie);
-      if (init.method && init.method !== 'GET') headers.set('Origin', app.url);
-      const res = await fetch(`${app.url}${path}`, { ...init, headers, redirect: 'manual' });
-      const set = res.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0]!;
-      return res;
-    },
-  };
-}
 
 test('sessions, uploads and deletes work across instances; migrations run once', { skip: !serverUrl && 'needs a PostgreSQL server (TEST_DATABASE_URL)' }, async () => {
   dir = await mkdtemp(join(tmpdir(), 'cir-scale-'));
@@ -53,33 +36,27 @@ test('sessions, uploads and deletes work across instances; migrations run once',
   assert.deepEqual(applied.map((r) => r.name), files);
 
   // A session made on one instance is valid on the other.
-  const alice = client();
-  const signup = await alice.request(a, '/signup', {
-    method: 'POST', body: new URLSearchParams({ email: 'alice@example.com', username: 'alice', password: 'a long passphrase' }),
-  });
-  assert.equal(signup.status, 303);
-  assert.equal((await alice.request(b, '/dashboard')).status, 200);
+  const alice = await new TestClient(a).signup('alice');
+  const aliceOnB = alice.on(b);
+  assert.equal((await aliceOnB.request('/dashboard')).status, 200);
 
   // An upload through A is visible through B, bytes included.
-  const form = new FormData();
-  form.set('visibility', 'public');
-  form.append('images', new Blob([new Uint8Array(await jpeg(200, 150))]), 'shared.jpg');
-  const upload = await alice.request(a, '/upload', { method: 'POST', body: form });
+  const upload = await alice.upload([{ name: 'shared.jpg', data: await jpeg(200, 150) }], 'public');
   assert.match(await upload.text(), /1 of 1 image uploaded/);
   const gallery = await (await fetch(`${b.url}/gallery`)).text();
   const id = gallery.match(/href="\/images\/([\w-]+)\?in=gallery" class="thumb"/)![1]!;
   const thumb = gallery.match(/<img src="([^"]+)"/)![1]!;
   assert.equal((await fetch(`${b.url}${thumb}`)).status, 200);
-  assert.match(await (await alice.request(b, '/dashboard')).text(), /shared\.jpg/);
+  assert.match(await (await aliceOnB.request('/dashboard')).text(), /shared\.jpg/);
 
   // ... and deletable through B; then gone on A too.
-  assert.equal((await alice.request(b, `/images/${id}/delete`, { method: 'POST' })).status, 303);
+  assert.equal((await aliceOnB.request(`/images/${id}/delete`, { method: 'POST' })).status, 303);
   assert.equal((await fetch(`${a.url}/images/${id}`)).status, 404);
   assert.equal((await fetch(`${a.url}${thumb}`)).status, 404);
 
   // Logging out on B ends the session on A as well.
-  await alice.request(b, '/logout', { method: 'POST' });
-  const replay = client(alice.cookie);
-  assert.equal((await replay.request(a, '/dashboard')).status, 303);
+  const stolen = alice.cookieHeader;
+  await aliceOnB.request('/logout', { method: 'POST' });
+  assert.equal((await new TestClient(a).request('/dashboard', { headers: { Cookie: stolen } })).status, 303);
   await Promise.all([a.stop(), b.stop()]);
 });

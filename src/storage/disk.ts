@@ -60,9 +60,6 @@ export function createDiskStorage(root: string): Storage {
       const results = await Promise.allSettled(keys.map((k) => storage.delete(k)));
       return keys.filter((_, i) => results[i]!.status === 'rejected');
     },
-    async exists(key) {
-      return stat(pathOf(key)).then(() => true, () => false);
-    },
     async *list(prefix) {
       const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
       for (const e of entries) {

@@ -16,7 +16,6 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Deletes many keys in as few requests as the backend allows; returns the keys that failed. */
   deleteMany(keys: string[]): Promise<string[]>;
-  exists(key: string): Promise<boolean>;
   /** Every key under `prefix` with its last change, in no particular order. */
   list(prefix: string): AsyncIterable<{ key: string; modified: Date }>;
   /** Throws when the backend cannot be reached (readiness probe). */

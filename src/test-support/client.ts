@@ -2,19 +2,39 @@ import type { TestApp } from './harness.ts';
 
 export const ORIGIN = 'http://localhost';
 
-/** Talks to the app like a browser would: keeps cookies and sends Origin on state changes. */
+/** What a client talks to: the app inside this process, or a running one over HTTP. */
+export type Target = Pick<TestApp, 'app'> | { url: string };
+
+/**
+ * Talks to the app like a browser would: keeps cookies, sends Origin on state changes, follows
+ * no redirects. The one HTTP client of the tests and the benchmark.
+ */
 export class TestClient {
   cookies = new Map<string, string>();
-  constructor(private readonly t: Pick<TestApp, 'app'>) {}
+  constructor(private readonly target: Target) {}
+
+  /** The same session (the cookies are shared) against another instance. */
+  on(target: Target) {
+    const other = new TestClient(target);
+    other.cookies = this.cookies;
+    return other;
+  }
+
+  /** The session's Cookie header, for other HTTP clients (the benchmark's load generator). */
+  get cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
 
   async request(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
     const method = init.method ?? 'GET';
+    const origin = 'url' in this.target ? this.target.url : ORIGIN;
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     // `Origin: undefined` in a test means: send no Origin at all.
-    if (method !== 'GET' && method !== 'HEAD' && !('Origin' in headers)) headers.Origin = ORIGIN;
+    if (method !== 'GET' && method !== 'HEAD' && !('Origin' in headers)) headers.Origin = origin;
     if (headers.Origin === undefined) delete headers.Origin;
-    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await this.t.app.request(`${ORIGIN}${path}`, { ...init, method, headers });
+    if (this.cookies.size) headers.Cookie = this.cookieHeader;
+    const request = { ...init, method, headers, redirect: 'manual' as const };
+    const res = 'app' in this.target ? await this.target.app.request(`${origin}${path}`, request) : await fetch(`${origin}${path}`, request);
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const [name, value] = pair!.split('=');
@@ -34,16 +54,25 @@ export class TestClient {
     return this;
   }
 
-  /** POST /upload with `files` (name and bytes) as the `images` field. */
-  upload(files: { name: string; data: Uint8Array; type?: string }[], visibility?: string, headers: Record<string, string> = {}) {
+  async login(username: string, password: string) {
+    const res = await this.postForm('/login', { username, password });
+    if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+    return this;
+  }
+
+  /** POST /upload with `files` (name and bytes, or a Blob) as the `images` field. */
+  upload(files: { name: string; data: Uint8Array | Blob; type?: string }[], visibility?: string, headers: Record<string, string> = {}) {
     const form = new FormData();
     if (visibility !== undefined) form.set('visibility', visibility);
-    for (const f of files) form.append('images', new Blob([f.data as Uint8Array<ArrayBuffer>], { type: f.type ?? 'application/octet-stream' }), f.name);
+    for (const f of files) {
+      const blob = f.data instanceof Blob ? f.data : new Blob([f.data as Uint8Array<ArrayBuffer>], { type: f.type ?? 'application/octet-stream' });
+      form.append('images', blob, f.name);
+    }
     return this.request('/upload', { method: 'POST', body: form, headers });
   }
 }
 
 /** A new client signed up as a fresh user. */
-export async function newUser(t: Pick<TestApp, 'app'>, username: string) {
+export async function newUser(t: Target, username: string) {
   return new TestClient(t).signup(username);
 }

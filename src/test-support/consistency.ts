@@ -27,3 +27,10 @@ export async function storedBytesOfUser(sql: Sql, storage: Storage, userId: stri
   }
   return total;
 }
+
+/** Whether `key` is stored (read, not listed: what a request for it would find). */
+export async function isStored(storage: Storage, key: string) {
+  const stream = await storage.get(key);
+  stream?.destroy();
+  return stream !== null;
+}

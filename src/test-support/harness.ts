@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { createApp } from '../app.tsx';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { openDatabase, type Sql } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { localLimits, MIGRATIONS_DIR } from '../deps.ts';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from './ports.ts';
+import { TestClient } from './client.ts';
 
 const running = new Set<ChildProcess>();
 
@@ -42,12 +43,7 @@ export async function spawnApp(env: Record<string, string>, args: string[] = [])
   return { url, child, stop };
 }
 
-/** Signs up `username` on a running app; returns the session cookie (`name=value`). */
+/** Signs up `username` on a running app; returns the session's Cookie header. */
 export async function signUpOver(url: string, username: string) {
-  const res = await fetch(`${url}/signup`, {
-    method: 'POST', headers: { Origin: url }, redirect: 'manual',
-    body: new URLSearchParams({ email: `${username}@example.com`, username, password: 'a long passphrase' }),
-  });
-  if (res.status !== 303) throw new Error(`signup failed: ${res.status}`);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+  return (await new TestClient({ url }).signup(username)).cookieHeader;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isStored } from '../test-support/consistency.ts';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
@@ -42,7 +43,7 @@ describe('POST /upload', () => {
     assert.deepEqual([rows[1]!.width, rows[1]!.height], [300, 200]);
     for (const r of rows) {
       assert.equal(r.visibility, 'public');
-      for (const key of allKeys(r)) assert.ok(await t.storage.exists(key), key);
+      for (const key of allKeys(r)) assert.ok(await isStored(t.storage, key), key);
       assert.match(html, new RegExp(`href="/images/${r.id}"`));
     }
   });

@@ -10,17 +10,16 @@ export function pageHtml(title: string, body: Child, user: Viewer | null = null,
   return `<!DOCTYPE html>${<Page title={title} user={user} flash={flash}>{body}</Page>}`;
 }
 
-/** The full page, for the request's user and flash message. */
+/** The full page, for the request's user and flash message; the view alone when htmx asked. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
 export function renderPage(c: Context<any>, title: string, body: Child, status: ContentfulStatusCode = 200) {
-  return c.html(pageHtml(title, body, (c as Context<AppEnv>).get('user') ?? null, (c as Context<AppEnv>).get('flash')), status);
+  return renderFor(c, { title, fragment: body, page: body, status });
 }
 
 /** `fragment` alone for htmx, otherwise the full page made of `page`. */
-export function renderFor(
-  c: Context<AppEnv>,
-  opts: { title: string; fragment: Child; page: Child; status?: ContentfulStatusCode },
-) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
+export function renderFor(c: Context<any>, opts: { title: string; fragment: Child; page: Child; status?: ContentfulStatusCode }) {
   if (wantsFragment(c)) return c.html(`${opts.fragment}`, opts.status ?? 200);
-  return renderPage(c, opts.title, opts.page, opts.status);
+  const env = c as Context<AppEnv>;
+  return c.html(pageHtml(opts.title, opts.page, env.get('user') ?? null, env.get('flash')), opts.status ?? 200);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SORTS, type Scope, type Sort } from './lists.sql.ts';
+import { SORTS, type Scope, type Sort } from './list.sql.ts';
 
 /**
  * Which list an image page was opened from (`?in=gallery&q=…&sort=…`), so that it can offer the
@@ -7,11 +7,13 @@ import { SORTS, type Scope, type Sort } from './lists.sql.ts';
  */
 export type ListContext = { in: string; q?: string; sort: Sort };
 
-const contextSchema = z.object({
-  in: z.string().regex(/^(gallery|dashboard|u\/[A-Za-z0-9_-]{3,32})$/),
+/** A list's search and sort, as every URL that carries them is read. */
+export const searchFields = {
   q: z.string().trim().max(100).optional().transform((v) => v || undefined),
   sort: z.enum(SORTS).catch('newest').default('newest'),
-});
+};
+
+const contextSchema = z.object({ in: z.string().regex(/^(gallery|dashboard|u\/[A-Za-z0-9_-]{3,32})$/), ...searchFields });
 
 /** The context named by a query string, if any and valid. */
 export function readContext(query: Record<string, string | undefined>): ListContext | undefined {
@@ -20,16 +22,21 @@ export function readContext(query: Record<string, string | undefined>): ListCont
 }
 
 /** What `ctx.in` lists for this user; undefined when it is not theirs to see (someone's dashboard). */
-export function scopeOf(ctx: ListContext, userId: string | undefined): Scope | undefined {
+export function scopeOfContext(ctx: ListContext, userId: string | undefined): Scope | undefined {
   if (ctx.in === 'gallery') return { public: true };
   if (ctx.in === 'dashboard') return userId ? { ownerId: userId } : undefined;
   return { username: ctx.in.slice(2) };
 }
 
-/** The query string that carries `ctx` on links. */
-export function contextParams(ctx: ListContext) {
-  const params = new URLSearchParams({ in: ctx.in });
-  if (ctx.q) params.set('q', ctx.q);
-  if (ctx.sort !== 'newest') params.set('sort', ctx.sort);
+/**
+ * The query string of a list's links: its search and sort (the default sort left out), and the
+ * list an image page was opened from, or the next page's cursor.
+ */
+export function listParams(p: { in?: string; q?: string; sort: Sort; cursor?: string }) {
+  const params = new URLSearchParams();
+  if (p.in) params.set('in', p.in);
+  if (p.q) params.set('q', p.q);
+  if (p.sort !== 'newest') params.set('sort', p.sort);
+  if (p.cursor) params.set('cursor', p.cursor);
   return params.toString();
 }

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client.ts';
-import type { ImageRow } from '../images/images.sql.ts';
+import type { ImageRow } from './images.sql.ts';
 
 export type Sort = 'newest' | 'oldest' | 'largest';
 export const SORTS: readonly Sort[] = ['newest', 'oldest', 'largest'];
@@ -17,7 +17,7 @@ export type ListedImage = Pick<ImageRow,
 
 export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; limit: number };
 
-function scopeOf(sql: Sql, scope: Scope) {
+function whereScope(sql: Sql, scope: Scope) {
   if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId}`;
   if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and i.visibility = 'public'`;
   return sql`i.visibility = 'public'`;
@@ -55,7 +55,7 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
   const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
   const step = (back: boolean) => sql<{ id: string }[]>`
     select i.id from images i join users u on u.id = i.user_id
-    where ${scopeOf(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, cursor, back)}
+    where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, cursor, back)}
     ${orderOf(sql, l.sort, back)} limit 1`;
   const [[prev], [next]] = await Promise.all([step(true), step(false)]);
   return { prev: prev?.id, next: next?.id };
@@ -67,6 +67,6 @@ export function listImages(sql: Sql, l: ListQuery) {
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
            i.thumb_hash, i.thumb2x_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username
     from images i join users u on u.id = i.user_id
-    where ${scopeOf(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor)}
+    where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor)}
     ${orderOf(sql, l.sort)} limit ${l.limit + 1}`;
 }

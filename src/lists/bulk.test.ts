@@ -59,10 +59,13 @@ describe('POST /images/bulk', () => {
     assert.equal(row!.visibility, 'private');
   });
 
-  test('nothing selected: back to the dashboard with a message', async () => {
-    const res = await owner.postForm('/images/bulk', { action: 'delete' });
-    assert.equal(res.status, 303);
-    assert.match(await (await owner.request('/dashboard')).text(), /Select at least one image/);
+  test('nothing selected: the dashboard again (422), the message beside the bulk bar, the action kept', async () => {
+    const res = await owner.postForm('/images/bulk', { action: 'private' });
+    assert.equal(res.status, 422);
+    const html = await res.text();
+    assert.match(html, /<h1>My images<\/h1>/);
+    assert.match(html, /<p class="field-error" id="bulk-action-error">Select at least one image, then an action\.<\/p>/);
+    assert.match(html, /<option value="private" selected="">Make private<\/option>/);
   });
 
   test('the dashboard offers the bulk form and a checkbox per card', async () => {

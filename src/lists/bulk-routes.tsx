@@ -1,13 +1,14 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
-import { requireUser } from '../auth/middleware.ts';
+import { requireUser, signedIn } from '../auth/middleware.ts';
 import { purgeObjects } from '../storage/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
 import { renderPage } from '../web/render.tsx';
-import { deleteOwnedImages, findOwned, setVisibilityOfMany } from './images.sql.ts';
-import { titleOf } from './views.tsx';
+import { deleteOwnedImages, findOwned, setVisibilityOfMany } from '../images/images.sql.ts';
+import { titleOf } from '../images/views.tsx';
+import type { BulkRefusal } from './routes.tsx';
 
 const bulkSchema = z.object({
   ids: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(z.string().max(64)).min(1).max(500)),
@@ -34,19 +35,21 @@ function ConfirmDelete({ images }: { images: { id: string; filename: string; tit
   );
 }
 
-/** Dashboard bulk actions: delete (after a confirmation page) or change visibility, in one request. */
-export function bulkRoutes(deps: Deps) {
+/**
+ * Dashboard bulk actions: delete (after a confirmation page) or change visibility, in one
+ * request. An incomplete one shows the dashboard again, the message beside its bulk bar.
+ */
+export function bulkRoutes(deps: Deps, dashboard: (c: Context<AppEnv>, refusal: BulkRefusal) => Promise<Response>) {
   const { sql } = deps;
   const app = new Hono<AppEnv>();
 
   app.post('/images/bulk', requireUser, zValidator('form', bulkSchema, (r, c) => {
-    if (!r.success) {
-      flash(c, 'Select at least one image, then an action.');
-      return c.redirect('/dashboard', 303);
-    }
+    if (r.success) return;
+    const action = (r.data as { action?: string }).action;
+    return dashboard(c as Context<AppEnv>, { error: 'Select at least one image, then an action.', action });
   }), async (c) => {
     const { ids, action, confirm } = c.req.valid('form');
-    const userId = c.get('user')!.id;
+    const userId = signedIn(c).user.id;
     if (action !== 'delete') {
       flash(c, `Made ${plural(await setVisibilityOfMany(sql, userId, ids, action))} ${action}.`);
       return c.redirect('/dashboard', 303);
