@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { Sql } from '../../src/db/client.ts';
-import { allKeys, objectKeys, type KeyParts } from '../../src/images/keys.ts';
+import { allKeys, objectKeys, type KeyParts, KEY_COLUMNS } from '../../src/images/keys.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 
 export const PASSWORD = 'benchmark passphrase';
@@ -53,7 +53,7 @@ export async function seed({ sql, storage }: { sql: Sql; storage: Storage }, pla
 
 /** Deletes the objects of every image in the (bench's own) database: for a bucket that outlives the bench. */
 export async function removeObjects({ sql, storage }: { sql: Sql; storage: Storage }) {
-  const images = await sql<KeyParts[]>`select id, format, thumb_hash, thumb2x_hash, display_hash from images`;
+  const images = await sql<KeyParts[]>`select ${sql(KEY_COLUMNS)} from images`;
   const keys = images.flatMap(allKeys);
   for (let i = 0; i < keys.length; i += 1000) await storage.deleteMany(keys.slice(i, i + 1000));
 }

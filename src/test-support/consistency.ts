@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Sql } from '../db/client.ts';
-import { allKeys, type KeyParts } from '../images/keys.ts';
+import { allKeys, type KeyParts, KEY_COLUMNS } from '../images/keys.ts';
+import { keysOfUserImages } from '../images/images.sql.ts';
 import type { Storage } from '../storage/storage.ts';
 
 export async function storedKeys(storage: Storage) {
@@ -11,7 +12,7 @@ export async function storedKeys(storage: Storage) {
 
 /** Every row has all its objects, and no object is without its row. */
 export async function assertConsistent(sql: Sql, storage: Storage) {
-  const rows = await sql<KeyParts[]>`select id, format, thumb_hash, thumb2x_hash, display_hash from images`;
+  const rows = await sql<KeyParts[]>`select ${sql(KEY_COLUMNS)} from images`;
   const expected = new Set(rows.flatMap((r) => allKeys(r)));
   const present = await storedKeys(storage);
   assert.deepEqual([...expected].filter((k) => !present.has(k)), [], 'rows whose objects are missing');
@@ -20,9 +21,8 @@ export async function assertConsistent(sql: Sql, storage: Storage) {
 
 /** Bytes of every object the user's images keep in storage, counted by reading them. */
 export async function storedBytesOfUser(sql: Sql, storage: Storage, userId: string) {
-  const rows = await sql<KeyParts[]>`select id, format, thumb_hash, thumb2x_hash, display_hash from images where user_id = ${userId}`;
   let total = 0;
-  for (const key of rows.flatMap((r) => allKeys(r))) {
+  for (const key of await keysOfUserImages(sql, userId)) {
     for await (const chunk of (await storage.get(key))!) total += (chunk as Buffer).length;
   }
   return total;
