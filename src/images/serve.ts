@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import type { Storage, ByteRange } from '../storage/storage.ts';
 import type { ImageFormat } from './pipeline.ts';
+import { NotFound } from '../web/errors.tsx';
 
 // Image bytes are never rendered as a document, whatever a browser would sniff.
 export const IMAGE_HEADERS = {
@@ -71,7 +72,7 @@ export async function serveObject(c: Context, storage: Storage, o: ServeOptions)
     return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${o.size}` });
   }
   const stream = await storage.get(o.key, range ?? undefined);
-  if (!stream) return c.text('Not found', 404);
+  if (!stream) throw new NotFound();
   const body = Readable.toWeb(stream) as ReadableStream;
   if (range) {
     headers['Content-Range'] = `bytes ${range.start}-${range.end}/${o.size}`;
