@@ -42,7 +42,8 @@ for (const js of [true, false]) {
     await visitor.goto('/gallery');
     const thumb = visitor.getByRole('img', { name: `beach-${suffix}.jpg` });
     await expect(thumb).toBeVisible();
-    expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // Loaded, however long a busy machine takes: polled, not read once.
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))).toBeGreaterThan(0);
     const placeholder = visitor.locator('a.thumb').first().evaluate((a: HTMLElement) => a.style.backgroundImage);
     // With JavaScript, each tile is painted with its ThumbHash colours while its thumbnail loads.
     if (js) expect(await placeholder).toMatch(/^url\("data:image\/png;base64,/);

@@ -25,7 +25,8 @@ for (const js of [true, false]) {
     const stranger = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
     await stranger.goto(link);
     await expect(stranger.getByRole('heading', { name: 'secret-plan.jpg' })).toBeVisible();
-    expect(await stranger.getByRole('img', { name: 'secret-plan.jpg' }).evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
+    const shown = stranger.getByRole('img', { name: 'secret-plan.jpg' });
+    await expect.poll(() => shown.evaluate((i: HTMLImageElement) => (i.complete ? i.naturalWidth : 0))).toBeGreaterThan(0);
     await expectImagesLoaded(stranger);
     expect((await stranger.goto(link.split('?')[0]!))!.status()).toBe(404);
     // Revoked: the old link is gone.
