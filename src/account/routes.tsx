@@ -10,7 +10,7 @@ import { passwordHashOf, updateEmail, updatePasswordHash, usedBytes } from '../a
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { RateLimited } from '../web/errors.tsx';
-import { fieldErrors, type Validated } from '../web/forms.tsx';
+import { showAgain } from '../web/forms.tsx';
 import { currentPasswordField, emailField, newPasswordField } from '../auth/fields.ts';
 import { deleteAccount } from './delete-account.ts';
 import { SettingsPage, type FailedForm } from './views.tsx';
@@ -40,10 +40,7 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
       notice={NOTICES[c.req.query('done') ?? '']} failed={failed} />;
     return renderPage(c, 'Settings', page, failed ? 422 : 200);
   }
-  /** A validator hook: the refused form again, its values kept and each message beside its field. */
-  const refused = (form: FailedForm['form']) => (r: Validated, c: Context) => {
-    if (!r.success) return settings(c, { form, errors: fieldErrors(r.error!), values: r.data as FailedForm['values'] });
-  };
+  const refused = (form: FailedForm['form']) => showAgain<FailedForm['values']>((c, failed) => settings(c, { form, ...failed }));
 
   /**
    * The signed-in user's password, checked and counted exactly like a login (same limits); a

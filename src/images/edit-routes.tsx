@@ -6,7 +6,7 @@ import { requireUser, signedIn } from '../auth/middleware.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
-import { fieldErrors, type Validated } from '../web/forms.tsx';
+import { showAgain } from '../web/forms.tsx';
 import { updateDetails, updateVisibility } from './images.sql.ts';
 import { imageUrl } from './urls.ts';
 import type { FailedEdit } from './views.tsx';
@@ -30,9 +30,8 @@ type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
  */
 export function imageEditRoutes({ sql }: Deps, imagePage: ImagePage) {
   const app = new Hono<AppEnv>();
-  const refused = (form: FailedEdit['form']) => (r: Validated, c: Context) => {
-    if (!r.success) return imagePage(c as Context<AppEnv>, { form, errors: fieldErrors(r.error!), values: r.data as Record<string, string> });
-  };
+  const refused = (form: FailedEdit['form']) =>
+    showAgain<Record<string, string>>((c, failed) => imagePage(c as Context<AppEnv>, { form, ...failed }));
   /** Back to the image's page with `message`, or NotFound when the image is not the user's. */
   const done = (c: Context<AppEnv>, changed: boolean, message: string) => {
     if (!changed) throw new NotFound();

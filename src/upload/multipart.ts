@@ -48,13 +48,16 @@ const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 export const maxUploadBytes = (limits: Pick<UploadLimits, 'maxFiles' | 'maxFileBytes'>) =>
   limits.maxFiles * limits.maxFileBytes + 1024 * 1024;
 
+/** The refusal of an upload body over `max` bytes (declared or counted). */
+export const bodyTooLarge = (max: number) => new TooLarge(`The upload is larger than ${mb(max)}`);
+
 /** Fails the stream once more than `max` bytes went through, whatever the headers claimed. */
 function byteLimit(max: number) {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      done(seen > max ? new TooLarge(`The upload is larger than ${mb(max)}`) : null, chunk);
+      done(seen > max ? bodyTooLarge(max) : null, chunk);
     },
   });
 }

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import type { AppEnv } from '../web/env.ts';
-import { Invalid, TooLarge } from '../web/errors.tsx';
+import { Invalid } from '../web/errors.tsx';
 import { renderFor, renderPage } from '../web/render.tsx';
-import { maxUploadBytes } from './multipart.ts';
+import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type UploadDeps } from './ingest.ts';
 import { UploadPage, UploadResults } from './views.tsx';
 
@@ -25,7 +25,7 @@ export function uploadRoutes(deps: UploadDeps) {
     // A declared length over the limit is refused before reading; a smaller (lying) one does not
     // help either, as the parser counts the bytes that really arrive.
     if (Number(c.req.header('Content-Length') ?? 0) > maxUploadBytes(upload)) {
-      throw new TooLarge(`The upload is larger than ${Math.round(maxUploadBytes(upload) / 1024 / 1024)} MB`);
+      throw bodyTooLarge(maxUploadBytes(upload));
     }
     try {
       const outcomes = await ingestUpload(deps, signedIn(c).user.id, c.req.raw);

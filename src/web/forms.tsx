@@ -1,8 +1,20 @@
+import type { Context } from 'hono';
+
 /** A message per form field (and `form` for the form as a whole). */
 export type FieldErrors = Partial<Record<string, string>>;
 
 /** What a validator hook is given (zod's result through @hono/zod-validator). */
 export type Validated = { success: boolean; data: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } };
+
+/**
+ * A validator hook that shows the refused form again: `render` gets a message per field and the
+ * values that were sent (a 422, by the form's own page).
+ */
+export function showAgain<V>(render: (c: Context, failed: { errors: FieldErrors; values: V }) => Promise<Response>) {
+  return (r: Validated, c: Context) => {
+    if (!r.success) return render(c, { errors: fieldErrors(r.error!), values: r.data as V });
+  };
+}
 
 /** The first message of each field of a failed zod parse. */
 export function fieldErrors(error: NonNullable<Validated['error']>): FieldErrors {
