@@ -2,6 +2,7 @@ import type { ImageRow } from './images.sql.ts';
 import { imageUrl, originalUrl, variantUrl } from './urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
+import { DeleteForm } from './delete-form.tsx';
 
 type Image = ImageRow & { username: string };
 /** An owner's form that was sent and refused: its messages beside its fields, its values kept. */
@@ -105,23 +106,5 @@ function OwnerControls({ image, origin, failed }: { image: Image; origin: string
         </div>
       )}
     </section>
-  );
-}
-
-/**
- * A plain POST form without JavaScript; with htmx it sends DELETE and the closest card (if any)
- * leaves the page. An error answer (a fragment) goes to the top of the page, not into the grid.
- */
-export function DeleteForm({ id, filename, inCard = false }: { id: string; filename: string; inCard?: boolean }) {
-  const htmx = inCard
-    ? {
-      'hx-delete': imageUrl(id), 'hx-confirm': `Delete ${filename}?`, 'hx-target': 'closest li', 'hx-swap': 'outerHTML',
-      'hx-status:4xx': 'target:#main swap:afterbegin', 'hx-status:5xx': 'target:#main swap:afterbegin',
-    }
-    : {};
-  return (
-    <form method="post" action={`${imageUrl(id)}/delete`} class="inline" {...htmx}>
-      <button type="submit" class="danger" aria-label={`Delete ${filename}`}>Delete</button>
-    </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { ListedImage, Sort } from '../images/list.sql.ts';
-import { altOf, DeleteForm, titleOf, VISIBILITY_LABELS } from '../images/views.tsx';
+import { altOf, titleOf, VISIBILITY_LABELS } from '../images/views.tsx';
+import { DeleteForm } from '../images/delete-form.tsx';
 import { imageUrl, originalUrl, variantUrl } from '../images/urls.ts';
 import { formatBytes, formatDate } from '../web/format.ts';
 import { FieldError } from '../web/forms.tsx';

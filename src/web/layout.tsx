@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { Viewer } from './env.ts';
+import { FlashNotice } from './flash-notice.tsx';
 
 export const HTMX_SRC = '/static/vendor/htmx.min.js';
 
@@ -43,7 +44,7 @@ export function Page({ title, user, flash, children }: PageProps) {
           </nav>
         </header>
         <main id="main">
-          {flash && <p class="flash" role="status">{flash}</p>}
+          {flash && <FlashNotice flash={flash} />}
           {children}
         </main>
       </body>
