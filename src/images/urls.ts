@@ -1,3 +1,4 @@
+import { SIZES } from './pipeline.ts';
 import type { Variant } from './keys.ts';
 
 type Hashes = { id: string; epoch: number } & Partial<Record<`${Variant}_hash`, string>>;
@@ -17,3 +18,9 @@ export const originalUrl = (id: string, download = false, share?: string) =>
  */
 export const variantUrl = (i: Hashes, variant: Variant, share?: string) =>
   withQuery(`/images/${i.id}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp`, { share });
+
+/** The display derivative's size: the image fitted inside the display box, never enlarged. */
+export function displaySize(i: { width: number; height: number }) {
+  const scale = Math.min(1, SIZES.display / Math.max(i.width, i.height));
+  return { width: Math.max(1, Math.round(i.width * scale)), height: Math.max(1, Math.round(i.height * scale)) };
+}

@@ -19,6 +19,7 @@ export function Page({ title, user, flash, children }: PageProps) {
         <link rel="stylesheet" href="/static/app.css" />
         <script src={HTMX_SRC} defer></script>
         <script src="/static/app.js" type="module"></script>
+        <script src="/static/viewer.js" type="module"></script>
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
@@ -47,6 +48,8 @@ export function Page({ title, user, flash, children }: PageProps) {
           {flash && <FlashNotice flash={flash} />}
           {children}
         </main>
+        {/* Short notices with an action (a delete's Undo) that htmx swaps in. */}
+        <div id="toasts" class="toasts" aria-live="polite"></div>
       </body>
     </html>
   );
