@@ -15,13 +15,65 @@ function paintPlaceholders(root) {
   }
 }
 
-paintPlaceholders(document);
-// htmx appends list pages and upload results: paint what arrives.
-new MutationObserver(() => paintPlaceholders(document)).observe(document.body, { childList: true, subtree: true });
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-// Dashboard selection: shift-click ticks (or unticks) every box between the last one and this one.
+/** Shows each `<time data-local>` (UTC in the markup) in the reader's own time zone. */
+function localiseTimes(root) {
+  for (const el of root.querySelectorAll('time[data-local]:not([data-localised])')) {
+    el.dataset.localised = '';
+    const date = new Date(el.dateTime);
+    if (!Number.isNaN(date.getTime())) el.textContent = timeFormat.format(date);
+  }
+}
+
+/** Controls that only work with this script: copy buttons, the bulk bar's selection count. */
+function showScripted(root) {
+  for (const el of root.querySelectorAll('[data-copy][hidden], .bulk-bar .selection[hidden]')) el.hidden = false;
+}
+
+const enhance = (root) => {
+  paintPlaceholders(root);
+  localiseTimes(root);
+  showScripted(root);
+};
+enhance(document);
+// htmx appends list pages and upload results: enhance what arrives.
+new MutationObserver(() => enhance(document)).observe(document.body, { childList: true, subtree: true });
+
+// Copy buttons: `data-copy` names the input whose value goes to the clipboard.
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest?.('button[data-copy]');
+  if (!button) return;
+  const input = document.getElementById(button.dataset.copy);
+  if (!input) return;
+  try {
+    await navigator.clipboard.writeText(input.value);
+    button.lastChild.textContent = ' Copied';
+  } catch {
+    // No clipboard permission: select the text so the person can copy it themselves.
+    input.select();
+  }
+});
+
+// A list's sort applies as soon as it changes.
+document.addEventListener('change', (event) => {
+  if (event.target.matches?.('select[data-autosubmit]')) event.target.form.requestSubmit();
+});
+
+// Dashboard selection: "N selected", select all / none, and shift-click ticks (or unticks)
+// every box between the last one and this one.
+const countSelected = () => {
+  const count = document.getElementById('selected-count');
+  if (count) count.value = `${document.querySelectorAll('input.select:checked').length} selected`;
+};
 let lastBox = null;
 document.addEventListener('click', (event) => {
+  const all = event.target.closest?.('[data-select]');
+  if (all) {
+    for (const b of document.querySelectorAll('input.select')) b.checked = all.dataset.select === 'all';
+    countSelected();
+    return;
+  }
   const box = event.target.closest?.('input.select');
   if (!box) return;
   if (event.shiftKey && lastBox && lastBox !== box) {
@@ -30,7 +82,32 @@ document.addEventListener('click', (event) => {
     for (const b of boxes.slice(from, to + 1)) b.checked = box.checked;
   }
   lastBox = box;
+  countSelected();
 });
+countSelected();
+
+// Back to a list that had grown by infinite scroll: the browser reloads only its first page, so
+// the position it restores would be somewhere else. Keep the grown list when leaving it through
+// one of its links, and put it back (with the scroll position) when coming back.
+const grid = document.getElementById('images');
+const KEPT = 'kept-list';
+if (grid) {
+  const [nav] = performance.getEntriesByType('navigation');
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null');
+  sessionStorage.removeItem(KEPT);
+  if (nav?.type === 'back_forward' && kept?.url === location.href && kept.html) {
+    grid.innerHTML = kept.html;
+    requestAnimationFrame(() => scrollTo(0, kept.y));
+  }
+  grid.addEventListener('click', (event) => {
+    if (!event.target.closest?.('a[href]')) return;
+    try {
+      sessionStorage.setItem(KEPT, JSON.stringify({ url: location.href, html: grid.innerHTML, y: scrollY }));
+    } catch {
+      // Storage full or refused: Back then shows the first page, as without this script.
+    }
+  });
+}
 
 // Image page: the arrow keys go to the previous / next image of the list it was opened from.
 document.addEventListener('keydown', (event) => {

@@ -1,5 +1,5 @@
 import type { Viewer } from '../web/env.ts';
-import { formatBytes, formatDate } from '../web/format.ts';
+import { formatBytes, formatDate } from '../web/format.tsx';
 import { Field, type FieldErrors } from '../web/forms.tsx';
 
 export type SessionListItem = { current: boolean; createdAt: Date; userAgent: string };

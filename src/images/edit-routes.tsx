@@ -7,7 +7,8 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { showAgain } from '../web/forms.tsx';
-import { updateDetails, updateVisibility } from './images.sql.ts';
+import { findImage, updateDetails, updateVisibility } from './images.sql.ts';
+import { listParams, readContext } from './list-context.ts';
 import { imageUrl } from './urls.ts';
 import type { FailedEdit } from './views.tsx';
 
@@ -19,7 +20,7 @@ const detailsSchema = z.object({
 
 const visibilitySchema = z.object({
   visibility: z.enum(['public', 'private', 'unlisted'], 'Choose who can see the image'),
-  expires: z.enum(['never', '1', '7', '30'], 'Choose when the link expires').default('never'),
+  expires: z.enum(['keep', 'never', '1', '7', '30'], 'Choose when the link expires').default('keep'),
 });
 
 type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
@@ -32,33 +33,45 @@ export function imageEditRoutes({ sql }: Deps, imagePage: ImagePage) {
   const app = new Hono<AppEnv>();
   const refused = (form: FailedEdit['form']) =>
     showAgain<Record<string, string>>((c, failed) => imagePage(c as Context<AppEnv>, { form, ...failed }));
-  /** Back to the image's page with `message`, or NotFound when the image is not the user's. */
-  const done = (c: Context<AppEnv>, changed: boolean, message: string) => {
+  /**
+   * Back to the image's page with `message`, at the section just saved and with the list it was
+   * opened from (so previous / next stay); NotFound when the image is not the user's.
+   */
+  const done = (c: Context<AppEnv>, changed: boolean, message: string, section: string) => {
     if (!changed) throw new NotFound();
     flash(c, message);
-    return c.redirect(imageUrl(c.req.param('id')!), 303);
+    const ctx = readContext(c.req.query());
+    return c.redirect(`${imageUrl(c.req.param('id')!)}${ctx ? `?${listParams(ctx)}` : ''}#${section}`, 303);
   };
 
   app.post('/images/:id/details', requireUser, zValidator('form', detailsSchema, refused('details')), async (c) => {
     const changed = await updateDetails(sql, c.req.param('id'), signedIn(c).user.id, c.req.valid('form'));
-    return done(c, changed, 'Details saved.');
+    return done(c, changed, 'Details saved.', 'details');
   });
 
   app.post('/images/:id/visibility', requireUser, zValidator('form', visibilitySchema, refused('visibility')), async (c) => {
     const { visibility, expires } = c.req.valid('form');
-    const unlisted = visibility === 'unlisted';
-    const changed = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, {
+    const userId = signedIn(c).user.id;
+    const image = await findImage(sql, c.req.param('id'));
+    if (!image || image.user_id !== userId) throw new NotFound();
+    // An unlisted image keeps its link (and, unless another is chosen, its expiry): saving the
+    // form again must not break links already shared. Becoming unlisted makes a new one.
+    const keep = visibility === 'unlisted' && image.visibility === 'unlisted' && image.share_token;
+    const expiresAt = expires === 'keep' ? (keep ? image.share_expires_at : null)
+      : expires === 'never' ? null : new Date(Date.now() + Number(expires) * 86_400_000);
+    const changed = await updateVisibility(sql, image.id, userId, {
       visibility,
       // 160 random bits: the link is the only key to an unlisted image.
-      token: unlisted ? randomBytes(20).toString('base64url') : null,
-      expiresAt: unlisted && expires !== 'never' ? new Date(Date.now() + Number(expires) * 86_400_000) : null,
+      token: visibility !== 'unlisted' ? null : keep || randomBytes(20).toString('base64url'),
+      expiresAt: visibility === 'unlisted' ? expiresAt : null,
     });
-    return done(c, changed, unlisted ? 'A new share link was made; any older link no longer works.' : `The image is now ${visibility}.`);
+    const message = visibility !== 'unlisted' ? `The image is now ${visibility}.` : keep ? 'Saved; the share link is unchanged.' : 'A share link was made: copy it below.';
+    return done(c, changed, message, 'visibility');
   });
 
   app.post('/images/:id/share/revoke', requireUser, async (c) => {
     const changed = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, { visibility: 'private', token: null, expiresAt: null });
-    return done(c, changed, 'The share link was revoked; the image is private.');
+    return done(c, changed, 'The share link was revoked; the image is private.', 'visibility');
   });
 
   return app;

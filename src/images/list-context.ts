@@ -30,13 +30,14 @@ export function scopeOfContext(ctx: ListContext, userId: string | undefined): Sc
 
 /**
  * The query string of a list's links: its search and sort (the default sort left out), and the
- * list an image page was opened from, or the next page's cursor.
+ * list an image page was opened from, or the cursor of the next (or previous) page.
  */
-export function listParams(p: { in?: string; q?: string; sort: Sort; cursor?: string }) {
+export function listParams(p: { in?: string; q?: string; sort: Sort; cursor?: string; before?: string }) {
   const params = new URLSearchParams();
   if (p.in) params.set('in', p.in);
   if (p.q) params.set('q', p.q);
   if (p.sort !== 'newest') params.set('sort', p.sort);
   if (p.cursor) params.set('cursor', p.cursor);
+  if (p.before) params.set('before', p.before);
   return params.toString();
 }

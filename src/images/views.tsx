@@ -1,6 +1,7 @@
 import type { ImageRow } from './images.sql.ts';
-import { imageUrl, originalUrl, variantUrl } from './urls.ts';
-import { formatBytes, formatDate } from '../web/format.ts';
+import { displaySize, imageUrl, originalUrl, variantUrl } from './urls.ts';
+import { formatBytes, formatDate, LocalTime } from '../web/format.tsx';
+import { Icon } from '../web/icons.tsx';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
 import { DeleteForm } from './delete-form.tsx';
 
@@ -9,6 +10,7 @@ type Image = ImageRow & { username: string };
 export type FailedEdit = { form: 'details' | 'visibility'; errors: FieldErrors; values: Record<string, string> };
 type Props = {
   image: Image; isOwner: boolean; share?: string; origin: string; around?: { prev?: string; next?: string }; failed?: FailedEdit;
+  context?: string;
 };
 
 /** How each visibility is named, on badges and in the image's facts. */
@@ -17,94 +19,117 @@ export const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unliste
 export const titleOf = (i: { title: string; filename: string }) => i.title || i.filename;
 export const altOf = (i: { alt_text: string; title: string; filename: string }) => i.alt_text || titleOf(i);
 
-export function ImagePage({ image, isOwner, share, origin, around = {}, failed }: Props) {
+export function ImagePage({ image, isOwner, share, origin, around = {}, failed, context = '' }: Props) {
   return (
     <article class="image-page">
-      <h1 class="filename">{titleOf(image)}</h1>
-      {(around.prev || around.next) && (
-        // rel=prev/next: static/app.js follows them on the left and right arrow keys.
-        <nav class="pager" aria-label="Previous and next image">
-          {around.prev ? <a href={around.prev} rel="prev">← Previous</a> : <span />}
-          {around.next ? <a href={around.next} rel="next">Next →</a> : <span />}
-        </nav>
-      )}
-      <a href={originalUrl(image.id, false, share)} class="display">
-        <img src={variantUrl(image, 'display', share)} alt={altOf(image)} width={image.width} height={image.height} />
-      </a>
-      {image.caption && <p class="caption">{image.caption}</p>}
-      <dl class="facts">
-        <dt>File</dt><dd class="filename">{image.filename}</dd>
-        <dt>Owner</dt><dd><a href={`/u/${image.username}`}>{image.username}</a></dd>
-        <dt>Dimensions</dt><dd>{image.width} × {image.height}</dd>
-        <dt>Size</dt><dd>{formatBytes(Number(image.bytes))}</dd>
-        <dt>Format</dt><dd>{image.format.toUpperCase()}</dd>
-        <dt>Uploaded</dt><dd><time datetime={image.created_at.toISOString()}>{formatDate(image.created_at)}</time></dd>
-        <dt>Visibility</dt><dd>{VISIBILITY_LABELS[image.visibility]}</dd>
-      </dl>
-      <div class="actions">
-        <a class="button" href={originalUrl(image.id, true, share)} download>Download</a>
-        {isOwner && <DeleteForm id={image.id} filename={image.filename} />}
+      <div class="stage">
+        <a href={originalUrl(image.id, false, share)} class="display" aria-label={`${titleOf(image)}, full size`}>
+          <img src={variantUrl(image, 'display', share)} alt={altOf(image)} {...displaySize(image)} />
+        </a>
+        {(around.prev || around.next) && (
+          // rel=prev/next: static/app.js follows them on the left and right arrow keys.
+          <nav class="pager" aria-label="Previous and next image">
+            {around.prev && <a href={around.prev} rel="prev" aria-label="Previous image"><Icon name="chevron-left" /></a>}
+            {around.next && <a href={around.next} rel="next" aria-label="Next image"><Icon name="chevron-right" /></a>}
+          </nav>
+        )}
       </div>
-      {isOwner && <OwnerControls image={image} origin={origin} failed={failed} />}
+      <div class="details">
+        <h1 class="filename">{titleOf(image)}</h1>
+        {image.caption && <p class="caption">{image.caption}</p>}
+        <div class="actions">
+          <a class="button" href={originalUrl(image.id, true, share)} download><Icon name="download" /> Download</a>
+          {isOwner && <DeleteForm id={image.id} filename={image.filename} />}
+        </div>
+        <dl class="facts">
+          <dt>Owner</dt><dd><a href={`/u/${image.username}`}>{image.username}</a></dd>
+          <dt>File</dt><dd class="filename">{image.filename}</dd>
+          <dt>Dimensions</dt><dd>{image.width} × {image.height}</dd>
+          <dt>Size</dt><dd>{formatBytes(Number(image.bytes))}</dd>
+          <dt>Format</dt><dd>{image.format.toUpperCase()}</dd>
+          <dt>Uploaded</dt><dd><LocalTime date={image.created_at} /></dd>
+          <dt>Visibility</dt><dd>{VISIBILITY_LABELS[image.visibility]}</dd>
+        </dl>
+        {isOwner && <OwnerControls image={image} origin={origin} failed={failed} context={context} />}
+      </div>
     </article>
   );
 }
 
-function OwnerControls({ image, origin, failed }: { image: Image; origin: string; failed?: FailedEdit }) {
+/** `context`: the page's list context (`in=dashboard&q=…`), kept by each form so saving comes back to the same page. */
+function OwnerControls({ image, origin, failed, context }: { image: Image; origin: string; failed?: FailedEdit; context: string }) {
   const link = image.share_token && `${origin}${imageUrl(image.id, image.share_token)}`;
   const details = failed?.form === 'details' ? failed : undefined;
   const values = { title: image.title, caption: image.caption, alt_text: image.alt_text, ...details?.values };
   const e = details?.errors ?? {};
-  const visibilityError = failed?.form === 'visibility' ? Object.values(failed.errors)[0] : undefined;
+  const visibility = failed?.form === 'visibility' ? failed : undefined;
+  const chosen = visibility?.values.visibility ?? image.visibility;
+  const action = (path: string) => `${imageUrl(image.id)}/${path}${context ? `?${context}` : ''}`;
   return (
-    <section class="owner-controls" aria-label="Edit image">
-      <h2 id="details">Details</h2>
-      <form method="post" action={`${imageUrl(image.id)}/details`} aria-labelledby="details" novalidate>
-        <Field id="title" name="title" label="Title" maxlength={200} value={values.title} placeholder={image.filename}
-          required={false} error={e.title} />
-        <div class="field">
-          <label for="caption">Caption</label>
-          <textarea id="caption" name="caption" maxlength={2000} rows={3} aria-invalid={e.caption ? 'true' : undefined}
-            aria-describedby={e.caption ? 'caption-error' : undefined}>{values.caption}</textarea>
-          <FieldError id="caption" error={e.caption} />
-        </div>
-        <Field id="alt" name="alt_text" label="Alt text" maxlength={500} value={values.alt_text} required={false}
-          hint="Describes the image for people who cannot see it." error={e.alt_text} />
-        <button type="submit">Save details</button>
-      </form>
+    <>
+      <section id="details" aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <form method="post" action={action('details')} novalidate>
+          <Field id="title" name="title" label="Title" maxlength={200} value={values.title} placeholder={image.filename}
+            required={false} error={e.title} />
+          <div class="field">
+            <label for="caption">Caption</label>
+            <textarea id="caption" name="caption" maxlength={2000} rows={3} aria-invalid={e.caption ? 'true' : undefined}
+              aria-describedby={e.caption ? 'caption-error' : undefined}>{values.caption}</textarea>
+            <FieldError id="caption" error={e.caption} />
+          </div>
+          <Field id="alt" name="alt_text" label="Alt text" maxlength={500} value={values.alt_text} required={false}
+            hint="Describes the image for people who cannot see it." error={e.alt_text} />
+          <button type="submit" class="secondary">Save details</button>
+        </form>
+      </section>
 
-      <h2 id="visibility">Who can see it</h2>
-      <form method="post" action={`${imageUrl(image.id)}/visibility`} aria-labelledby="visibility">
-        <fieldset>
-          <legend>Visibility</legend>
-          {(['public', 'private', 'unlisted'] as const).map((v) => (
-            <label><input type="radio" name="visibility" value={v} checked={image.visibility === v} /> {VISIBILITY_LABELS[v]}{v === 'unlisted' && ' (link only)'}</label>
-          ))}
-          <FieldError id="visibility" error={visibilityError} />
-        </fieldset>
-        <div class="field">
-          <label for="expires">An unlisted link expires</label>
-          <select id="expires" name="expires">
-            <option value="never">Never</option>
-            <option value="1">After 1 day</option>
-            <option value="7">After 7 days</option>
-            <option value="30">After 30 days</option>
-          </select>
-        </div>
-        <button type="submit">Save visibility</button>
-      </form>
-      {link && (
-        <div class="share">
-          <p>
-            <label for="share-link">Share link</label>
-            {image.share_expires_at ? ` (expires ${formatDate(image.share_expires_at)})` : ''}
-          </p>
-          <input id="share-link" type="text" readonly value={link} />
-          <form method="post" action={`${imageUrl(image.id)}/share/revoke`}>
-            <button type="submit" class="danger">Revoke link</button>
-          </form>
-        </div>
-      )}
-    </section>
+      <section id="visibility" aria-labelledby="visibility-heading">
+        <h2 id="visibility-heading">Who can see it</h2>
+        <form method="post" action={action('visibility')}>
+          <fieldset aria-invalid={visibility?.errors.visibility ? 'true' : undefined}>
+            <legend>Visibility</legend>
+            {(['public', 'private', 'unlisted'] as const).map((v) => (
+              <label><input type="radio" name="visibility" value={v} checked={chosen === v} /> {VISIBILITY_LABELS[v]}{v === 'unlisted' && ' (anyone with the link)'}</label>
+            ))}
+            <FieldError id="visibility" error={visibility?.errors.visibility} />
+          </fieldset>
+          <ExpiryField image={image} error={visibility?.errors.expires} />
+          <button type="submit" class="secondary">Save visibility</button>
+        </form>
+        {link && (
+          <div class="share">
+            <label for="share-link">Share link{image.share_expires_at && <>, expires <LocalTime date={image.share_expires_at} /></>}</label>
+            <div class="copy-row">
+              <input id="share-link" type="text" readonly value={link} />
+              {/* Shown by static/app.js, which can write to the clipboard. */}
+              <button type="button" class="secondary" data-copy="share-link" hidden><Icon name="copy" /> Copy</button>
+            </div>
+            <form method="post" action={action('share/revoke')}>
+              <button type="submit" class="danger">Revoke link</button>
+            </form>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+const EXPIRY_LABELS = { never: 'Never', 1: 'After 1 day', 7: 'After 7 days', 30: 'After 30 days' } as const;
+
+/** When an unlisted link expires; an existing link's expiry is kept unless another is chosen. */
+function ExpiryField({ image, error }: { image: Image; error?: string }) {
+  const current = image.visibility === 'unlisted' && image.share_token;
+  return (
+    <div class="field">
+      <label for="expires">The link expires</label>
+      <select id="expires" name="expires" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'expires-error' : undefined}>
+        {current && image.share_expires_at && <option value="keep" selected>Keep: {formatDate(image.share_expires_at)}</option>}
+        {Object.entries(EXPIRY_LABELS).map(([value, label]) => (
+          <option value={value} selected={!!current && !image.share_expires_at && value === 'never'}>{label}</option>
+        ))}
+      </select>
+      <FieldError id="expires" error={error} />
+    </div>
   );
 }

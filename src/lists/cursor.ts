@@ -31,18 +31,34 @@ export const listQuery = z
   .object({
     ...searchFields,
     cursor: z.string().max(200).optional(),
+    before: z.string().max(200).optional(),
   })
   .transform((v, ctx) => {
-    const cursor = v.cursor ? decodeCursor(v.cursor, v.sort) : undefined;
-    if (cursor === null) {
+    // `before`: the page that ends just before this cursor (a "Previous page" link).
+    const raw = v.before ?? v.cursor;
+    const cursor = raw ? decodeCursor(raw, v.sort) : undefined;
+    if (cursor === null || (v.before && v.cursor)) {
       ctx.addIssue({ code: 'custom', message: 'Invalid page link' });
       return z.NEVER;
     }
-    return { q: v.q, sort: v.sort, cursor };
+    return { q: v.q, sort: v.sort, cursor, before: !!v.before };
   });
 
-/** Splits the `limit + 1` rows of a list query into this page and the next page's cursor. */
-export function paginate(rows: ListedImage[], limit: number, sort: Sort) {
-  const page = rows.slice(0, limit);
-  return { page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!, sort) : undefined };
+/**
+ * Splits the `limit + 1` rows of a list query into this page and the cursors of the pages next
+ * to it. Read forwards (`before` false), the extra row is the last and says a next page exists,
+ * and a page reached through a cursor has one before it. Read backwards (in display order), the
+ * extra row is the first and says a previous page exists, and there is always a next one.
+ */
+export function paginate(rows: ListedImage[], limit: number, sort: Sort, at: { cursor?: Cursor; before?: boolean } = {}) {
+  const more = rows.length > limit;
+  const page = at.before ? rows.slice(more ? 1 : 0) : rows.slice(0, limit);
+  const [first, last] = [page[0], page[page.length - 1]];
+  const hasNext = at.before ? true : more;
+  const hasPrev = at.before ? more : !!at.cursor;
+  return {
+    page,
+    next: hasNext && last ? encodeCursor(last, sort) : undefined,
+    prev: hasPrev && first ? encodeCursor(first, sort) : undefined,
+  };
 }

@@ -13,3 +13,11 @@ export function formatBytes(n: number) {
 export function formatDate(d: Date) {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/**
+ * A date people read in their own time zone: UTC in the markup (right without JavaScript), and
+ * static/app.js rewrites each `<time data-local>` in the reader's zone and language.
+ */
+export function LocalTime({ date }: { date: Date }) {
+  return <time datetime={date.toISOString()} data-local>{formatDate(date)}</time>;
+}
