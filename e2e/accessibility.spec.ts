@@ -6,8 +6,8 @@ async function signUpWithImage(page: Page) {
   const name = uniqueName('a11y');
   await signUp(page, name);
   await uploadFiles(page, ['a11y.jpg'], 'Public');
-  await page.getByRole('link', { name: 'a11y.jpg' }).click();
-  return { name, imageUrl: new URL(page.url()).pathname };
+  const href = await page.getByRole('link', { name: 'a11y.jpg', exact: true }).getAttribute('href');
+  return { name, imageUrl: new URL(href!, page.url()).pathname };
 }
 
 async function seriousViolations(page: Page) {
@@ -26,7 +26,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
     const page = await (await browser.newContext({ colorScheme })).newPage();
     const { name, imageUrl } = await signUpWithImage(page);
-    for (const path of ['/upload', '/dashboard', '/gallery', imageUrl, '/settings', `/u/${name}`, '/images/none']) {
+    for (const path of ['/', '/upload', '/dashboard', '/gallery', imageUrl, '/settings', `/u/${name}`, '/trash', '/images/none']) {
       await page.goto(path);
       expect(await seriousViolations(page), path).toEqual([]);
     }

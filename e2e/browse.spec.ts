@@ -8,7 +8,8 @@ test('the arrow keys walk through the list an image was opened from', async ({ p
 
   // Oldest first, so the walk follows upload order.
   await page.goto('/dashboard?sort=oldest');
-  await page.locator('li.card a.filename').first().click();
+  // The image page itself (a click on the thumbnail would open the viewer over the list).
+  await page.goto((await page.locator('#images a.thumb').first().getAttribute('href'))!);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('first.jpg');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('second.jpg');
@@ -31,18 +32,36 @@ test('the gallery loads the next page by itself when scrolled to the end; withou
 
   const page = await browser.newPage();
   await page.goto('/gallery');
-  await expect(page.locator('li.card')).toHaveCount(48);
+  await expect(page.locator('li.tile')).toHaveCount(48);
   await page.locator('li.more').scrollIntoViewIfNeeded();
-  // htmx swapped the next page in where the link was: more cards, same page.
-  await expect.poll(() => page.locator('li.card').count()).toBeGreaterThan(48);
+  // htmx swapped the next page in where the link was: more tiles, same page.
+  await expect.poll(() => page.locator('li.tile').count()).toBeGreaterThan(48);
   await expect(page).toHaveURL(/\/gallery$/);
   await expectImagesLoaded(page);
 
+  // Leaving through a link of the grown list and coming back finds it grown, at the same place.
+  const last = page.locator('li.tile').last();
+  await last.scrollIntoViewIfNeeded();
+  const y = await page.evaluate(() => scrollY);
+  expect(y).toBeGreaterThan(0);
+  await last.locator('.tile-owner').click();
+  await expect(page).toHaveURL(/\/u\/scroller/);
+  await page.goBack();
+  await expect.poll(() => page.locator('li.tile').count()).toBeGreaterThan(48);
+  await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(y - 50);
+  expect(await page.evaluate(() => scrollY)).toBeLessThan(y + 50);
+
   const noJs = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
   await noJs.goto('/gallery');
+  await expect(noJs.getByRole('link', { name: 'Previous page' })).toHaveCount(0);
   await noJs.getByRole('link', { name: 'Next page' }).click();
   await expect(noJs).toHaveURL(/\/gallery\?cursor=/);
-  await expect(noJs.locator('li.card').first()).toBeVisible();
+  await expect(noJs.locator('li.tile').first()).toBeVisible();
+  // And back again, by link.
+  await noJs.getByRole('link', { name: 'Previous page' }).click();
+  await expect(noJs).toHaveURL(/\/gallery\?before=/);
+  await expect(noJs.locator('li.tile')).toHaveCount(48);
+  await expect(noJs.getByRole('link', { name: 'Previous page' })).toHaveCount(0);
 });
 
 test('shift-click selects a range on the dashboard', async ({ page }) => {

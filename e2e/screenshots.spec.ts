@@ -10,16 +10,20 @@ test.skip(!process.env.SCREENSHOTS, 'run with `npm run screenshots`');
 
 const OUT = join(import.meta.dirname, 'screenshots');
 
-async function photo(hue: number) {
-  const w = 900;
-  const h = 600;
+/** A soft two-tone landscape of `w` x `h`: sky, hills and a sun, different for each `hue`. */
+async function photo(hue: number, w = 900, h = 600) {
   const pixels = Buffer.alloc(w * h * 3);
+  const sun = { x: w * (0.25 + (hue % 50) / 100), y: h * 0.3, r: Math.min(w, h) * 0.08 };
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y * w + x) * 3;
-      pixels[i] = (hue + x / 6) % 256;
-      pixels[i + 1] = (120 + y / 4) % 256;
-      pixels[i + 2] = (200 - x / 8 + hue) % 256;
+      const hill = h * (0.62 + 0.08 * Math.sin(x / w * 6 + hue));
+      const inSun = (x - sun.x) ** 2 + (y - sun.y) ** 2 < sun.r ** 2;
+      const t = y / h;
+      const [r, g, b] = inSun ? [255, 214, 120]
+        : y > hill ? [40 + (hue % 60), 90 + t * 60, 60 + (hue % 40)]
+          : [90 + hue % 120 + t * 80, 140 + t * 60, 220 - t * 40];
+      pixels[i] = r; pixels[i + 1] = g; pixels[i + 2] = b;
     }
   }
   return sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer();
@@ -30,22 +34,25 @@ async function shoot(page: Page, name: string, scheme: string) {
   await page.screenshot({ path: join(OUT, `${name}-${scheme}${density}.png`), fullPage: false });
 }
 
+const SHAPES: [string, number, number][] = [
+  ['harbour', 900, 600], ['meadow', 900, 600], ['tower', 600, 900], ['dunes', 1000, 600], ['forest', 700, 1000],
+  ['lake', 900, 600], ['city', 800, 800], ['coast', 1200, 600], ['valley', 900, 650], ['cliff', 640, 960],
+];
+
 for (const scheme of ['light', 'dark'] as const) {
   test(`screenshots (${scheme})`, async ({ browser }) => {
     const page = await (await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 } })).newPage();
     const name = `demo${scheme}${Date.now().toString(36).slice(-4)}`;
-    await page.goto('/');
-    await shoot(page, 'home', scheme);
     await signUp(page, name);
     await page.goto('/upload');
     await page.getByRole('radio', { name: /^Public/ }).check();
-    const files = await Promise.all(['harbour', 'meadow', 'dunes', 'forest', 'lake', 'city'].map(async (n, i) => ({
-      name: `${n}.jpg`, mimeType: 'image/jpeg', buffer: await photo(i * 40 + (scheme === 'dark' ? 20 : 0)),
+    const files = await Promise.all(SHAPES.map(async ([n, w, h], i) => ({
+      name: `${n}.jpg`, mimeType: 'image/jpeg', buffer: await photo(i * 37 + (scheme === 'dark' ? 20 : 0), w, h),
     })));
     await page.getByLabel('Images', { exact: true }).setInputFiles(files);
     await shoot(page, 'upload', scheme);
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.getByRole('heading', { name: /6 of 6 images uploaded/ }).waitFor();
+    await page.getByRole('heading', { name: `${SHAPES.length} of ${SHAPES.length} images uploaded` }).waitFor({ timeout: 90_000 });
     // Thumbnails load lazily (and at 2x are larger): shoot once every one has arrived.
     await page.goto('/dashboard');
     await expectImagesLoaded(page);
@@ -53,8 +60,24 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.goto('/gallery');
     await expectImagesLoaded(page);
     await shoot(page, 'gallery', scheme);
-    await page.getByRole('link', { name: 'meadow.jpg' }).first().click();
+    // The viewer, opened from the grid.
+    await page.getByRole('link', { name: 'meadow.jpg', exact: true }).first().click();
+    await page.locator('.pswp--open').waitFor();
+    await page.waitForTimeout(500); // the opening zoom animation
+    await shoot(page, 'viewer', scheme);
+    await page.keyboard.press('Escape');
+    await page.goto(await page.getByRole('link', { name: 'tower.jpg', exact: true }).first().getAttribute('href') ?? '/');
     await expectImagesLoaded(page);
     await shoot(page, 'image', scheme);
+
+    // The landing page for a visitor, and the gallery on a phone.
+    const visitor = await (await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 } })).newPage();
+    await visitor.goto('/');
+    await expectImagesLoaded(visitor);
+    await shoot(visitor, 'home', scheme);
+    const phone = await (await browser.newContext({ colorScheme: scheme, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })).newPage();
+    await phone.goto('/gallery');
+    await expectImagesLoaded(phone);
+    await shoot(phone, 'phone', scheme);
   });
 }

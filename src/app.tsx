@@ -13,10 +13,9 @@ import { readSmallBody, refuseNulInUrl } from './web/edge.ts';
 import { HttpError, NotFound, renderError, renderUnexpected } from './web/errors.tsx';
 import type { AppEnv } from './web/env.ts';
 import type { AppDeps } from './deps.ts';
-import { renderPage } from './web/render.tsx';
 import { staticRoutes } from './web/static.ts';
+import { compressResponses } from './web/compress.ts';
 import { readFlash } from './web/flash.ts';
-import { HomePage } from './web/home.tsx';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
 const PAGE_CSP = [
@@ -39,6 +38,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs });
 
+  // First, so that it compresses the response every other middleware has finished.
+  app.use(compressResponses());
   app.use(
     secureHeaders({
       // Set below, because image responses carry a stricter policy of their own.
@@ -74,7 +75,6 @@ export function createApp(deps: AppDeps) {
     if (c.get('user') && !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
-  app.get('/', (c) => renderPage(c, 'Home', <HomePage user={c.get('user')} />));
   app.route('/', authRoutes(deps, sessions));
   app.route('/', accountRoutes(deps, sessions));
   app.route('/', uploadRoutes(deps));

@@ -1,5 +1,6 @@
 import type { Viewer } from '../web/env.ts';
-import { formatBytes, formatDate } from '../web/format.tsx';
+import Bowser from 'bowser';
+import { formatBytes, LocalTime } from '../web/format.tsx';
 import { Field, type FieldErrors } from '../web/forms.tsx';
 
 export type SessionListItem = { current: boolean; createdAt: Date; userAgent: string };
@@ -16,6 +17,14 @@ type Props = {
 /** The settings form that was sent and refused: its messages beside its fields, its values kept. */
 export type FailedForm = { form: 'email' | 'password' | 'delete'; errors: FieldErrors; values?: { email?: string } };
 
+/** "Firefox on Linux" from a User-Agent header; what is not recognised is left out. */
+export function describeBrowser(userAgent: string) {
+  if (!userAgent) return 'Unknown browser';
+  const { browser, os } = Bowser.parse(userAgent);
+  const name = browser.name || 'Unknown browser';
+  return os.name ? `${name} on ${os.name}` : name;
+}
+
 export function SettingsPage({ user, used, quota, sessions, notice, failed }: Props) {
   const errorsOf = (form: FailedForm['form']): FieldErrors => (failed?.form === form ? failed.errors : {});
   const [email, password, remove] = [errorsOf('email'), errorsOf('password'), errorsOf('delete')];
@@ -30,7 +39,8 @@ export function SettingsPage({ user, used, quota, sessions, notice, failed }: Pr
       </dl>
 
       <h2 id="change-email">Change email</h2>
-      <form method="post" action="/settings/email" aria-labelledby="change-email" novalidate>
+      {/* The #fragment brings a refused form's answer back to the form, not to the page's top. */}
+      <form method="post" action="/settings/email#change-email" aria-labelledby="change-email" novalidate>
         <Field id="new-email" name="email" label="New email" type="email" autocomplete="email"
           value={failed?.values?.email ?? user.email} error={email.email} />
         <Field id="email-current-password" name="current" label="Current password" type="password"
@@ -39,7 +49,7 @@ export function SettingsPage({ user, used, quota, sessions, notice, failed }: Pr
       </form>
 
       <h2 id="change-password">Change password</h2>
-      <form method="post" action="/settings/password" aria-labelledby="change-password" novalidate>
+      <form method="post" action="/settings/password#change-password" aria-labelledby="change-password" novalidate>
         <Field id="current-password" name="current" label="Current password" type="password"
           autocomplete="current-password" error={password.current} />
         <Field id="new-password" name="password" label="New password (8 to 256 characters)" type="password"
@@ -52,8 +62,8 @@ export function SettingsPage({ user, used, quota, sessions, notice, failed }: Pr
       <ul class="sessions">
         {sessions.map((s) => (
           <li>
-            {s.userAgent || 'Unknown browser'} · since {formatDate(s.createdAt)}
-            {s.current && <strong> (this browser)</strong>}
+            <strong>{describeBrowser(s.userAgent)}</strong> · since <LocalTime date={s.createdAt} />
+            {s.current && <span class="badge"> (this browser)</span>}
           </li>
         ))}
       </ul>
@@ -63,7 +73,7 @@ export function SettingsPage({ user, used, quota, sessions, notice, failed }: Pr
 
       <h2 id="delete-account">Delete account</h2>
       <p>This deletes your account, every image you uploaded and all your sessions. It cannot be undone.</p>
-      <form method="post" action="/settings/delete-account" aria-labelledby="delete-account" novalidate>
+      <form method="post" action="/settings/delete-account#delete-account" aria-labelledby="delete-account" novalidate>
         <Field id="confirm-password" name="password" label="Your password, to confirm" type="password"
           autocomplete="current-password" error={remove.password} />
         <button type="submit" class="danger">Delete my account and all my images</button>

@@ -41,7 +41,8 @@ before(async () => {
 after(() => t.close());
 
 const ids = (html: string) => [...html.matchAll(/id="image-([\w-]+)"/g)].map((m) => m[1]!);
-const nextLink = (html: string) => html.match(/<a href="([^"]+)" rel="next"/)?.[1]?.replaceAll('&amp;', '&');
+const prevLink = (html: string) => html.match(/<a class="button secondary" href="([^"]+)" rel="prev"/)?.[1]?.replaceAll('&amp;', '&');
+const nextLink = (html: string) => html.match(/<a class="button secondary" href="([^"]+)" rel="next"/)?.[1]?.replaceAll('&amp;', '&');
 
 describe('GET /gallery', () => {
   test('shows public images of every user with the owner, never private ones, to visitors too', async () => {
@@ -52,8 +53,8 @@ describe('GET /gallery', () => {
     assert.equal(res.status, 200);
     const html = await res.text();
     assert.match(html, /bob-public\.jpg[\s\S]*alice-public\.jpg/, 'newest first');
-    assert.match(html, /by <a href="\/u\/alice">alice<\/a>/);
-    assert.match(html, /by <a href="\/u\/bob">bob<\/a>/);
+    assert.match(html, /<a class="tile-owner" href="\/u\/alice">alice<\/a>/);
+    assert.match(html, /<a class="tile-owner" href="\/u\/bob">bob<\/a>/);
     assert.doesNotMatch(html, /alice-private/);
     assert.match(res.headers.get('content-security-policy')!, /script-src 'self'/);
   });
@@ -77,6 +78,18 @@ describe('GET /gallery', () => {
     assert.equal(pages, 3);
     const expected = (await t.sql`select id from images where visibility = 'public' order by created_at desc, id desc`).map((r) => r.id);
     assert.deepEqual(seen, expected);
+
+    // Without JavaScript, "Previous page" walks back: the same pages, in the same order.
+    const last = await (await visitor.request(`/gallery?cursor=${nextLink(await (await visitor.request(nextLink(await (await visitor.request('/gallery')).text())!)).text())!.split('cursor=')[1]}`)).text();
+    const back: string[][] = [ids(last)];
+    for (let html = last, prev = prevLink(html); prev; prev = prevLink(html)) {
+      assert.match(prev, /^\/gallery\?before=[\w-]+$/);
+      html = await (await visitor.request(prev)).text();
+      back.unshift(ids(html));
+    }
+    assert.deepEqual(back.map((p) => p.length), [PAGE_SIZE, PAGE_SIZE, 5]);
+    assert.deepEqual(back.flat(), expected);
+    assert.doesNotMatch(await (await visitor.request('/gallery')).text(), /rel="prev"/, 'the first page has no previous');
   });
 
   test('answers htmx with the next items only, ending in the next link', async () => {
@@ -86,9 +99,9 @@ describe('GET /gallery', () => {
     const res = await new TestClient(t).request(nextLink(first)!, { headers: { 'HX-Request': 'true', 'HX-Request-Type': 'partial' } });
     const html = await res.text();
     assert.doesNotMatch(html, /<html/);
-    assert.match(html, /^<li class="card"/);
+    assert.match(html, /^<li class="tile ar-\d+"/);
     assert.equal(ids(html).length, PAGE_SIZE);
-    assert.match(html, /<li class="more"><a href="\/u\/scroller\?cursor=[\w-]+" rel="next" hx-get=/);
+    assert.match(html, /<li class="more"><a class="button secondary" href="\/u\/scroller\?cursor=[\w-]+" rel="next" hx-get=/);
   });
 
   test('refuses a forged cursor with 400', async () => {
@@ -99,7 +112,7 @@ describe('GET /gallery', () => {
 });
 
 describe('GET /dashboard', () => {
-  test('lists only my images, newest first, with visibility, size, date, download and delete', async () => {
+  test('lists only my images, newest first, with visibility, download and delete', async () => {
     const carol = await newUser(t, 'carol');
     await carol.upload([{ name: 'mine-1.jpg', data: await jpeg(50, 50) }], 'private');
     await carol.upload([{ name: 'mine-2.jpg', data: await jpeg(50, 50) }], 'public');
@@ -107,8 +120,6 @@ describe('GET /dashboard', () => {
     assert.match(html, /mine-2\.jpg[\s\S]*mine-1\.jpg/);
     assert.match(html, /Private/);
     assert.match(html, /Public/);
-    assert.match(html, /\d+(\.\d)? (bytes|KB)/);
-    assert.match(html, /\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     assert.match(html, /\/original\?download=1/);
     assert.match(html, /hx-delete="\/images\//);
     assert.doesNotMatch(html, /alice-|bob-|pg-/);
@@ -185,7 +196,7 @@ describe('previous and next on the image page', () => {
     const order = ids(list);
     assert.equal(order.length, 3);
     const at = (id: string) => `/images/${id}?in=u/walker&sort=oldest`;
-    const link = (id: string, rel: string) => new RegExp(`<a href="/images/${id}\\?in=u%2Fwalker&amp;sort=oldest" rel="${rel}">`);
+    const link = (id: string, rel: string) => new RegExp(`<a href="/images/${id}\\?in=u%2Fwalker&amp;sort=oldest" rel="${rel}"`);
     assert.match(list, new RegExp(`href="/images/${order[0]}\\?in=u%2Fwalker&amp;sort=oldest"`));
     const first = await (await new TestClient(t).request(at(order[0]!))).text();
     assert.doesNotMatch(first, /rel="prev"/);

@@ -136,7 +136,7 @@ describe('the public page cache across instances', () => {
   test('htmx asks for the next items and gets a fragment, cached apart from the page', async () => {
     const items = await (await visitor().request('/gallery', { headers: { 'HX-Request': 'true' } })).text();
     assert.doesNotMatch(items, /<html/);
-    assert.match(items, /class="card"/);
+    assert.match(items, /class="tile ar-\d+"/);
     assert.match(await gallery(), /<html/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { AppEnv } from './env.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { wantsFragment } from './htmx.ts';
 import { renderPage } from './render.tsx';
@@ -72,11 +73,13 @@ const TITLES: Record<number, string> = {
 };
 const titleOf = (status: number) => TITLES[status] ?? (status >= 500 ? 'Something went wrong' : `Error ${status}`);
 
-export function ErrorView({ status, message }: { status: number; message: string }) {
+/** `login`: where to come back after logging in, when logging in might be the way to see this page. */
+export function ErrorView({ status, message, login }: { status: number; message: string; login?: string }) {
   return (
     <section class="error" role="alert">
       <h1>{titleOf(status)}</h1>
       <p>{message}</p>
+      {login && <p>If this is your image, <a href={`/login?next=${encodeURIComponent(login)}`}>log in</a> to see it.</p>}
       <p>{status === 401 ? <a href="/login">Log in</a> : <a href="/">Back to the start page</a>}</p>
     </section>
   );
@@ -85,7 +88,10 @@ export function ErrorView({ status, message }: { status: number; message: string
 /** The error as a fragment when htmx asked for one (it swaps 4xx/5xx bodies), else as a page. */
 export function renderError(c: Context, err: HttpError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-  const view = <ErrorView status={err.status} message={err.message} />;
+  // A private image answers a visitor exactly as a missing one; its owner may just be logged out.
+  const signedOut = !(c as Context<AppEnv>).get('user') && c.req.method === 'GET';
+  const login = err.status === 404 && signedOut && /^\/images\/[\w-]+$/.test(c.req.path) ? c.req.path : undefined;
+  const view = <ErrorView status={err.status} message={err.message} login={login} />;
   return wantsFragment(c) ? c.html(`${view}`, err.status) : renderPage(c, titleOf(err.status), view, err.status);
 }
 
