@@ -64,7 +64,7 @@ describe('decode bombs against the real process', () => {
     assert.ok(victimMs < 2000, `the bystander's upload took ${victimMs.toFixed(0)} ms`);
     for (const res of answers) {
       assert.equal(res.status, 422);
-      const refusals = [...(await res.text()).matchAll(/Rejected: <span class="filename">bomb\.(\w+)<\/span>: ([^<]+)/g)];
+      const refusals = [...(await res.text()).matchAll(/bomb\.(\w+)<\/span><span class="tile-note"><strong>Refused:<\/strong> ([^<]+)/g)];
       assert.ok(refusals.length > 0);
       for (const [, format, reason] of refusals) {
         assert.match(reason!, new RegExp(`^A ${format!.toUpperCase()} is too large: more than [\\d,]+ pixels`));
@@ -122,9 +122,9 @@ describe('decode slots', () => {
     assert.equal(res.status, 503);
     assert.equal(res.headers.get('retry-after'), '60');
     const html = await res.text();
-    assert.match(html, /busy\.jpg<\/span>: The server is busy processing other images/);
-    assert.match(html, /Already in your library: <a href="[^"]+">again\.jpg/);
-    assert.match(html, /empty\.jpg<\/span>: File is empty/);
+    assert.match(html, /busy\.jpg<\/span><span class="tile-note"><strong>Refused:<\/strong> The server is busy processing other images/);
+    assert.match(html, /again\.jpg<\/span><\/a><span class="tile-note">.*?Already in your library/);
+    assert.match(html, /empty\.jpg<\/span><span class="tile-note"><strong>Refused:<\/strong> File is empty/);
     for (const release of releases) await release();
     await queued;
     assert.equal((await c.upload([{ name: 'busy.jpg', data: await jpeg(40, 41) }], 'private')).status, 200, 'sent again later, it is stored');

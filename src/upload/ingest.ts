@@ -4,7 +4,7 @@ import type { Deps } from '../web/env.ts';
 import { Invalid } from '../web/errors.tsx';
 import { fieldErrors } from '../web/forms.tsx';
 import { randomId } from '../web/ids.ts';
-import { formatBytes } from '../web/format.ts';
+import { formatBytes } from '../web/format.tsx';
 import { findDuplicates, insertWithinQuota, type NewImage, type Verdict, type Visibility } from '../images/images.sql.ts';
 import { allKeys, objectKeys } from '../images/keys.ts';
 import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
@@ -29,6 +29,16 @@ type Known = { filename: string; duplicateOf: string };
 type Repeat = { filename: string; repeats: FileResult };
 type Refused = RejectedFile & { retryAfter?: number };
 type FileResult = Prepared | Known | Repeat | Refused;
+
+/** An upload's visibility and, in the order the files were sent, what became of each. */
+export type Ingested = { visibility: Visibility; outcomes: FileOutcome[] };
+export type IngestHooks = {
+  /**
+   * Called once the body is read (with the files already processed), then as each other file's
+   * processing ends: how many are done, of all the files of the upload.
+   */
+  onProgress?(done: number, of: number): void;
+};
 
 const fieldsSchema = z.object({
   visibility: z.enum(['public', 'private'], 'Choose whether the images are public or private'),
@@ -72,7 +82,7 @@ function uploadFields() {
  * happened. Objects are written first under fresh keys, then the rows; objects whose row is not
  * written (refused, duplicate, over quota, any error) are removed again.
  */
-export async function ingestUpload(deps: UploadDeps, userId: string, req: Request): Promise<FileOutcome[]> {
+export async function ingestUpload(deps: UploadDeps, userId: string, req: Request, hooks: IngestHooks = {}): Promise<Ingested> {
   const { sql, storage, config } = deps;
   const fields = uploadFields();
   const staged = stageObjects(deps);
@@ -141,20 +151,37 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     const received = await receiveMultipart(body, Object.fromEntries(req.headers), limitsOfBody, { onField: fields.onField, onFile });
     files = received.files;
     // Files sent before the fields wait for this before they write anything.
-    await fields.end(received.fields);
+    const visibility = await fields.end(received.fields);
     if (received.files.length === 0) throw new Invalid({ images: 'Choose at least one image to upload' });
+    if (hooks.onProgress) await reportProgress(received.files, hooks.onProgress);
     const results = await Promise.all(received.files);
     // In the order the files were sent, not the order they finished: that decides who fits the
     // quota and which of two equal files is kept.
     const prepared = results.filter((r): r is Prepared => 'row' in r);
     const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), config.upload.quotaBytes);
     staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
-    return results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes));
+    return { visibility, outcomes: results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes)) };
   } finally {
     // Nothing of this upload goes on after its answer.
     await Promise.allSettled(files);
     await staged.discard();
   }
+}
+
+/** Reports how many of `files` are done now, then again as each of the others settles. */
+async function reportProgress(files: Promise<unknown>[], onProgress: (done: number, of: number) => void) {
+  let done = 0;
+  let reporting = false;
+  const settled = () => {
+    done += 1;
+    if (reporting) onProgress(done, files.length);
+  };
+  for (const f of files) f.then(settled, settled);
+  // The callbacks of the files already settled were queued above, before this await's own
+  // continuation: the first report counts them.
+  await null;
+  reporting = true;
+  onProgress(done, files.length);
 }
 
 /** What happened to one file, from its result and the insert's verdicts. */

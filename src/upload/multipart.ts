@@ -42,7 +42,8 @@ export function cleanFilename(raw: string) {
   return name || 'unnamed';
 }
 
-const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+/** 1.5 MB, 50 MB: how the limits read to people. */
+export const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
 /** The most bytes one upload request may carry: every file at its limit, plus the small fields. */
 export const maxUploadBytes = (limits: Pick<UploadLimits, 'maxFiles' | 'maxFileBytes'>) =>

@@ -1,11 +1,14 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import type { AppEnv } from '../web/env.ts';
-import { Invalid } from '../web/errors.tsx';
+import { ErrorView, HttpError, Invalid } from '../web/errors.tsx';
 import { renderFor, renderPage } from '../web/render.tsx';
 import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
-import { ingestUpload, type FileOutcome, type UploadDeps } from './ingest.ts';
-import { UploadPage, UploadResults } from './views.tsx';
+import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
+import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
+import { findThumbs } from './upload.sql.ts';
+import { UploadPage, UploadRefused, UploadResults, type UploadVisibility } from './views.tsx';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */
 function statusOf(outcomes: FileOutcome[]) {
@@ -14,12 +17,35 @@ function statusOf(outcomes: FileOutcome[]) {
   return retryAfter ? { status: 503 as const, retryAfter } : { status: 422 as const };
 }
 
+/** The visibility the form starts with: the one asked for (or just sent), else private. */
+const visibilityOf = (v?: string): UploadVisibility => (v === 'public' ? 'public' : 'private');
+
+/** What an upload answers, as a fragment for our script or as the upload page. */
+type Answer = { status: 200 | 422 | 503; retryAfter?: number; fragment: Child; page: Child };
+
 export function uploadRoutes(deps: UploadDeps) {
   const app = new Hono<AppEnv>();
   const { upload } = deps.config;
-  const limits = { maxFiles: upload.maxFiles, maxFileMb: Math.round(upload.maxFileBytes / 1024 / 1024) };
+  const limits = { maxFiles: upload.maxFiles, maxFileBytes: upload.maxFileBytes };
 
-  app.get('/upload', requireUser, (c) => renderPage(c, 'Upload', <UploadPage {...limits} />));
+  /** Stores the upload and renders what became of it; a refused form is shown again. */
+  async function receive(c: Context<AppEnv>, hooks: IngestHooks = {}): Promise<Answer> {
+    const userId = signedIn(c).user.id;
+    try {
+      const { visibility, outcomes } = await ingestUpload(deps, userId, c.req.raw, hooks);
+      const thumbs = await findThumbs(deps.sql, userId, outcomes.flatMap((o) => ('id' in o ? [o.id] : [])));
+      const results = { outcomes, thumbs, visibility: visibilityOf(visibility) };
+      const page = <UploadPage limits={limits} visibility={results.visibility} results={results} />;
+      return { ...statusOf(outcomes), fragment: <UploadResults {...results} />, page };
+    } catch (err) {
+      // The form again, with the message beside the field that needs fixing.
+      if (!(err instanceof Invalid)) throw err;
+      const page = <UploadPage limits={limits} visibility="private" errors={err.fields} />;
+      return { status: 422, fragment: <UploadRefused errors={err.fields} />, page };
+    }
+  }
+
+  app.get('/upload', requireUser, (c) => renderPage(c, 'Upload', <UploadPage limits={limits} visibility={visibilityOf(c.req.query('visibility'))} />));
 
   app.post('/upload', requireUser, async (c) => {
     // A declared length over the limit is refused before reading; a smaller (lying) one does not
@@ -27,17 +53,25 @@ export function uploadRoutes(deps: UploadDeps) {
     if (Number(c.req.header('Content-Length') ?? 0) > maxUploadBytes(upload)) {
       throw bodyTooLarge(maxUploadBytes(upload));
     }
-    try {
-      const outcomes = await ingestUpload(deps, signedIn(c).user.id, c.req.raw);
-      const { status, retryAfter } = statusOf(outcomes);
-      if (retryAfter) c.header('Retry-After', String(retryAfter));
-      return renderFor(c, { title: 'Upload', status, fragment: <UploadResults outcomes={outcomes} />, page: <UploadPage {...limits} outcomes={outcomes} /> });
-    } catch (err) {
-      // The form again, with the message beside the field that needs fixing.
-      if (!(err instanceof Invalid)) throw err;
-      return renderFor(c, { title: 'Upload', status: 422, fragment: <UploadResults errors={err.fields} />, page: <UploadPage {...limits} errors={err.fields} /> });
+    // Our script asks to hear about each file as it is processed: the same answer, as the last line.
+    if (c.req.header(PROGRESS_HEADER) === '1') {
+      return progressResponse(async (onProgress) => {
+        const a = await receive(c, { onProgress });
+        return { status: a.status, retryAfter: a.retryAfter, html: `${a.fragment}` };
+      }, failedLine);
     }
+    const a = await receive(c);
+    if (a.retryAfter) c.header('Retry-After', String(a.retryAfter));
+    return renderFor(c, { title: 'Upload', status: a.status, fragment: a.fragment, page: a.page });
   });
 
   return app;
+}
+
+/** A failure once progress has begun (its status is already sent): the error, as the last line. */
+function failedLine(err: unknown): Final {
+  if (err instanceof HttpError) return { status: err.status, html: `${<ErrorView status={err.status} message={err.message} />}` };
+  console.error('POST /upload:', err);
+  const message = 'Something went wrong on our side. Please try again.';
+  return { status: 500, html: `${<ErrorView status={500} message={message} />}` };
 }
