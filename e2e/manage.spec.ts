@@ -52,15 +52,14 @@ for (const js of [true, false]) {
     await expect(page).toHaveURL(/\/dashboard\?q=blue/);
     await expect(page.locator('li.card')).toHaveCount(1);
     await expect(page.locator('li.card')).toContainText('blue-car.jpg');
-    // Deleting many asks first.
+    // Deleting many moves them to the trash at once, with an Undo.
     await page.goto('/dashboard');
     await page.getByRole('checkbox', { name: 'Select red-boat.jpg' }).check();
     await page.getByRole('checkbox', { name: 'Select blue-car.jpg' }).check();
     await page.getByLabel('With the selected images:').selectOption('delete');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect(page.getByRole('heading', { name: 'Delete 2 images?' })).toBeVisible();
-    await page.getByRole('button', { name: 'Delete 2 images' }).click();
-    await expect(page.getByRole('status')).toHaveText('Deleted 2 images.');
+    const moved = page.getByRole('status').filter({ hasText: 'Moved 2 images to the trash.' });
+    await expect(moved.getByRole('button', { name: 'Undo' })).toBeVisible();
     await expect(page.locator('li.card')).toHaveCount(1);
   });
 }

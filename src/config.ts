@@ -22,6 +22,7 @@ const schema = z.object({
   S3_PRESIGN: flag.default(false),
   JANITOR_GRACE_MINUTES: z.coerce.number().min(0).default(60),
   JANITOR_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
+  TRASH_DAYS: z.coerce.number().int().min(0).default(30),
   MAX_FILE_MB: z.coerce.number().positive().max(10_000).default(50),
   MAX_FILES: z.coerce.number().int().min(1).max(1000).default(50),
   MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
@@ -55,6 +56,8 @@ export type Config = Readonly<{
     presign: boolean;
   }>;
   janitor: Readonly<{ graceMs: number; intervalMs: number }>;
+  /** Days a deleted image stays in the trash before the janitor purges it; 0: deleted at once. */
+  trashDays: number;
   upload: Readonly<{
     maxFileBytes: number;
     maxFiles: number;
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         })
       : undefined,
     janitor: Object.freeze({ graceMs: e.JANITOR_GRACE_MINUTES * 60_000, intervalMs: e.JANITOR_INTERVAL_MINUTES * 60_000 }),
+    trashDays: e.TRASH_DAYS,
     upload: Object.freeze({
       maxFileBytes: Math.round(e.MAX_FILE_MB * MB),
       maxFiles: e.MAX_FILES,

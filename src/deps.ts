@@ -8,6 +8,7 @@ import type { Storage } from './storage/storage.ts';
 import type { Deps } from './web/env.ts';
 import type { JanitorDeps } from './janitor/janitor.ts';
 import { keysInUse } from './images/images.sql.ts';
+import { purgeExpiredTrash } from './images/trash.sql.ts';
 import { createDecodeQueue } from './images/decode-queue.ts';
 import { createTempSpace } from './upload/temp-space.ts';
 
@@ -28,9 +29,16 @@ export function localLimits(config: Config) {
   };
 }
 
-/** What the janitor works with: the storage, the database, and which keys rows still name. */
+/**
+ * What the janitor works with: the storage, the database, which keys rows still name, and the
+ * purge of what has been in the trash for TRASH_DAYS.
+ */
 export function janitorDeps(deps: Deps): JanitorDeps {
-  return { ...deps, keysInUse: (ids) => keysInUse(deps.sql, ids) };
+  return {
+    ...deps,
+    keysInUse: (ids) => keysInUse(deps.sql, ids),
+    purgeTrash: (limit) => purgeExpiredTrash(deps.sql, deps.config.trashDays, limit),
+  };
 }
 
 /** Opens the database (migrated) and the storage that `config` names; `close` releases them. */

@@ -26,7 +26,7 @@ async function gc() {
   try {
     const report = await runJanitor(janitorDeps(deps), config.janitor.graceMs);
     console.log(report.ran
-      ? `janitor: ${report.retried} queued deletion(s) retried, ${report.orphans} orphaned object(s) removed`
+      ? `janitor: ${report.trashed} image(s) purged from the trash, ${report.retried} queued deletion(s) retried, ${report.orphans} orphaned object(s) removed`
       : 'janitor: another instance is running it; nothing done');
   } finally {
     await deps.close();

@@ -5,8 +5,8 @@ import { purgeObjects } from '../storage/purge.ts';
 import type { Deps } from '../web/env.ts';
 
 /**
- * Deletes the user with their sessions and image rows (cascade), queueing every object of theirs
- * for deletion in the same transaction, then deletes those objects.
+ * Deletes the user with their sessions and image rows (cascade; the trash's too), queueing every
+ * object of theirs for deletion in the same transaction, then deletes those objects.
  */
 export async function deleteAccount(deps: Pick<Deps, 'sql' | 'storage'>, userId: string) {
   const keys = await deps.sql.begin(async (tx) => {

@@ -1,19 +1,34 @@
+import { Icon } from '../web/icons.tsx';
 import { imageUrl } from './urls.ts';
 
+type Props = {
+  id: string;
+  filename: string;
+  /** On a card of a grid (`#image-<id>`), which leaves the grid at once with htmx. */
+  inCard?: boolean;
+  /**
+   * The list the page shows or was opened from, as the image page's query names it
+   * (`in=dashboard&q=…&sort=…`): where the delete returns, and its Undo too.
+   */
+  context?: string;
+};
+
 /**
- * A plain POST form without JavaScript; with htmx it sends DELETE and the closest card (if any)
- * leaves the page. An error answer (a fragment) goes to the top of the page, not into the grid.
+ * Moves the image to the trash (it can be undone, so nothing asks first). A plain POST form
+ * without JavaScript, which returns to `context`'s list with an Undo. On a card, htmx sends DELETE
+ * instead: the card leaves the grid and the answer brings an Undo toast; an error answer (a
+ * fragment) goes to the top of the page, not into the grid.
  */
-export function DeleteForm({ id, filename, inCard = false }: { id: string; filename: string; inCard?: boolean }) {
+export function DeleteForm({ id, filename, inCard = false, context }: Props) {
   const htmx = inCard
     ? {
-      'hx-delete': imageUrl(id), 'hx-confirm': `Delete ${filename}?`, 'hx-target': 'closest li', 'hx-swap': 'outerHTML',
+      'hx-delete': imageUrl(id), 'hx-target': `#image-${id}`, 'hx-swap': 'delete',
       'hx-status:4xx': 'target:#main swap:afterbegin', 'hx-status:5xx': 'target:#main swap:afterbegin',
     }
     : {};
   return (
-    <form method="post" action={`${imageUrl(id)}/delete`} class="inline" {...htmx}>
-      <button type="submit" class="danger" aria-label={`Delete ${filename}`}>Delete</button>
+    <form method="post" action={`${imageUrl(id)}/delete${context ? `?${context}` : ''}`} class="inline" {...htmx}>
+      <button type="submit" class="danger" aria-label={`Delete ${filename}`}><Icon name="trash-2" /> Delete</button>
     </form>
   );
 }

@@ -31,14 +31,24 @@ export type ImageRow = {
   share_token: string | null;
   share_expires_at: Date | null;
   created_at: Date;
+  /** When it went to the trash; null while it is not there. */
+  deleted_at: Date | null;
 };
 
-export type NewImage = Omit<ImageRow, 'created_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
+export type NewImage = Omit<ImageRow, 'created_at' | 'deleted_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
-/** Ids of this user's images whose originals have the given SHA-256, keyed by hash. */
+/**
+ * Ids of this user's images whose originals have the given SHA-256, keyed by hash. One of them
+ * in the trash is taken out of it: its row still holds the bytes (one copy per user, by the
+ * unique index), and uploading them again says the person wants the image back.
+ */
 export async function findDuplicates(sql: Queryable, userId: string, sha256s: string[]) {
   if (sha256s.length === 0) return new Map<string, string>();
+  // The select sees the rows as they were before the update: the restored ones among them.
   const rows = await sql<{ id: string; sha256: string }[]>`
+    with restored as (
+      update images set deleted_at = null
+      where user_id = ${userId} and sha256 in ${sql(sha256s)} and deleted_at is not null returning id)
     select id, sha256 from images where user_id = ${userId} and sha256 in ${sql(sha256s)}`;
   return new Map(rows.map((r) => [r.sha256, r.id]));
 }
@@ -78,29 +88,18 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
   });
 }
 
+/** The image with its owner's name, unless it is missing or in the trash (then no URL of it answers). */
 export async function findImage(sql: Sql, id: string) {
   const [row]: [(ImageRow & { username: string; ts: string })?] = await sql`
-    select i.*, i.created_at::text as ts, u.username from images i join users u on u.id = i.user_id where i.id = ${id}`;
+    select i.*, i.created_at::text as ts, u.username from images i join users u on u.id = i.user_id
+    where i.id = ${id} and i.deleted_at is null`;
   return row;
-}
-
-/**
- * Deletes the image if `userId` owns it, queueing its objects for deletion in the same
- * transaction; returns their keys (none when nothing was deleted).
- */
-export async function deleteOwnedImage(sql: Sql, id: string, userId: string) {
-  return sql.begin(async (tx) => {
-    const [row]: [ImageRow?] = await tx`delete from images where id = ${id} and user_id = ${userId} returning *`;
-    const keys = row ? allKeys(row) : [];
-    await queueDeletions(tx, keys);
-    return keys;
-  });
 }
 
 /** Sets the owner's texts of an image; false when `userId` does not own it. */
 export async function updateDetails(sql: Sql, id: string, userId: string, d: { title: string; caption: string; alt_text: string }) {
   const rows = await sql`update images set title = ${d.title}, caption = ${d.caption}, alt_text = ${d.alt_text}
-    where id = ${id} and user_id = ${userId} returning id`;
+    where id = ${id} and user_id = ${userId} and deleted_at is null returning id`;
   return rows.length === 1;
 }
 
@@ -110,30 +109,36 @@ export async function updateDetails(sql: Sql, id: string, userId: string, d: { t
  */
 export async function updateVisibility(sql: Sql, id: string, userId: string, v: { visibility: Visibility; token: string | null; expiresAt: Date | null }) {
   const rows = await sql`update images set visibility = ${v.visibility}, share_token = ${v.token}, share_expires_at = ${v.expiresAt}
-    where id = ${id} and user_id = ${userId} returning id`;
+    where id = ${id} and user_id = ${userId} and deleted_at is null returning id`;
   return rows.length === 1;
 }
 
-/** The given images that `userId` owns (others are silently left out). */
+/** The given images that `userId` owns and has not trashed (others are silently left out). */
 export async function findOwned(sql: Sql, userId: string, ids: string[]) {
   return sql<Pick<ImageRow, 'id' | 'filename' | 'title'>[]>`
-    select id, filename, title from images where user_id = ${userId} and id in ${sql(ids)} order by created_at desc`;
+    select id, filename, title from images where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null
+    order by created_at desc`;
 }
 
-/** Makes many owned images public or private (dropping share links); returns how many changed. */
+/** Makes many owned images public or private (dropping share links); returns the ids changed, in the order given. */
 export async function setVisibilityOfMany(sql: Sql, userId: string, ids: string[], visibility: 'public' | 'private') {
-  const rows = await sql`update images set visibility = ${visibility}, share_token = null, share_expires_at = null
-    where user_id = ${userId} and id in ${sql(ids)} returning id`;
-  return rows.length;
+  const rows = await sql<{ id: string }[]>`update images set visibility = ${visibility}, share_token = null, share_expires_at = null
+    where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null returning id`;
+  const changed = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => changed.has(id));
 }
 
-/** Deletes many owned images, queueing their objects in the same transaction; returns the keys. */
+/**
+ * Deletes for good the owned images among `ids` (in the trash or not), queueing their objects in
+ * the same transaction; returns their ids and object keys.
+ */
 export async function deleteOwnedImages(sql: Sql, userId: string, ids: string[]) {
+  if (ids.length === 0) return { ids, keys: [] };
   return sql.begin(async (tx) => {
-    const rows = await tx<ImageRow[]>`delete from images where user_id = ${userId} and id in ${tx(ids)} returning *`;
+    const rows = await tx<KeyParts[]>`delete from images where user_id = ${userId} and id in ${tx(ids)} returning ${tx(KEY_COLUMNS)}`;
     const keys = rows.flatMap((r) => allKeys(r));
     await queueDeletions(tx, keys);
-    return { count: rows.length, keys };
+    return { ids: rows.map((r) => r.id), keys };
   });
 }
 

@@ -12,22 +12,36 @@ export type Cursor = { key: string; id: string };
 
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<ImageRow,
-  'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'epoch' | 'created_at'
+  'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'epoch' | 'created_at'
 > & { username: string; ts: string };
 
-export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; limit: number };
+/** `before`: the page that ends just before `cursor` (for "previous page") instead of the one after it. */
+export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; before?: boolean; limit: number };
 
+/** The scope's live images (the trash is listed on its own page only). */
 function whereScope(sql: Sql, scope: Scope) {
-  if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId}`;
-  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and i.visibility = 'public'`;
-  return sql`i.visibility = 'public'`;
+  if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId} and i.deleted_at is null`;
+  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and i.visibility = 'public' and i.deleted_at is null`;
+  return sql`i.visibility = 'public' and i.deleted_at is null`;
 }
 
-/** Title, filename or caption contains `q` (as typed: % and _ match themselves). */
+/**
+ * The words of a search: runs of letters and digits, so nothing but those ever reaches
+ * `to_tsquery` (whose syntax would read `&`, `|`, `!`, `:` or quotes as operators).
+ */
+export function searchWords(q?: string) {
+  return q?.match(/[\p{L}\p{N}]+/gu)?.slice(0, 32) ?? [];
+}
+
+/**
+ * Every word of `q` begins a word of the title, filename, caption or alt text (`beac sun` finds
+ * `beach-sunset-2.jpg`), in any order; through the GIN index on `images.search` (sql/0010). A
+ * search without words is no search.
+ */
 function matching(sql: Sql, q?: string) {
-  if (!q) return sql``;
-  const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  return sql`and (i.title ilike ${like} or i.filename ilike ${like} or i.caption ilike ${like})`;
+  const words = searchWords(q);
+  if (words.length === 0) return sql``;
+  return sql`and i.search @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
 }
 
 // Keyset pagination: each sort is an index order with the id breaking ties; the cursor's key is
@@ -61,12 +75,31 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
   return { prev: prev?.id, next: next?.id };
 }
 
-/** One page of a list; `limit + 1` rows tell whether a next page exists. */
+/**
+ * One page of a list, in display order; `limit + 1` rows tell whether another page exists. With
+ * `before`, the rows before the cursor, still in display order: the extra row, when there is one,
+ * comes first (it belongs to the page before this one).
+ */
 export function listImages(sql: Sql, l: ListQuery) {
-  return sql<ListedImage[]>`
+  const rows = sql<ListedImage[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
-           i.thumb_hash, i.thumb2x_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username
+           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username
     from images i join users u on u.id = i.user_id
-    where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor)}
-    ${orderOf(sql, l.sort)} limit ${l.limit + 1}`;
+    where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor, l.before)}
+    ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
+  // Walked backwards from the cursor through the same index, then turned around (limit + 1 rows).
+  return l.before ? sql<ListedImage[]>`select * from (${rows}) i ${orderOf(sql, l.sort)}` : rows;
+}
+
+/**
+ * Where to land in a list once `ids` have left it: the image after the last of them in the list's
+ * order, else the one before the first of them; undefined when the list is now empty.
+ */
+export async function followingImage(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, ids: string[]) {
+  if (ids.length === 0) return undefined;
+  const edge = (back: boolean) => sql<{ id: string; ts: string; bytes: number }[]>`
+    select i.id, i.created_at::text as ts, i.bytes from images i where i.id in ${sql(ids)} ${orderOf(sql, l.sort, back)} limit 1`;
+  const [[first], [last]] = await Promise.all([edge(false), edge(true)]);
+  if (!first || !last) return undefined;
+  return (await neighbours(sql, l, last)).next ?? (await neighbours(sql, l, first)).prev;
 }

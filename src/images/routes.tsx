@@ -6,18 +6,32 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { purgeObjects } from '../storage/purge.ts';
-import { flash } from '../web/flash.ts';
+import { flash, isLocalPath } from '../web/flash.ts';
+import { UndoForm, UndoToast } from '../web/flash-notice.tsx';
 import { maySee } from './access.ts';
-import { deleteOwnedImage, findImage } from './images.sql.ts';
+import { deleteOwnedImages, findImage } from './images.sql.ts';
+import { trashOwnedImages } from './trash.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES } from './pipeline.ts';
 import { attachment, downloadName, serveObject } from './serve.ts';
 import { ImagePage, titleOf, type FailedEdit } from './views.tsx';
 import { imageUrl } from './urls.ts';
-import { listParams, readContext, scopeOfContext } from './list-context.ts';
-import { neighbours } from './list.sql.ts';
+import { listParams, readContext, scopeOfContext, type ListContext } from './list-context.ts';
+import { followingImage, neighbours } from './list.sql.ts';
 
 const YEAR = 31_536_000;
+
+/** The path and query of `url` when it is on `origin`, else ''. */
+function pathOn(origin: string, url?: string) {
+  const u = url && URL.canParse(url) ? new URL(url) : undefined;
+  return u?.origin === origin ? u.pathname + u.search : '';
+}
+
+/** The list a context names, with its search and sort. */
+function listUrl(ctx: ListContext) {
+  const query = listParams({ q: ctx.q, sort: ctx.sort });
+  return query ? `/${ctx.in}?${query}` : `/${ctx.in}`;
+}
 
 export function imageRoutes(deps: Deps) {
   const { sql, storage, config } = deps;
@@ -49,7 +63,9 @@ export function imageRoutes(deps: Deps) {
     if (failed && !found.isOwner) throw new NotFound();
     const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
     const around = await aroundInList(c, found.image);
-    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} around={around} failed={failed} />;
+    const ctx = readContext(c.req.query());
+    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} around={around}
+      failed={failed} context={ctx && listParams(ctx)} />;
     return renderPage(c, titleOf(found.image), page, failed ? 422 : 200);
   }
 
@@ -91,23 +107,47 @@ export function imageRoutes(deps: Deps) {
     });
   });
 
-  /** Deletes the user's image: its row now, its objects right after; NotFound when not theirs. */
+  /**
+   * Moves the user's image to the trash and says so, or with TRASH_DAYS=0 deletes it for good
+   * (the row now, its objects right after) and says nothing; NotFound when it is not theirs.
+   */
   async function deleteImage(c: Context<AppEnv>) {
-    const keys = await deleteOwnedImage(sql, c.req.param('id')!, signedIn(c).user.id);
-    if (keys.length === 0) throw new NotFound();
+    const [id, userId] = [c.req.param('id')!, signedIn(c).user.id];
+    if (config.trashDays > 0) {
+      const [image] = await trashOwnedImages(sql, userId, [id]);
+      if (!image) throw new NotFound();
+      const title = titleOf(image);
+      return `Moved “${title.length > 60 ? `${title.slice(0, 59)}…` : title}” to the trash.`;
+    }
+    const { ids, keys } = await deleteOwnedImages(sql, userId, [id]);
+    if (ids.length === 0) throw new NotFound();
     await purgeObjects({ sql, storage }, keys, true);
+    return undefined;
   }
 
+  // Without JavaScript: back to the list the form's URL names (the page it is on, or the list an
+  // image page was opened from), at the card that followed the deleted one, with an Undo.
   app.post('/images/:id/delete', requireUser, async (c) => {
-    await deleteImage(c);
-    flash(c, 'The image was deleted.');
-    return c.redirect('/dashboard', 303);
+    const ctx = readContext(c.req.query()) ?? { in: 'dashboard', sort: 'newest' as const };
+    const id = c.req.param('id');
+    const back = listUrl(ctx);
+    const scope = scopeOfContext(ctx, signedIn(c).user.id);
+    const following = scope && (await followingImage(sql, { scope, sort: ctx.sort, q: ctx.q }, [id]));
+    const message = await deleteImage(c);
+    flash(c, message ?? 'The image was deleted.', message ? { ids: [id], back } : undefined);
+    return c.redirect(following ? `${back}#image-${following}` : back, 303);
   });
 
+  // htmx (a card's form): the card removes itself; the answer carries the Undo toast, which
+  // returns to the page the browser shows.
   app.delete('/images/:id', requireUser, async (c) => {
-    await deleteImage(c);
-    // htmx swaps the card for this empty body; anyone else gets a page that says so.
-    return wantsFragment(c) ? c.body(null, 200) : renderPage(c, 'Deleted', <p class="notice" role="status">The image was deleted.</p>);
+    const message = await deleteImage(c);
+    const here = pathOn(config.publicUrl?.origin ?? new URL(c.req.url).origin, c.req.header('HX-Current-URL'));
+    const undo = message && { ids: [c.req.param('id')], back: isLocalPath(here) ? here : '/dashboard' };
+    if (wantsFragment(c)) return c.html(undo ? `${<UndoToast message={message} undo={undo} />}` : '');
+    // Anyone else gets a page that says so.
+    const notice = undo ? <>{message} <UndoForm undo={undo} /></> : 'The image was deleted.';
+    return renderPage(c, 'Deleted', <div class="notice" role="status">{notice}</div>);
   });
 
   return app;

@@ -39,7 +39,7 @@ export function ImagePage({ image, isOwner, share, origin, around = {}, failed, 
         {image.caption && <p class="caption">{image.caption}</p>}
         <div class="actions">
           <a class="button" href={originalUrl(image.id, true, share)} download><Icon name="download" /> Download</a>
-          {isOwner && <DeleteForm id={image.id} filename={image.filename} />}
+          {isOwner && <DeleteForm id={image.id} filename={image.filename} context={context} />}
         </div>
         <dl class="facts">
           <dt>Owner</dt><dd><a href={`/u/${image.username}`}>{image.username}</a></dd>

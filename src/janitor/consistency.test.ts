@@ -23,8 +23,8 @@ function faulty(inner: Storage, opts: { failPut?: number; failDeletes?: () => bo
   };
 }
 
-async function withApp(fn: (t: TestApp) => Promise<void>, wrap?: (s: Storage) => Storage) {
-  const t = await startTestApp({}, { wrap });
+async function withApp(fn: (t: TestApp) => Promise<void>, wrap?: (s: Storage) => Storage, env: Record<string, string> = {}) {
+  const t = await startTestApp(env, { wrap });
   try {
     await fn(t);
   } finally {
@@ -61,6 +61,7 @@ describe('consistency between rows and objects', () => {
     });
   });
 
+  // With TRASH_DAYS=0 a delete removes the row at once, as emptying the trash or a purge does.
   test('an object delete that fails is queued and done later by the janitor', async () => {
     let broken = false;
     await withApp(async (t) => {
@@ -77,10 +78,10 @@ describe('consistency between rows and objects', () => {
       broken = false;
       await t.sql`update pending_deletions set next_attempt_at = now()`;
       const report = await runJanitor(janitorDeps(t), 3_600_000);
-      assert.deepEqual(report, { ran: true, retried: 5, orphans: 0 });
+      assert.deepEqual(report, { ran: true, trashed: 0, retried: 5, orphans: 0 });
       assert.equal((await t.sql`select count(*)::int as n from pending_deletions`)[0]!.n, 0);
       await assertConsistent(t.sql, t.storage);
-    }, (s) => faulty(s, { failDeletes: () => broken }));
+    }, (s) => faulty(s, { failDeletes: () => broken }), { TRASH_DAYS: '0' });
   });
 
   test('the janitor removes objects without a row only after the grace period, and keeps the rest', async () => {
@@ -91,7 +92,7 @@ describe('consistency between rows and objects', () => {
       await t.storage.put(`images/${id}/thumb-ffffffffffffffff.webp`, Buffer.from('stale derivative'), 'image/webp');
       assert.equal((await runJanitor(janitorDeps(t), 3_600_000)).orphans, 0, 'young objects are left alone');
       assert.equal((await storedKeys(t.storage)).size, 7);
-      assert.deepEqual(await runJanitor(janitorDeps(t), 0), { ran: true, retried: 0, orphans: 2 });
+      assert.deepEqual(await runJanitor(janitorDeps(t), 0), { ran: true, trashed: 0, retried: 0, orphans: 2 });
       await assertConsistent(t.sql, t.storage);
     });
   });
@@ -99,7 +100,7 @@ describe('consistency between rows and objects', () => {
   test('one instance at a time runs the janitor', async () => {
     await withApp(async (t) => {
       await t.sql`insert into job_leases (name, holder, expires_at) values ('janitor', 'another-instance', now() + interval '1 minute')`;
-      assert.deepEqual(await runJanitor(janitorDeps(t), 0), { ran: false, retried: 0, orphans: 0 });
+      assert.deepEqual(await runJanitor(janitorDeps(t), 0), { ran: false, trashed: 0, retried: 0, orphans: 0 });
       await t.sql`update job_leases set expires_at = now() - interval '1 second'`;
       assert.equal((await runJanitor(janitorDeps(t), 0)).ran, true, 'an expired lease is taken over');
     });

@@ -7,11 +7,18 @@ import type { Storage } from '../storage/storage.ts';
 import { releaseLease, takeLease } from './leases.sql.ts';
 
 /**
- * `keysInUse`: of the given image ids, the object keys their rows name now (the images feature
- * answers it; the janitor knows objects, not rows).
+ * What the images feature answers for the janitor, which knows objects, not rows. `keysInUse`: of
+ * the given image ids, the object keys their rows name now. `purgeTrash`: deletes up to `limit`
+ * rows that have been in the trash past TRASH_DAYS, queueing their objects for deletion in the
+ * same transaction; how many, and those keys.
  */
-export type JanitorDeps = { sql: Sql; storage: Storage; keysInUse(imageIds: string[]): Promise<Set<string>> };
-export type JanitorReport = { ran: boolean; retried: number; orphans: number };
+export type JanitorDeps = {
+  sql: Sql;
+  storage: Storage;
+  keysInUse(imageIds: string[]): Promise<Set<string>>;
+  purgeTrash(limit: number): Promise<{ count: number; keys: string[] }>;
+};
+export type JanitorReport = { ran: boolean; trashed: number; retried: number; orphans: number };
 
 const LEASE = 'janitor';
 const LEASE_MS = 10 * 60_000;
@@ -40,20 +47,33 @@ async function sweepOrphans(deps: JanitorDeps, graceMs: number) {
   return removed;
 }
 
+/** Purges what has been in the trash long enough, a batch at a time; returns how many images. */
+async function purgeTrash(deps: JanitorDeps) {
+  let purged = 0;
+  for (;;) {
+    const { count, keys } = await deps.purgeTrash(BATCH);
+    await purgeObjects(deps, keys, true);
+    purged += count;
+    if (count < BATCH) return purged;
+  }
+}
+
 /**
- * Retries queued object deletions and removes orphaned objects (no row, older than `graceMs`).
- * Runs only where it holds the lease, so one instance at a time does the work.
+ * Purges images kept in the trash past TRASH_DAYS, retries queued object deletions and removes
+ * orphaned objects (no row, older than `graceMs`). Runs only where it holds the lease, so one
+ * instance at a time does the work.
  */
 export async function runJanitor(deps: JanitorDeps, graceMs: number): Promise<JanitorReport> {
-  if (!(await takeLease(deps.sql, LEASE, holderId, LEASE_MS))) return { ran: false, retried: 0, orphans: 0 };
+  if (!(await takeLease(deps.sql, LEASE, holderId, LEASE_MS))) return { ran: false, trashed: 0, retried: 0, orphans: 0 };
   try {
+    const trashed = await purgeTrash(deps);
     let retried = 0;
     for (let keys = await dueDeletions(deps.sql, BATCH); keys.length; keys = await dueDeletions(deps.sql, BATCH)) {
       await purgeObjects(deps, keys, true);
       retried += keys.length;
       if (keys.length < BATCH) break;
     }
-    return { ran: true, retried, orphans: await sweepOrphans(deps, graceMs) };
+    return { ran: true, trashed, retried, orphans: await sweepOrphans(deps, graceMs) };
   } finally {
     await releaseLease(deps.sql, LEASE, holderId);
   }

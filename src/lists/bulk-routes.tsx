@@ -4,21 +4,45 @@ import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import { purgeObjects } from '../storage/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { flash } from '../web/flash.ts';
+import { flash, UNDO_MAX_IDS } from '../web/flash.ts';
 import { renderPage } from '../web/render.tsx';
 import { deleteOwnedImages, findOwned, setVisibilityOfMany } from '../images/images.sql.ts';
+import { trashOwnedImages } from '../images/trash.sql.ts';
+import { followingImage, type Sort } from '../images/list.sql.ts';
+import { listParams, searchFields } from '../images/list-context.ts';
 import { titleOf } from '../images/views.tsx';
 import type { BulkRefusal } from './routes.tsx';
 
+/** `ids` as a form sends them: one value or many. */
+export const idsField = z.union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.string().max(64)).min(1).max(500));
+
 const bulkSchema = z.object({
-  ids: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(z.string().max(64)).min(1).max(500)),
+  ids: idsField,
+  // The menu starts on "Choose an action…" (value ""): nothing happens until one is chosen.
   action: z.enum(['delete', 'public', 'private']),
   confirm: z.literal('1').optional(),
+  // The list the form was on, to return to it.
+  ...searchFields,
 });
 
 const plural = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 
-function ConfirmDelete({ images }: { images: { id: string; filename: string; title: string }[] }) {
+/** The dashboard with the search and sort the bulk form was sent from, at the card `id`. */
+function dashboardAt(l: { q?: string; sort: Sort }, id?: string) {
+  const query = listParams(l);
+  return `/dashboard${query ? `?${query}` : ''}${id ? `#image-${id}` : ''}`;
+}
+
+/** What a refused bulk form lacked, in the words shown beside its menu. */
+function refusalOf(issues: { path: PropertyKey[] }[]) {
+  const lacks = (field: string) => issues.some((i) => i.path[0] === field);
+  return lacks('ids') ? 'Select at least one image, then an action.' : 'Choose an action for the selected images.';
+}
+
+/** With TRASH_DAYS=0 a delete cannot be undone, so it is asked first. */
+function ConfirmDelete({ images, q, sort }: { images: { id: string; filename: string; title: string }[]; q?: string; sort: Sort }) {
   return (
     <section class="narrow">
       <h1>Delete {plural(images.length)}?</h1>
@@ -28,37 +52,54 @@ function ConfirmDelete({ images }: { images: { id: string; filename: string; tit
         {images.map((i) => <input type="hidden" name="ids" value={i.id} />)}
         <input type="hidden" name="action" value="delete" />
         <input type="hidden" name="confirm" value="1" />
+        {q && <input type="hidden" name="q" value={q} />}
+        <input type="hidden" name="sort" value={sort} />
         <button type="submit" class="danger">Delete {plural(images.length)}</button>{' '}
-        <a href="/dashboard">Cancel</a>
+        <a href={dashboardAt({ q, sort })}>Cancel</a>
       </form>
     </section>
   );
 }
 
 /**
- * Dashboard bulk actions: delete (after a confirmation page) or change visibility, in one
- * request. An incomplete one shows the dashboard again, the message beside its bulk bar.
+ * Dashboard bulk actions in one request: change visibility, or move to the trash (with an Undo).
+ * Each returns to the list the form was on (its search and sort) at a card it acted on, or for a
+ * delete at the card that followed. An incomplete one shows the dashboard again (422), the
+ * message beside its menu.
  */
 export function bulkRoutes(deps: Deps, dashboard: (c: Context<AppEnv>, refusal: BulkRefusal) => Promise<Response>) {
-  const { sql } = deps;
+  const { sql, config } = deps;
   const app = new Hono<AppEnv>();
 
   app.post('/images/bulk', requireUser, zValidator('form', bulkSchema, (r, c) => {
     if (r.success) return;
-    const action = (r.data as { action?: string }).action;
-    return dashboard(c as Context<AppEnv>, { error: 'Select at least one image, then an action.', action });
+    const sent = r.data as { action?: string; q?: string; sort?: string };
+    // The list the form was on, if its search and sort are valid, so the refusal shows it again.
+    const list = z.object(searchFields).safeParse(sent);
+    return dashboard(c as Context<AppEnv>, { error: refusalOf(r.error.issues), action: sent.action || undefined, list: list.success ? list.data : undefined });
   }), async (c) => {
-    const { ids, action, confirm } = c.req.valid('form');
+    const { ids, action, confirm, q, sort } = c.req.valid('form');
     const userId = signedIn(c).user.id;
+    const list = { scope: { ownerId: userId }, q, sort };
     if (action !== 'delete') {
-      flash(c, `Made ${plural(await setVisibilityOfMany(sql, userId, ids, action))} ${action}.`);
-      return c.redirect('/dashboard', 303);
+      const changed = await setVisibilityOfMany(sql, userId, ids, action);
+      flash(c, `Made ${plural(changed.length)} ${action}.`);
+      return c.redirect(dashboardAt(list, changed[0]), 303);
     }
-    if (!confirm) return renderPage(c, 'Delete images', <ConfirmDelete images={await findOwned(sql, userId, ids)} />);
-    const { count, keys } = await deleteOwnedImages(sql, userId, ids);
-    await purgeObjects(deps, keys, true);
-    flash(c, `Deleted ${plural(count)}.`);
-    return c.redirect('/dashboard', 303);
+    if (config.trashDays > 0) {
+      const trashed = (await trashOwnedImages(sql, userId, ids)).map((i) => i.id);
+      // Too many for an Undo in the flash cookie: the trash page restores them.
+      const where = trashed.length > UNDO_MAX_IDS ? ' (restore them from the trash page)' : '';
+      flash(c, `Moved ${plural(trashed.length)} to the trash${where}.`, { ids: trashed, back: dashboardAt(list) });
+      return c.redirect(dashboardAt(list, await followingImage(sql, list, trashed)), 303);
+    }
+    const owned = await findOwned(sql, userId, ids);
+    if (!confirm) return renderPage(c, 'Delete images', <ConfirmDelete images={owned} q={q} sort={sort} />);
+    const following = await followingImage(sql, list, owned.map((i) => i.id));
+    const deleted = await deleteOwnedImages(sql, userId, owned.map((i) => i.id));
+    await purgeObjects(deps, deleted.keys, true);
+    flash(c, `Deleted ${plural(deleted.ids.length)}.`);
+    return c.redirect(dashboardAt(list, following), 303);
   });
 
   return app;

@@ -87,7 +87,7 @@ describe('GET /gallery', () => {
       html = await (await visitor.request(prev)).text();
       back.unshift(ids(html));
     }
-    assert.deepEqual(back.map((p) => p.length), [PAGE_SIZE, PAGE_SIZE, 5]);
+    assert.deepEqual(back.map((p) => p.length), [PAGE_SIZE, PAGE_SIZE, expected.length - 2 * PAGE_SIZE]);
     assert.deepEqual(back.flat(), expected);
     assert.doesNotMatch(await (await visitor.request('/gallery')).text(), /rel="prev"/, 'the first page has no previous');
   });

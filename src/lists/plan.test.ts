@@ -37,8 +37,8 @@ after(async () => {
 });
 
 /** The plan the database ran for the app's own list query (listImages' query, nested unexecuted). */
-async function explain(sql: Sql, scope: Scope, cursor?: Cursor) {
-  const list = listImages(sql, { scope, sort: 'newest', cursor, limit: PAGE_SIZE });
+async function explain(sql: Sql, scope: Scope, cursor?: Cursor, q?: string) {
+  const list = listImages(sql, { scope, sort: 'newest', cursor, q, limit: PAGE_SIZE });
   const [row] = await sql`explain (analyze, buffers, format json) ${list}`;
   return (row!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
 }
@@ -55,6 +55,8 @@ const buffers = (n: PlanNode) => n['Shared Hit Blocks'] + n['Shared Read Blocks'
 /** "Limit > Nested Loop > Index Scan images_public_created_idx > ...", for failure messages. */
 const shape = (n: PlanNode) => nodes(n).map((x) => `${x['Node Type']}${x['Index Name'] ? ` ${x['Index Name']}` : ''}`).join(' > ');
 
+// The keyset indexes are partial (`where deleted_at is null`, sql/0010): the trash never sits
+// in a list's index walk, and the lists' `deleted_at is null` lets the planner use them.
 describe('listImages at depth', () => {
   const lists = [
     { name: 'gallery', scope: { public: true } as const, index: 'images_public_created_idx' },
@@ -74,6 +76,24 @@ describe('listImages at depth', () => {
         assert.ok(removed < 1000, `filters out ${removed} rows: ${shape(plan)}`);
       }
       assert.ok(buffers(deep) <= 2 * buffers(first) + 20, summary);
+    });
+  }
+});
+
+describe('listImages searching by words', () => {
+  const lists = [
+    { name: 'gallery', scope: { public: true } as const },
+    { name: 'dashboard', scope: { ownerId: OWNER } },
+  ];
+  for (const { name, scope } of lists) {
+    test(`${name}: a search for rare words reads the GIN index, not the whole list`, async (t) => {
+      // photo-12345.jpg and the few whose number begins with 12345 (123450..123459): public ones
+      // are odd, the owner's even.
+      const plan = await explain(db.sql, scope, undefined, 'photo 12345');
+      t.diagnostic(shape(plan));
+      assert.ok(nodes(plan).some((n) => n['Index Name'] === 'images_search_idx'), `images_search_idx unused: ${shape(plan)}`);
+      const removed = Math.max(0, ...nodes(plan).map((n) => n['Rows Removed by Filter'] ?? 0));
+      assert.ok(removed < 1000, `filters out ${removed} rows: ${shape(plan)}`);
     });
   }
 });

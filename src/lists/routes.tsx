@@ -5,22 +5,30 @@ import { zValidator } from '@hono/zod-validator';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import { BadRequest, NotFound } from '../web/errors.tsx';
 import { bulkRoutes } from './bulk-routes.tsx';
+import { trashRoutes } from './trash-routes.tsx';
 import { usedBytes, userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { formatBytes } from '../web/format.ts';
+import { formatBytes } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { pageHtml, renderPage } from '../web/render.tsx';
 import { listQuery, paginate } from './cursor.ts';
 import { createPageCache } from './page-cache.ts';
 import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { BulkBar, ImageList, ListItems, SearchForm } from './views.tsx';
+import { Icon } from '../web/icons.tsx';
+import { HomePage } from './home.tsx';
 
 export const PAGE_SIZE = 48;
+const HOME_IMAGES = 18;
 
-type ListRequest = { q?: string; sort: Sort; cursor?: Cursor };
-/** `shared`: every visitor sees the same list, so its rendering may come from the page cache. */
+type ListRequest = { q?: string; sort: Sort; cursor?: Cursor; before?: boolean };
+/**
+ * `shared`: every visitor sees the same list, so its rendering may come from the page cache.
+ * `byline`: each tile names its owner (not on lists of one person's images).
+ */
 type ListPage = {
-  scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean; bulk?: BulkRefusal;
+  scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean; byline?: boolean;
+  bulk?: BulkRefusal;
 };
 
 const query = zValidator('query', listQuery, (r) => {
@@ -28,7 +36,7 @@ const query = zValidator('query', listQuery, (r) => {
 });
 
 /** A refused bulk action, shown beside the dashboard's bulk bar. */
-export type BulkRefusal = { error: string; action?: string };
+export type BulkRefusal = { error: string; action?: string; list?: { q?: string; sort: Sort } };
 
 export function listRoutes(deps: Deps) {
   const { sql, config } = deps;
@@ -41,25 +49,29 @@ export function listRoutes(deps: Deps) {
    * from the page cache, except searches (each one rare, they would only crowd it out): for
    * visitors without a session or message, the whole page; for others, all but the layout.
    */
-  async function list(c: Context<AppEnv>, { q, sort, cursor }: ListRequest, opts: ListPage) {
+  async function list(c: Context<AppEnv>, { q, sort, cursor, before }: ListRequest, opts: ListPage) {
     // A refused bulk action shows the whole list again, its message beside the bulk bar.
     const shape = wantsFragment(c) && !opts.bulk ? 'items' : !c.get('user') && !c.get('flash') ? 'page' : 'section';
     const render = async () => {
-      const { page, next } = paginate(await listImages(sql, { scope: opts.scope, sort, q, cursor, limit: PAGE_SIZE }), PAGE_SIZE, sort);
+      const rows = await listImages(sql, { scope: opts.scope, sort, q, cursor, before, limit: PAGE_SIZE });
+      const { page, next, prev } = paginate(rows, PAGE_SIZE, sort, { cursor, before });
       const state = { base: opts.base, q, sort };
-      const props = { images: page, next, state, owner: !!opts.owner };
-      if (shape === 'items') return (<ListItems {...props} />).toString();
+      const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };
+      if (shape === 'items') return (<ListItems {...props} prev={undefined} />).toString();
       const section = (
-        <section>
-          {opts.heading}
-          <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
-          {opts.owner && page.length > 0 && <BulkBar {...opts.bulk} />}
+        <section class="list">
+          <div class="list-head">
+            {opts.heading}
+            <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
+          </div>
+          {opts.owner && page.length > 0 && <BulkBar state={state} {...opts.bulk} />}
           <ImageList {...props} empty={opts.empty} />
         </section>
       );
       return shape === 'page' ? pageHtml(opts.title, section) : section.toString();
     };
-    const key = `${shape} ${opts.base} ${sort} ${cursor ? `${cursor.key}|${cursor.id}` : ''}`;
+    const at = cursor ? `${before ? '<' : '>'}${cursor.key}|${cursor.id}` : '';
+    const key = `${shape} ${opts.base} ${sort} ${at}`;
     const html = opts.shared && !q ? await cache.get(key, render) : await render();
     return shape === 'section' ? renderPage(c, opts.title, raw(html), opts.bulk ? 422 : 200) : c.html(html);
   }
@@ -76,26 +88,33 @@ export function listRoutes(deps: Deps) {
       bulk,
       empty: 'You have no images yet. Upload some: choose many at once, public or private.',
       heading: (
-        <>
-          <div class="heading">
-            <h1>My images</h1>
-            <a class="button" href="/upload">Upload images</a>
-          </div>
+        <div class="heading">
+          <h1>My images</h1>
           <p class="usage">
-            <label for="usage">Storage used:</label>{' '}
+            <label for="usage" class="visually-hidden">Storage used</label>
             <meter id="usage" min={0} max={config.upload.quotaBytes} value={used}></meter>{' '}
-            {formatBytes(used)} of {formatBytes(config.upload.quotaBytes)}
+            <span>{formatBytes(used)} of {formatBytes(config.upload.quotaBytes)}</span>
           </p>
-        </>
+          <a class="button secondary" href="/trash"><Icon name="trash-2" /> Trash</a>
+        </div>
       ),
     });
   }
+
+  // The landing page shows the newest public images: for visitors, from the page cache.
+  app.get('/', async (c) => {
+    const user = c.get('user');
+    const newest = async () => (await listImages(sql, { scope: { public: true }, sort: 'newest', limit: HOME_IMAGES })).slice(0, HOME_IMAGES);
+    if (user || c.get('flash')) return renderPage(c, 'Home', <HomePage user={user} images={await newest()} />);
+    return c.html(await cache.get('page /', async () => pageHtml('Home', <HomePage user={null} images={await newest()} />)));
+  });
 
   app.get('/gallery', query, (c) => list(c, c.req.valid('query'), {
     scope: { public: true },
     base: '/gallery',
     title: 'Gallery',
     shared: true,
+    byline: true,
     heading: <h1>Gallery</h1>,
     empty: 'No public images yet. Sign up and be the first to share one.',
   }));
@@ -108,13 +127,14 @@ export function listRoutes(deps: Deps) {
       base: `/u/${username}`,
       title: `Images of ${username}`,
       shared: true,
-      heading: <h1>Public images of {username}</h1>,
+      heading: <h1>{username}</h1>,
       empty: `${username} has no public images yet.`,
     });
   });
 
   app.get('/dashboard', requireUser, query, (c) => dashboard(c, c.req.valid('query')));
-  app.route('/', bulkRoutes(deps, (c, bulk) => dashboard(c, { sort: 'newest' }, bulk)));
+  app.route('/', bulkRoutes(deps, (c, bulk) => dashboard(c, bulk.list ?? { sort: 'newest' }, bulk)));
+  app.route('/', trashRoutes(deps));
 
   return app;
 }

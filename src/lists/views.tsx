@@ -53,7 +53,7 @@ function Tile({ image, state, owner, byline }: { image: ListedImage; state: List
             <a class="icon-button" href={originalUrl(image.id, true)} download aria-label={`Download ${title}`} title="Download">
               <Icon name="download" />
             </a>
-            <DeleteForm id={image.id} filename={title} inCard />
+            <DeleteForm id={image.id} filename={title} inCard context={listParams({ in: state.base.slice(1), q: state.q, sort: state.sort })} />
           </span>
         </>
       )}

@@ -16,7 +16,8 @@ before(async () => {
 });
 after(() => t.close());
 
-const imageExists = async () => (await t.sql`select 1 from images where id = ${imageId}`).length === 1;
+// A delete moves the image to the trash: "exists" is "not deleted".
+const imageExists = async () => (await t.sql`select 1 from images where id = ${imageId} and deleted_at is null`).length === 1;
 const signedIn = async () => (await victim.request('/dashboard')).status === 200;
 
 const BODIES: Array<[string, Record<string, string>, BodyInit | undefined]> = [

@@ -9,5 +9,10 @@ export type Deps = { config: Config; sql: Sql; storage: Storage };
 export type Viewer = { id: string; username: string; email: string };
 
 export type AppEnv = {
-  Variables: { user: Viewer | null; session: { id: string } | null; flash?: string };
+  Variables: {
+    user: Viewer | null;
+    session: { id: string } | null;
+    /** The one-time message after a redirect, as its cookie holds it once checked: read it with `decodeFlash`. */
+    flash?: string;
+  };
 };

@@ -1,4 +1,42 @@
-/** The one-time message after a redirect, at the top of the page. */
+import { decodeFlash, type Undo } from './flash.ts';
+import { Icon } from './icons.tsx';
+
+/**
+ * A delete's Undo: a plain form (it works without JavaScript) that takes the images out of the
+ * trash and goes back to the list they left.
+ */
+export function UndoForm({ undo }: { undo: Undo }) {
+  return (
+    <form method="post" action="/trash/restore" class="inline undo">
+      {undo.ids.map((id) => <input type="hidden" name="ids" value={id} />)}
+      <input type="hidden" name="back" value={undo.back} />
+      <button type="submit" class="secondary"><Icon name="undo-2" /> Undo</button>
+    </form>
+  );
+}
+
+/** The one-time message after a redirect (`flash` as the cookie held it), at the top of the page. */
 export function FlashNotice({ flash }: { flash: string }) {
-  return <p class="flash" role="status">{flash}</p>;
+  const f = decodeFlash(flash);
+  if (!f) return <></>;
+  if (!f.undo) return <p class="flash" role="status">{f.message}</p>;
+  return (
+    <div class="flash" role="status">
+      <span>{f.message}</span> <UndoForm undo={f.undo} />
+    </div>
+  );
+}
+
+/**
+ * The same message and Undo for htmx, which puts it into the layout's live `#toasts` region
+ * while the rest of its answer goes where the request aimed (a deleted card leaves the grid).
+ */
+export function UndoToast({ message, undo }: { message: string; undo: Undo }) {
+  return (
+    <hx-partial hx-target="#toasts" hx-swap="innerHTML">
+      <div class="toast">
+        <span>{message}</span> <UndoForm undo={undo} />
+      </div>
+    </hx-partial>
+  );
 }
