@@ -19,11 +19,11 @@ for (const js of [true, false]) {
 
     // Her dashboard shows all four, newest first.
     await alice.goto('/dashboard');
-    const cards = alice.locator('#images li.card');
+    const cards = alice.locator('#images li.tile');
     await expect(cards).toHaveCount(4);
     await expect(cards.first()).toContainText('Private');
     await expectImagesLoaded(alice);
-    const privateUrl = await alice.getByRole('link', { name: `passport-${suffix}.jpg` }).first().getAttribute('href');
+    const privateUrl = await alice.getByRole('link', { name: `passport-${suffix}.jpg`, exact: true }).first().getAttribute('href');
 
     // Bob sees only Alice's public images in the gallery, and a 404 for her private one.
     const bob = await newPage(browser, js);
@@ -32,7 +32,8 @@ for (const js of [true, false]) {
     await expect(bob.getByRole('link', { name: `beach-${suffix}.jpg` }).first()).toBeVisible();
     await expect(bob.getByRole('link', { name: `forest-${suffix}.jpg` }).first()).toBeVisible();
     await expect(bob.getByText(`passport-${suffix}.jpg`)).toHaveCount(0);
-    await expect(bob.getByText(`by ${aliceName}`).first()).toBeVisible();
+    // Each tile names its owner (shown over the picture on hover and focus).
+    await expect(bob.locator('li.tile', { hasText: `beach-${suffix}.jpg` }).getByRole('link', { name: aliceName })).toHaveCount(1);
     const denied = await bob.goto(privateUrl!);
     expect(denied!.status()).toBe(404);
     await expect(bob.getByRole('heading', { name: 'Not found' })).toBeVisible();
@@ -49,16 +50,17 @@ for (const js of [true, false]) {
     if (js) expect(await placeholder).toMatch(/^url\("data:image\/png;base64,/);
     else expect(await placeholder).toBe('');
     await expectImagesLoaded(visitor);
-    // Her image page shows the image itself.
-    await visitor.getByRole('link', { name: `beach-${suffix}.jpg` }).first().click();
+    // Her image page shows the image itself (with JavaScript the thumbnail opens the viewer: its
+    // own story is e2e/viewer.spec.ts; here the page itself).
+    await visitor.goto((await visitor.getByRole('link', { name: `beach-${suffix}.jpg` }).first().getAttribute('href'))!);
     await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(`beach-${suffix}.jpg`);
     await expectImagesLoaded(visitor);
 
     // Alice deletes one image; it is gone from her dashboard and from the gallery.
     await alice.goto('/dashboard');
-    const card = alice.locator('li.card', { hasText: `forest-${suffix}.jpg` });
+    const card = alice.locator('li.tile', { hasText: `forest-${suffix}.jpg` });
     await card.getByRole('button', { name: `Delete forest-${suffix}.jpg` }).click();
-    await expect(alice.locator('li.card', { hasText: `forest-${suffix}.jpg` })).toHaveCount(0);
+    await expect(alice.locator('li.tile', { hasText: `forest-${suffix}.jpg` })).toHaveCount(0);
     await expect(cards).toHaveCount(3);
     await visitor.goto('/gallery');
     await expect(visitor.getByText(`forest-${suffix}.jpg`)).toHaveCount(0);
@@ -85,14 +87,14 @@ test('the upload script puts the results in place, and htmx deletes a card, both
   await page.getByRole('button', { name: 'Upload' }).click();
   expect((await answer).request().headers()['x-fragment']).toBe('1');
   await expect(page.getByRole('heading', { name: '1 of 2 images uploaded' })).toBeVisible();
-  await expect(page.getByText(/fake\.jpg: Not an image we can read/)).toBeVisible();
+  await expect(page.locator('li', { hasText: 'fake.jpg' })).toContainText('Not an image we can read');
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
 
   // On the dashboard the card leaves the page at once (to the trash), without a reload.
   await page.goto('/dashboard');
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 2));
   await page.getByRole('button', { name: 'Delete ok.jpg' }).click();
-  await expect(page.locator('li.card')).toHaveCount(0);
+  await expect(page.locator('li.tile')).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(2);
   await page.reload();
   await expect(page.getByText('You have no images yet')).toBeVisible();

@@ -209,7 +209,7 @@ test('a private image opened while logged out says how to see it, and logging in
   const visitor = await browser.newPage();
   await visitor.goto(path);
   await expect(visitor.getByRole('heading', { name: 'Not found' })).toBeVisible();
-  await visitor.getByRole('link', { name: 'log in' }).click();
+  await visitor.getByRole('link', { name: 'log in', exact: true }).click();
   await visitor.getByLabel('Username or email').fill(owner);
   await visitor.getByLabel('Password').fill('a long enough passphrase');
   await visitor.getByRole('button', { name: 'Log in' }).click();

@@ -15,12 +15,12 @@ for (const js of [true, false]) {
   test(`share an image by unlisted link, then revoke it (${how} JavaScript)`, async ({ browser }) => {
     const { page } = await userWithImages(browser, js, ['secret-plan.jpg']);
     await page.goto('/dashboard');
-    await page.getByRole('link', { name: 'secret-plan.jpg' }).first().click();
+    await page.goto((await page.getByRole('link', { name: 'secret-plan.jpg', exact: true }).getAttribute('href'))!);
     // Make it unlisted: a share link appears.
     await page.getByRole('radio', { name: /^Unlisted/ }).check();
     await page.getByRole('button', { name: 'Save visibility' }).click();
-    await expect(page.getByRole('status')).toContainText('A new share link was made');
-    const link = await page.getByLabel('Share link').inputValue();
+    await expect(page.getByRole('status')).toContainText('A share link was made');
+    const link = await page.getByLabel(/^Share link/).inputValue();
     // Someone signed out opens it; without the token it does not exist.
     const stranger = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
     await stranger.goto(link);
@@ -40,26 +40,26 @@ for (const js of [true, false]) {
     await page.goto('/dashboard');
     await page.getByRole('checkbox', { name: 'Select red-boat.jpg' }).check();
     await page.getByRole('checkbox', { name: 'Select green-tree.jpg' }).check();
-    await page.getByLabel('With the selected images:').selectOption('public');
+    await page.getByLabel('With the selected images').selectOption('public');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect(page.getByRole('status')).toHaveText('Made 2 images public.');
+    await expect(page.getByRole('status').filter({ hasText: 'Made 2 images public.' })).toBeVisible();
     await page.goto(`/u/${user}`);
-    await expect(page.locator('li.card')).toHaveCount(2);
+    await expect(page.locator('li.tile')).toHaveCount(2);
     // Search is a plain GET form: the URL can be bookmarked.
     await page.goto('/dashboard');
     await page.getByRole('searchbox', { name: 'Search my images' }).fill('blue');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page).toHaveURL(/\/dashboard\?q=blue/);
-    await expect(page.locator('li.card')).toHaveCount(1);
-    await expect(page.locator('li.card')).toContainText('blue-car.jpg');
+    await expect(page.locator('li.tile')).toHaveCount(1);
+    await expect(page.locator('li.tile')).toContainText('blue-car.jpg');
     // Deleting many moves them to the trash at once, with an Undo.
     await page.goto('/dashboard');
     await page.getByRole('checkbox', { name: 'Select red-boat.jpg' }).check();
     await page.getByRole('checkbox', { name: 'Select blue-car.jpg' }).check();
-    await page.getByLabel('With the selected images:').selectOption('delete');
+    await page.getByLabel('With the selected images').selectOption('delete');
     await page.getByRole('button', { name: 'Apply' }).click();
     const moved = page.getByRole('status').filter({ hasText: 'Moved 2 images to the trash.' });
     await expect(moved.getByRole('button', { name: 'Undo' })).toBeVisible();
-    await expect(page.locator('li.card')).toHaveCount(1);
+    await expect(page.locator('li.tile')).toHaveCount(1);
   });
 }

@@ -94,15 +94,25 @@ const KEPT = 'kept-list';
 if (grid) {
   const [nav] = performance.getEntriesByType('navigation');
   const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null');
-  sessionStorage.removeItem(KEPT);
   if (nav?.type === 'back_forward' && kept?.url === location.href && kept.html) {
+    sessionStorage.removeItem(KEPT);
     grid.innerHTML = kept.html;
-    requestAnimationFrame(() => scrollTo(0, kept.y));
+    // The browser restores its own position too, possibly later and against the shorter page.
+    history.scrollRestoration = 'manual';
+    const restore = () => scrollTo(0, kept.y);
+    restore();
+    addEventListener('load', restore, { once: true });
   }
   grid.addEventListener('click', (event) => {
     if (!event.target.closest?.('a[href]')) return;
     try {
-      sessionStorage.setItem(KEPT, JSON.stringify({ url: location.href, html: grid.innerHTML, y: scrollY }));
+      // Without what this script painted: style attributes would break the CSP when put back.
+      const copy = grid.cloneNode(true);
+      for (const el of copy.querySelectorAll('[data-painted]')) {
+        el.removeAttribute('style');
+        delete el.dataset.painted;
+      }
+      sessionStorage.setItem(KEPT, JSON.stringify({ url: location.href, html: copy.innerHTML, y: scrollY }));
     } catch {
       // Storage full or refused: Back then shows the first page, as without this script.
     }

@@ -49,7 +49,9 @@ describe('another user and a visitor', () => {
       for (const url of images.private.urls) {
         const res = await c.request(url);
         assert.equal(res.status, 404, url);
-        if (url === images.private.urls[0]) assert.equal(await res.text(), missing);
+        // The page names the path asked for (a visitor's "log in" link leads back to it), nothing more.
+        const id = url.split('/')[2]!;
+        if (url === images.private.urls[0]) assert.equal((await res.text()).replaceAll(id, 'AAAAAAAAAAAAAAAAAAAA'), missing);
       }
     }
   });
