@@ -1,7 +1,7 @@
 // `npm run screenshots`: the README's pictures of the main pages, light and dark, so they stay
 // current; and the same at device scale factor 2 (the `hidpi` project, `*-2x.png`; not in the
 // README), where the browser shows every srcset's 2x candidate. Skipped in the normal browser suite.
-import { test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { expectImagesLoaded, signUp } from './support.ts';
@@ -50,6 +50,10 @@ for (const scheme of ['light', 'dark'] as const) {
       name: `${n}.jpg`, mimeType: 'image/jpeg', buffer: await photo(i * 37 + (scheme === 'dark' ? 20 : 0), w, h),
     })));
     await page.getByLabel('Images', { exact: true }).setInputFiles(files);
+    // Once every preview is drawn.
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('#previews img')]
+      .every((img) => img.complete && img.naturalWidth > 0))).toBe(true);
+    await page.evaluate(() => Promise.all([...document.querySelectorAll<HTMLImageElement>('#previews img')].map((img) => img.decode())));
     await shoot(page, 'upload', scheme);
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByRole('heading', { name: `${SHAPES.length} of ${SHAPES.length} images uploaded` }).waitFor({ timeout: 90_000 });
