@@ -222,3 +222,15 @@ test('settings name each session by its browser and system', async ({ browser })
   await page.goto('/settings');
   await expect(page.locator('.sessions li').first()).toContainText(/Chrom(e|ium) on Linux/);
 });
+
+test('a refused settings form answers at the form, its message beside the field', async ({ browser }) => {
+  const page = await ownerPage(browser, { viewport: { width: 1280, height: 800 } });
+  await page.goto('/settings');
+  await page.getByRole('form', { name: 'Change password' }).getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password (8 to 256 characters)').fill('another long passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page).toHaveURL(/\/settings\/password#change-password$/);
+  const error = page.locator('#current-password-error');
+  await expect(error).toBeVisible();
+  await expect(error).toBeInViewport();
+});

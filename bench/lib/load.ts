@@ -25,7 +25,7 @@ export async function walkPages(base: string, path: string, pages: number, heade
   const paths = [path];
   for (let i = 0; i < pages; i++) {
     const html = await (await fetch(`${base}${paths[i]}`, { headers })).text();
-    const next = html.match(/<a href="([^"]+)" rel="next"/)?.[1];
+    const next = html.match(/href="([^"]+)" rel="next"/)?.[1];
     if (!next) throw new Error(`${path} has only ${i + 1} pages`);
     paths.push(next.replaceAll('&amp;', '&'));
   }
