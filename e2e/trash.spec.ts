@@ -27,8 +27,9 @@ test('with JavaScript, a card leaves at once and its toast undoes the delete', a
   await expect(page).toHaveURL(/\/dashboard$/);
   expect((await page.request.get(`/images/${id}`)).status()).toBe(404);
 
-  // Undo: back on the list, at the card.
-  await toast.getByRole('button', { name: 'Undo' }).click();
+  // Undo has the focus (the Delete button that had it is gone), so Enter undoes.
+  await expect(toast.getByRole('button', { name: 'Undo' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/dashboard#image-${id}$`));
   await expect(byId).toBeVisible();
   await expect(notice(page, 'Restored 1 image.')).toBeVisible();

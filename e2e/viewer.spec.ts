@@ -163,6 +163,11 @@ test('Esc and Back close the viewer at the same scroll position (phone, swipe)',
   await expect(page).toHaveURL(listUrl);
   expect(await page.evaluate(() => scrollY)).toBe(scrolled);
   expect(problems).toEqual([]);
+
+  // Forward again: what is shown is what the URL names, the image's page.
+  await page.goForward();
+  await expect(page).toHaveURL(hrefs[2]!);
+  await expect(page.locator('article.image-page')).toBeVisible();
 });
 
 test('a modified click opens the image page in a new tab; without JavaScript a click opens it', async ({ browser }) => {

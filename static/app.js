@@ -36,9 +36,16 @@ const enhance = (root) => {
   localiseTimes(root);
   showScripted(root);
 };
+document.documentElement.classList.add('js');
 enhance(document);
-// htmx appends list pages and upload results: enhance what arrives.
-new MutationObserver(() => enhance(document)).observe(document.body, { childList: true, subtree: true });
+// htmx appends list pages and upload results: enhance where things arrive.
+new MutationObserver((records) => {
+  for (const target of new Set(records.map((r) => r.target))) if (target.isConnected) enhance(target);
+}).observe(document.body, { childList: true, subtree: true });
+
+// A toast (a delete's Undo) takes the focus: the button that caused it has just left the page.
+const toasts = document.getElementById('toasts');
+if (toasts) new MutationObserver(() => toasts.querySelector('button')?.focus()).observe(toasts, { childList: true });
 
 // Copy buttons: `data-copy` names the input whose value goes to the clipboard.
 document.addEventListener('click', async (event) => {
@@ -48,7 +55,9 @@ document.addEventListener('click', async (event) => {
   if (!input) return;
   try {
     await navigator.clipboard.writeText(input.value);
-    button.lastChild.textContent = ' Copied';
+    const label = button.lastChild;
+    label.textContent = ' Copied';
+    setTimeout(() => (label.textContent = ' Copy'), 2000);
   } catch {
     // No clipboard permission: select the text so the person can copy it themselves.
     input.select();
@@ -76,7 +85,7 @@ document.addEventListener('click', (event) => {
   }
   const box = event.target.closest?.('input.select');
   if (!box) return;
-  if (event.shiftKey && lastBox && lastBox !== box) {
+  if (event.shiftKey && lastBox?.isConnected && lastBox !== box) {
     const boxes = [...document.querySelectorAll('input.select')];
     const [from, to] = [boxes.indexOf(lastBox), boxes.indexOf(box)].sort((a, b) => a - b);
     for (const b of boxes.slice(from, to + 1)) b.checked = box.checked;
@@ -87,24 +96,25 @@ document.addEventListener('click', (event) => {
 countSelected();
 
 // Back to a list that had grown by infinite scroll: the browser reloads only its first page, so
-// the position it restores would be somewhere else. Keep the grown list when leaving it through
-// one of its links, and put it back (with the scroll position) when coming back.
-const grid = document.getElementById('images');
-const KEPT = 'kept-list';
+// the position it restores would be somewhere else. Each list is kept as it was when left
+// (per URL, the few most recent), and put back with its scroll position on Back or Forward.
+const grid = document.querySelector('ul#images');
+const KEPT = 'kept:';
+const keptLists = () => Object.keys(sessionStorage).filter((k) => k.startsWith(KEPT));
 if (grid) {
   const [nav] = performance.getEntriesByType('navigation');
-  const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null');
-  if (nav?.type === 'back_forward' && kept?.url === location.href && kept.html) {
-    sessionStorage.removeItem(KEPT);
+  const kept = nav?.type === 'back_forward' && JSON.parse(sessionStorage.getItem(KEPT + location.href) ?? 'null');
+  if (kept?.html) {
     grid.innerHTML = kept.html;
+    window.htmx?.process(grid);
+    countSelected();
     // The browser restores its own position too, possibly later and against the shorter page.
     history.scrollRestoration = 'manual';
     const restore = () => scrollTo(0, kept.y);
     restore();
     addEventListener('load', restore, { once: true });
   }
-  grid.addEventListener('click', (event) => {
-    if (!event.target.closest?.('a[href]')) return;
+  addEventListener('pagehide', () => {
     try {
       // Without what this script painted: style attributes would break the CSP when put back.
       const copy = grid.cloneNode(true);
@@ -112,12 +122,18 @@ if (grid) {
         el.removeAttribute('style');
         delete el.dataset.painted;
       }
-      sessionStorage.setItem(KEPT, JSON.stringify({ url: location.href, html: copy.innerHTML, y: scrollY }));
+      sessionStorage.setItem(KEPT + location.href, JSON.stringify({ at: Date.now(), html: copy.innerHTML, y: scrollY }));
+      const newestFirst = keptLists().map((k) => [k, JSON.parse(sessionStorage.getItem(k)).at]).sort((x, y) => y[1] - x[1]);
+      for (const [k] of newestFirst.slice(5)) sessionStorage.removeItem(k);
     } catch {
       // Storage full or refused: Back then shows the first page, as without this script.
     }
   });
 }
+// Logging out forgets them: whoever uses this tab next must not find them behind Back.
+document.addEventListener('submit', (event) => {
+  if (event.target.matches?.('form[action="/logout"]')) for (const k of keptLists()) sessionStorage.removeItem(k);
+});
 
 // Image page: the arrow keys go to the previous / next image of the list it was opened from.
 document.addEventListener('keydown', (event) => {

@@ -132,7 +132,13 @@ async function open(link) {
   pswp.init();
 }
 
-addEventListener('popstate', () => {
+addEventListener('popstate', (event) => {
+  // Forward again to an image the viewer showed: the list is on screen under the image's URL,
+  // so load what that URL names (the image page).
+  if (!current?.pswp && event.state?.viewer) {
+    location.reload();
+    return;
+  }
   if (!current?.pswp || current.popped) return;
   current.popped = true;
   const { pswp } = current;

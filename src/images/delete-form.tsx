@@ -28,7 +28,10 @@ export function DeleteForm({ id, filename, inCard = false, context }: Props) {
     : {};
   return (
     <form method="post" action={`${imageUrl(id)}/delete${context ? `?${context}` : ''}`} class="inline" {...htmx}>
-      <button type="submit" class="danger" aria-label={`Delete ${filename}`}><Icon name="trash-2" /> Delete</button>
+      <button type="submit" class="danger" aria-label={`Delete ${filename}`}>
+        {/* On a tile the icon alone: the button is a small round one over the picture. */}
+        <Icon name="trash-2" />{inCard ? <span class="visually-hidden">Delete</span> : ' Delete'}
+      </button>
     </form>
   );
 }

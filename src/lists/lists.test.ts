@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import { encodeCursor } from './cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
 let t: TestApp;
@@ -90,6 +91,12 @@ describe('GET /gallery', () => {
     assert.deepEqual(back.map((p) => p.length), [PAGE_SIZE, PAGE_SIZE, expected.length - 2 * PAGE_SIZE]);
     assert.deepEqual(back.flat(), expected);
     assert.doesNotMatch(await (await visitor.request('/gallery')).text(), /rel="prev"/, 'the first page has no previous');
+    // Nothing before the cursor any more (say, those images were deleted): the first page, not an empty one.
+    const [newest] = await t.sql<{ id: string; ts: string; bytes: number }[]>`
+      select id, created_at::text as ts, bytes from images where visibility = 'public' order by created_at desc, id desc limit 1`;
+    const start = await (await visitor.request(`/gallery?before=${encodeCursor(newest!, 'newest')}`)).text();
+    assert.deepEqual(ids(start), expected.slice(0, PAGE_SIZE));
+    assert.doesNotMatch(start, /rel="prev"/);
   });
 
   test('answers htmx with the next items only, ending in the next link', async () => {

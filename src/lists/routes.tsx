@@ -53,8 +53,16 @@ export function listRoutes(deps: Deps) {
     // A refused bulk action shows the whole list again, its message beside the bulk bar.
     const shape = wantsFragment(c) && !opts.bulk ? 'items' : !c.get('user') && !c.get('flash') ? 'page' : 'section';
     const render = async () => {
-      const rows = await listImages(sql, { scope: opts.scope, sort, q, cursor, before, limit: PAGE_SIZE });
-      const { page, next, prev } = paginate(rows, PAGE_SIZE, sort, { cursor, before });
+      const from = { scope: opts.scope, sort, q, limit: PAGE_SIZE };
+      let at = { cursor, before };
+      let rows = await listImages(sql, { ...from, ...at });
+      // Less than a page before the cursor (images went meanwhile): that is the list's start,
+      // shown as its first page rather than as a short (or empty) one.
+      if (before && rows.length <= PAGE_SIZE) {
+        at = { cursor: undefined, before: false };
+        rows = await listImages(sql, from);
+      }
+      const { page, next, prev } = paginate(rows, PAGE_SIZE, sort, at);
       const state = { base: opts.base, q, sort };
       const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };
       if (shape === 'items') return (<ListItems {...props} prev={undefined} />).toString();

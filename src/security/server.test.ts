@@ -78,7 +78,9 @@ describe('slow clients', () => {
   test('200 slowloris connections do not stop normal requests, and are cut off after the header timeout', async () => {
     const sockets: Socket[] = [];
     for (let i = 0; i < 200; i++) {
-      const s = connect(port, '127.0.0.1');
+      // From an address of its own (all of 127/8 is loopback): the attacker's connections count
+      // against the per-address cap, the normal requests below come from 127.0.0.1.
+      const s = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' });
       s.on('error', () => {});
       s.write('GET /gallery HTTP/1.1\r\nHost: x\r\n');
       sockets.push(s);
