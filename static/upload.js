@@ -156,8 +156,14 @@ function enhance(form) {
       if (!streamed()) return;
       const text = xhr.responseText;
       for (let end = text.indexOf('\n', read); end !== -1; end = text.indexOf('\n', read)) {
-        const line = JSON.parse(text.slice(read, end));
+        const raw = text.slice(read, end);
         read = end + 1;
+        let line;
+        try {
+          line = JSON.parse(raw);
+        } catch {
+          continue; // a garbled line (a proxy's doing): the final one still decides
+        }
         if ('done' in line) processing(line.done, line.of);
         else final = line;
       }
@@ -169,12 +175,15 @@ function enhance(form) {
       if (final) return finish(final.status, final.html, sent);
       failed();
     });
+    // Aborted, timed out or cut off: never left busy.
+    xhr.addEventListener('loadend', () => {
+      if (busy && xhr.status === 0) failed();
+    });
     const failed = () => {
       setBusy(false);
       showChosen();
       showError('The upload failed: check your connection and try again.');
     };
-    xhr.addEventListener('error', failed);
     setBusy(true);
     errorBox.replaceChildren();
     xhr.send(data);
