@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { Cookie } from 'lucia';
 import type { AppEnv, Viewer } from '../web/env.ts';
 import { SignedOut } from '../web/errors.tsx';
+import { isLocalPath } from '../web/flash.ts';
 import type { Sessions } from './session.ts';
 
 export function setSessionCookie(c: Context, cookie: Cookie) {
@@ -47,11 +48,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   throw new SignedOut();
 };
 
-/**
- * A same-site path to return to after login; anything else becomes /dashboard. Browsers drop
- * tabs and newlines from URLs, so `/\t/evil.example` would become `//evil.example`: no control
- * characters, spaces or backslashes at all.
- */
+/** A path of this site to return to after login (as isLocalPath says); anything else becomes /dashboard. */
 export function safeNext(next: string | undefined) {
-  return next && /^\/(?![/\\])[^\x00-\x20\\\x7f]*$/.test(next) ? next : '/dashboard';
+  return next && isLocalPath(next) ? next : '/dashboard';
 }

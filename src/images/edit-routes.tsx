@@ -7,7 +7,7 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { showAgain } from '../web/forms.tsx';
-import { findImage, updateDetails, updateVisibility } from './images.sql.ts';
+import { type LinkExpiry, updateDetails, updateVisibility } from './images.sql.ts';
 import { listParams, readContext } from './list-context.ts';
 import { imageUrl } from './urls.ts';
 import type { FailedEdit } from './views.tsx';
@@ -20,7 +20,8 @@ const detailsSchema = z.object({
 
 const visibilitySchema = z.object({
   visibility: z.enum(['public', 'private', 'unlisted'], 'Choose who can see the image'),
-  expires: z.enum(['keep', 'never', '1', '7', '30'], 'Choose when the link expires').default('keep'),
+  expires: z.enum(['keep', 'never', '1', '7', '30'], 'Choose when the link expires').default('keep')
+    .transform((e): LinkExpiry => (e === 'keep' || e === 'never' ? e : { days: Number(e) })),
 });
 
 type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
@@ -51,27 +52,18 @@ export function imageEditRoutes({ sql }: Deps, imagePage: ImagePage) {
 
   app.post('/images/:id/visibility', requireUser, zValidator('form', visibilitySchema, refused('visibility')), async (c) => {
     const { visibility, expires } = c.req.valid('form');
-    const userId = signedIn(c).user.id;
-    const image = await findImage(sql, c.req.param('id'));
-    if (!image || image.user_id !== userId) throw new NotFound();
-    // An unlisted image keeps its link (and, unless another is chosen, its expiry): saving the
-    // form again must not break links already shared. Becoming unlisted makes a new one.
-    const keep = visibility === 'unlisted' && image.visibility === 'unlisted' && image.share_token;
-    const expiresAt = expires === 'keep' ? (keep ? image.share_expires_at : null)
-      : expires === 'never' ? null : new Date(Date.now() + Number(expires) * 86_400_000);
-    const changed = await updateVisibility(sql, image.id, userId, {
-      visibility,
-      // 160 random bits: the link is the only key to an unlisted image.
-      token: visibility !== 'unlisted' ? null : keep || randomBytes(20).toString('base64url'),
-      expiresAt: visibility === 'unlisted' ? expiresAt : null,
-    });
-    const message = visibility !== 'unlisted' ? `The image is now ${visibility}.` : keep ? 'Saved; the share link is unchanged.' : 'A share link was made: copy it below.';
-    return done(c, changed, message, 'visibility');
+    // 160 random bits: the link is the only key to an unlisted image. Used only when the image
+    // has no live link: saving the form again must not break links already shared.
+    const change = visibility === 'unlisted' ? { visibility, expires, fresh: randomBytes(20).toString('base64url') } : { visibility };
+    const result = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, change);
+    const message = visibility !== 'unlisted' ? `The image is now ${visibility}.`
+      : result?.kept ? 'Saved; the share link is unchanged.' : 'A share link was made: copy it below.';
+    return done(c, !!result, message, 'visibility');
   });
 
   app.post('/images/:id/share/revoke', requireUser, async (c) => {
-    const changed = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, { visibility: 'private', token: null, expiresAt: null });
-    return done(c, changed, 'The share link was revoked; the image is private.', 'visibility');
+    const changed = await updateVisibility(sql, c.req.param('id'), signedIn(c).user.id, { visibility: 'private' });
+    return done(c, !!changed, 'The share link was revoked; the image is private.', 'visibility');
   });
 
   return app;

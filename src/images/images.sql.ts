@@ -1,3 +1,4 @@
+import type { PendingQuery, Row } from 'postgres';
 import type { Queryable, Sql } from '../db/client.ts';
 import type { ImageFormat } from './pipeline.ts';
 import { allKeys, KEY_COLUMNS, type KeyParts } from './keys.ts';
@@ -38,17 +39,12 @@ export type ImageRow = {
 export type NewImage = Omit<ImageRow, 'created_at' | 'deleted_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
 /**
- * Ids of this user's images whose originals have the given SHA-256, keyed by hash. One of them
- * in the trash is taken out of it: its row still holds the bytes (one copy per user, by the
- * unique index), and uploading them again says the person wants the image back.
+ * Ids of this user's images whose originals have the given SHA-256, keyed by hash: in the trash
+ * or not (its row still holds the bytes: one copy per user, by the unique index).
  */
 export async function findDuplicates(sql: Queryable, userId: string, sha256s: string[]) {
   if (sha256s.length === 0) return new Map<string, string>();
-  // The select sees the rows as they were before the update: the restored ones among them.
   const rows = await sql<{ id: string; sha256: string }[]>`
-    with restored as (
-      update images set deleted_at = null
-      where user_id = ${userId} and sha256 in ${sql(sha256s)} and deleted_at is not null returning id)
     select id, sha256 from images where user_id = ${userId} and sha256 in ${sql(sha256s)}`;
   return new Map(rows.map((r) => [r.sha256, r.id]));
 }
@@ -61,17 +57,24 @@ export type Verdict = { stored: true } | { duplicateOf: string } | { overQuota: 
  * transaction that locks the user's used-bytes counter so two uploads of one user cannot both
  * spend the same space. Bytes the user already has (stored before, or earlier in `rows`) are not
  * inserted again and cost nothing. Returns a verdict for every row, by id.
+ *
+ * The images the upload turned out to repeat (`known`, found as its files arrived, and those
+ * found here) come out of the trash: uploading their bytes again says the person wants them
+ * back. Here, not earlier, so that only an upload that was accepted restores anything.
  */
-export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number) {
+export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number, known: string[] = []) {
   return sql.begin(async (tx) => {
     let left = quota - (await lockUsedBytes(tx, userId));
     const existing = await findDuplicates(tx, userId, rows.map((r) => r.sha256));
     const verdicts = new Map<string, Verdict>();
     const fitting: NewImage[] = [];
+    const repeated = [...known];
     for (const r of rows) {
       const duplicateOf = existing.get(r.sha256);
-      if (duplicateOf) verdicts.set(r.id, { duplicateOf });
-      else if (r.stored_bytes > left) verdicts.set(r.id, { overQuota: { left } });
+      if (duplicateOf) {
+        verdicts.set(r.id, { duplicateOf });
+        repeated.push(duplicateOf);
+      } else if (r.stored_bytes > left) verdicts.set(r.id, { overQuota: { left } });
       else {
         existing.set(r.sha256, r.id);
         fitting.push(r);
@@ -84,14 +87,24 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
         'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes')}`;
     }
+    if (repeated.length) {
+      await tx`update images set deleted_at = null
+        where user_id = ${userId} and id in ${tx([...new Set(repeated)])} and deleted_at is not null`;
+    }
     return verdicts;
   });
 }
 
+/** Every column of ImageRow: selects name them, since the table also holds the search vector. */
+const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
+  'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', 'epoch', 'title',
+  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at'] as const satisfies readonly (keyof ImageRow)[];
+
 /** The image with its owner's name, unless it is missing or in the trash (then no URL of it answers). */
 export async function findImage(sql: Sql, id: string) {
   const [row]: [(ImageRow & { username: string; ts: string })?] = await sql`
-    select i.*, i.created_at::text as ts, u.username from images i join users u on u.id = i.user_id
+    select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username
+    from images i join users u on u.id = i.user_id
     where i.id = ${id} and i.deleted_at is null`;
   return row;
 }
@@ -103,14 +116,33 @@ export async function updateDetails(sql: Sql, id: string, userId: string, d: { t
   return rows.length === 1;
 }
 
+/** When an unlisted image's link stops working: as it is now, never, or in some days. */
+export type LinkExpiry = 'keep' | 'never' | { days: number };
+export type VisibilityChange = { visibility: 'public' | 'private' } | { visibility: 'unlisted'; expires: LinkExpiry; fresh: string };
+
 /**
- * Sets the visibility of an owned image. Unlisted gets a new share token (any old link stops
- * working); anything else drops the token.
+ * Sets the visibility of an owned image, in one statement, so that a change from another tab in
+ * between cannot be written over. Unlisted keeps the share link when the image is still unlisted
+ * with a link that has not expired (links already shared go on working), with its expiry unless
+ * another is chosen; else the link becomes `fresh` (any old one stops working). Public or
+ * private drops the link. Undefined when `userId` has no such image (or it is in the trash);
+ * otherwise whether the link was kept.
  */
-export async function updateVisibility(sql: Sql, id: string, userId: string, v: { visibility: Visibility; token: string | null; expiresAt: Date | null }) {
-  const rows = await sql`update images set visibility = ${v.visibility}, share_token = ${v.token}, share_expires_at = ${v.expiresAt}
-    where id = ${id} and user_id = ${userId} and deleted_at is null returning id`;
-  return rows.length === 1;
+export async function updateVisibility(sql: Sql, id: string, userId: string, v: VisibilityChange) {
+  let token = sql`null`;
+  let expiry = sql`null`;
+  if (v.visibility === 'unlisted') {
+    const live = sql`visibility = 'unlisted' and share_token is not null and (share_expires_at is null or share_expires_at > now())`;
+    token = sql`case when ${live} then share_token else ${v.fresh} end`;
+    if (v.expires === 'keep') expiry = sql`case when ${live} then share_expires_at end`;
+    else if (v.expires !== 'never') expiry = sql`now() + ${v.expires.days} * interval '1 day'`;
+  }
+  const fresh = v.visibility === 'unlisted' ? v.fresh : null;
+  const [row]: [{ kept: boolean }?] = await sql`
+    update images set visibility = ${v.visibility}, share_token = ${token}, share_expires_at = ${expiry}
+    where id = ${id} and user_id = ${userId} and deleted_at is null
+    returning share_token is not null and share_token is distinct from ${fresh}::text as kept`;
+  return row;
 }
 
 /** The given images that `userId` owns and has not trashed (others are silently left out). */
@@ -120,26 +152,41 @@ export async function findOwned(sql: Sql, userId: string, ids: string[]) {
     order by created_at desc`;
 }
 
+/** `rows` in the order of `ids` (what a form sent), each once; ids without a row are left out. */
+export function inOrderGiven<T extends { id: string }>(ids: string[], rows: T[]) {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    byId.delete(id);
+    return row ? [row] : [];
+  });
+}
+
 /** Makes many owned images public or private (dropping share links); returns the ids changed, in the order given. */
 export async function setVisibilityOfMany(sql: Sql, userId: string, ids: string[], visibility: 'public' | 'private') {
   const rows = await sql<{ id: string }[]>`update images set visibility = ${visibility}, share_token = null, share_expires_at = null
     where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null returning id`;
-  const changed = new Set(rows.map((r) => r.id));
-  return ids.filter((id) => changed.has(id));
+  return inOrderGiven(ids, rows).map((r) => r.id);
 }
 
 /**
- * Deletes for good the owned images among `ids` (in the trash or not), queueing their objects in
- * the same transaction; returns their ids and object keys.
+ * Deletes the image rows `where` picks and queues their objects for deletion, in one
+ * transaction (the janitor retries what the caller's purge does not finish); returns their ids
+ * and object keys. `where` is evaluated again on a row another transaction changed meanwhile.
  */
-export async function deleteOwnedImages(sql: Sql, userId: string, ids: string[]) {
-  if (ids.length === 0) return { ids, keys: [] };
+export function deleteImages(sql: Sql, where: (tx: Queryable) => PendingQuery<Row[]>) {
   return sql.begin(async (tx) => {
-    const rows = await tx<KeyParts[]>`delete from images where user_id = ${userId} and id in ${tx(ids)} returning ${tx(KEY_COLUMNS)}`;
+    const rows = await tx<KeyParts[]>`delete from images where ${where(tx)} returning ${tx(KEY_COLUMNS)}`;
     const keys = rows.flatMap((r) => allKeys(r));
     await queueDeletions(tx, keys);
     return { ids: rows.map((r) => r.id), keys };
   });
+}
+
+/** Deletes for good the owned images among `ids` (in the trash or not); returns their ids and object keys. */
+export async function deleteOwnedImages(sql: Sql, userId: string, ids: string[]) {
+  if (ids.length === 0) return { ids, keys: [] };
+  return deleteImages(sql, (tx) => tx`user_id = ${userId} and id in ${tx(ids)}`);
 }
 
 /** Every object key of every image of the user's. */

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import sharp from 'sharp';
 import { jpeg, jpegWithLocation, readTags } from '../test-support/fixtures.ts';
-import type { ImageRow } from './images.sql.ts';
+import { findImage, type ImageRow } from './images.sql.ts';
 import { allKeys } from './keys.ts';
 import { variantUrl } from './urls.ts';
 
@@ -178,5 +178,16 @@ describe('privacy of originals', () => {
     const now = await urlsOf('was-public.jpg');
     assert.notEqual(now.thumb, img.thumb);
     assert.equal((await owner.request(now.thumb)).status, 200);
+  });
+});
+
+describe('findImage', () => {
+  test('reads every column of the row but the search vector, with the owner and the created_at text', async () => {
+    const row = (await findImage(t.sql, pub.id))!;
+    const columns = await t.sql<{ name: string }[]>`
+      select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = 'images'`;
+    const expected = [...columns.map((c) => c.name).filter((c) => c !== 'search'), 'ts', 'username'];
+    assert.deepEqual(Object.keys(row).sort(), expected.sort());
+    assert.equal(row.username, 'owner');
   });
 });

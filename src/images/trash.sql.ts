@@ -1,8 +1,7 @@
 import type { PendingQuery, Row } from 'postgres';
 import type { Queryable, Sql } from '../db/client.ts';
-import { queueDeletions } from '../storage/deletions.sql.ts';
-import type { ImageRow } from './images.sql.ts';
-import { allKeys, KEY_COLUMNS, type KeyParts } from './keys.ts';
+import { deleteImages, inOrderGiven, type ImageRow } from './images.sql.ts';
+import { KEY_COLUMNS, type KeyParts } from './keys.ts';
 import type { Cursor, ListedImage } from './list.sql.ts';
 
 // The trash: rows with `deleted_at` set (sql/0010). They keep their objects and count against
@@ -13,7 +12,7 @@ export async function trashOwnedImages(sql: Sql, userId: string, ids: string[]) 
   const rows = await sql<Pick<ImageRow, 'id' | 'filename' | 'title'>[]>`
     update images set deleted_at = now()
     where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null returning id, filename, title`;
-  return ids.flatMap((id) => rows.filter((r) => r.id === id));
+  return inOrderGiven(ids, rows);
 }
 
 /** Takes the owned images among `ids` out of the trash (others are ignored); returns their ids in the order given. */
@@ -21,8 +20,7 @@ export async function restoreOwnedImages(sql: Sql, userId: string, ids: string[]
   const rows = await sql<{ id: string }[]>`
     update images set deleted_at = null
     where user_id = ${userId} and id in ${sql(ids)} and deleted_at is not null returning id`;
-  const restored = new Set(rows.map((r) => r.id));
-  return ids.filter((id) => restored.has(id));
+  return inOrderGiven(ids, rows).map((r) => r.id);
 }
 
 /** An image of the trash, with when it went there; `ts` is that moment as text (the page cursor's key). */
@@ -53,30 +51,27 @@ export async function countTrash(sql: Sql, userId: string, ids?: string[]) {
   return row!.n;
 }
 
-/** Deletes rows and queues their objects for deletion, in one transaction: the trash's way out. */
-async function purge(sql: Sql, select: (tx: Queryable) => PendingQuery<Row[]>) {
-  return sql.begin(async (tx) => {
-    const rows = await tx<KeyParts[]>`delete from images where id in (${select(tx)}) returning ${tx(KEY_COLUMNS)}`;
-    const keys = rows.flatMap((r) => allKeys(r));
-    await queueDeletions(tx, keys);
-    return { count: rows.length, keys };
-  });
+/**
+ * Deletes for good the rows of the trash `where` picks, and queues their objects: the trash's
+ * way out. `deleted_at is not null` is the delete's own condition, checked again on a row that
+ * a restore changed (and committed) meanwhile: a picked image that was restored stays.
+ */
+function purge(sql: Sql, where: (tx: Queryable) => PendingQuery<Row[]>) {
+  return deleteImages(sql, (tx) => tx`deleted_at is not null and ${where(tx)}`);
 }
 
-/** Empties the user's trash (or deletes for good the images of `ids` in it); returns the object keys queued. */
+/** Empties the user's trash (or deletes for good the images of `ids` in it); returns their ids and the object keys queued. */
 export function emptyTrash(sql: Sql, userId: string, ids?: string[]) {
-  return purge(sql, (tx) => {
-    const only = ids ? tx`and id in ${tx(ids)}` : tx``;
-    return tx`select id from images where user_id = ${userId} and deleted_at is not null ${only}`;
-  });
+  return purge(sql, (tx) => (ids ? tx`user_id = ${userId} and id in ${tx(ids)}` : tx`user_id = ${userId}`));
 }
 
 /**
  * Purges up to `limit` images that went to the trash `days` days ago or earlier, oldest first.
  * Rows another transaction holds (a restore under way) are skipped, not waited for.
  */
-export function purgeExpiredTrash(sql: Sql, days: number, limit: number) {
-  return purge(sql, (tx) => tx`
+export async function purgeExpiredTrash(sql: Sql, days: number, limit: number) {
+  const { ids, keys } = await purge(sql, (tx) => tx`id in (
     select id from images where deleted_at <= now() - ${days} * interval '1 day'
-    order by deleted_at limit ${limit} for update skip locked`);
+    order by deleted_at limit ${limit} for update skip locked)`);
+  return { count: ids.length, keys };
 }

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import { needsServer, whileLocked } from '../test-support/locks.ts';
 
 let t: TestApp;
 let owner: TestClient;
@@ -81,6 +82,39 @@ describe('visibility and share links', () => {
     assert.equal((await visitor().request(withShare(`/images/${img.id}`, token))).status, 200);
     await t.sql`update images set share_expires_at = now() - interval '1 second' where id = ${img.id}`;
     assert.equal((await visitor().request(withShare(`/images/${img.id}`, token))).status, 404);
+  });
+
+  test('saving "unlisted" again keeps a live link and its expiry; an expired one is replaced, and says so', async () => {
+    const img = await upload('resave.jpg');
+    await setVisibility(img.id, 'unlisted', '7');
+    const first = (await tokenOf(img.id))!;
+    const [{ share_expires_at: expiry }] = await t.sql`select share_expires_at from images where id = ${img.id}`;
+    const again = await setVisibility(img.id, 'unlisted', 'keep');
+    assert.equal(await tokenOf(img.id), first);
+    assert.deepEqual((await t.sql`select share_expires_at from images where id = ${img.id}`)[0]!.share_expires_at, expiry);
+    assert.match(await (await owner.request(again.headers.get('location')!)).text(), /Saved; the share link is unchanged\./);
+
+    await t.sql`update images set share_expires_at = now() - interval '1 second' where id = ${img.id}`;
+    const renewed = await setVisibility(img.id, 'unlisted', 'keep');
+    const second = (await tokenOf(img.id))!;
+    assert.notEqual(second, first);
+    assert.equal((await t.sql`select share_expires_at from images where id = ${img.id}`)[0]!.share_expires_at, null, 'a new link keeps no old expiry');
+    assert.match(await (await owner.request(renewed.headers.get('location')!)).text(), /A share link was made/);
+    assert.equal((await visitor().request(withShare(`/images/${img.id}`, second))).status, 200);
+  });
+
+  test('a revoke from another tab that lands while "unlisted" is being saved is not undone', { skip: needsServer }, async () => {
+    const img = await upload('two-tabs.jpg');
+    await setVisibility(img.id, 'unlisted');
+    const revoked = (await tokenOf(img.id))!;
+    const res = await whileLocked(t.sql,
+      (tx) => tx`update images set visibility = 'private', share_token = null, share_expires_at = null where id = ${img.id}`,
+      () => setVisibility(img.id, 'unlisted', 'keep'));
+    assert.equal(res.status, 303);
+    const token = (await tokenOf(img.id))!;
+    assert.ok(token && token !== revoked, 'a new link, not the revoked one');
+    assert.equal((await visitor().request(withShare(`/images/${img.id}`, revoked))).status, 404);
+    assert.match(await (await owner.request(res.headers.get('location')!)).text(), /A share link was made/);
   });
 
   test('public images appear on the owner\'s page /u/:username; unknown users 404', async () => {

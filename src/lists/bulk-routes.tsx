@@ -5,6 +5,7 @@ import { requireUser, signedIn } from '../auth/middleware.ts';
 import { purgeObjects } from '../storage/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash, UNDO_MAX_IDS } from '../web/flash.ts';
+import { plural } from '../web/format.tsx';
 import { renderPage } from '../web/render.tsx';
 import { deleteOwnedImages, findOwned, setVisibilityOfMany } from '../images/images.sql.ts';
 import { trashOwnedImages } from '../images/trash.sql.ts';
@@ -26,8 +27,6 @@ const bulkSchema = z.object({
   // The list the form was on, to return to it.
   ...searchFields,
 });
-
-const plural = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
 
 /** The dashboard with the search and sort the bulk form was sent from, at the card `id`. */
 function dashboardAt(l: { q?: string; sort: Sort }, id?: string) {

@@ -20,7 +20,8 @@ export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort
   return Buffer.from(`${key}|${row.id}`).toString('base64url');
 }
 
-function decodeCursor(value: string, sort: Sort): Cursor | null {
+/** The cursor `value` names for `sort`, or null when it is not one (cut off, edited, another sort's). */
+export function decodeCursor(value: string, sort: Sort): Cursor | null {
   const [key, id, extra] = Buffer.from(value, 'base64url').toString().split('|');
   const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : isTimestamp(key ?? '');
   return extra === undefined && keyOk && id && /^[\w-]{1,64}$/.test(id) ? { key: key!, id } : null;

@@ -6,13 +6,14 @@ import { purgeObjects } from '../storage/purge.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { BadRequest, NotFound } from '../web/errors.tsx';
 import { flash, isLocalPath } from '../web/flash.ts';
+import { plural } from '../web/format.tsx';
 import { renderPage } from '../web/render.tsx';
 import { objectKeys } from '../images/keys.ts';
 import { serveObject } from '../images/serve.ts';
 import { countTrash, emptyTrash, findTrashed, listTrash, restoreOwnedImages } from '../images/trash.sql.ts';
 import { idsField } from './bulk-routes.tsx';
-import { encodeCursor, listQuery } from './cursor.ts';
-import { ConfirmEmpty, plural, TrashPage } from './trash-views.tsx';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { ConfirmEmpty, TrashPage } from './trash-views.tsx';
 
 /** As on the other lists. */
 const PAGE_SIZE = 48;
@@ -24,12 +25,25 @@ const restoreSchema = z.object({
 });
 
 const emptySchema = z.object({
-  // The images selected in the trash; none: all of it.
+  // The images ticked in the trash; without `selected` ("Empty trash"), none means all of it.
   ids: idsField.optional(),
+  selected: z.literal('1').optional(),
   confirm: z.literal('1').optional(),
+}).refine((v) => !v.selected || v.ids, { path: ['ids'], message: 'Select at least one image to delete for good.' });
+
+/**
+ * `?cursor=`: the trash has one order, newest deleted first, and no previous page. Its cursor
+ * carries a timestamp, checked by the rules of the lists' newest-first cursors; a sort or search
+ * is ignored, a `before` (a list's "Previous page" link) refused.
+ */
+const trashQuery = z.object({ cursor: z.string().max(200).optional(), before: z.never().optional() }).transform((v, ctx) => {
+  const cursor = v.cursor ? decodeCursor(v.cursor, 'newest') : undefined;
+  if (cursor !== null) return cursor;
+  ctx.addIssue({ code: 'custom', message: 'Invalid page link' });
+  return z.NEVER;
 });
 
-const query = zValidator('query', listQuery, (r) => {
+const query = zValidator('query', trashQuery, (r) => {
   if (!r.success) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
 });
 
@@ -52,7 +66,7 @@ export function trashRoutes(deps: Deps) {
     return renderPage(c, 'Trash', body, error ? 422 : 200);
   }
 
-  app.get('/trash', requireUser, query, (c) => trashPage(c, c.req.valid('query').cursor));
+  app.get('/trash', requireUser, query, (c) => trashPage(c, c.req.valid('query')));
 
   // Trashed images answer 404 on all their usual URLs; their owner still sees them here. The
   // URL names the content, and only the owner ever gets it: private, never in a shared cache.
@@ -82,7 +96,9 @@ export function trashRoutes(deps: Deps) {
   });
 
   app.post('/trash/empty', requireUser, zValidator('form', emptySchema, (r, c) => {
-    if (!r.success) return trashPage(c as Context<AppEnv>, undefined, 'That selection could not be read; please try again.');
+    if (r.success) return;
+    const unselected = r.error.issues.find((i) => i.path[0] === 'ids' && i.code === 'custom');
+    return trashPage(c as Context<AppEnv>, undefined, unselected?.message ?? 'That selection could not be read; please try again.');
   }), async (c) => {
     const { ids, confirm } = c.req.valid('form');
     const userId = signedIn(c).user.id;
@@ -91,9 +107,9 @@ export function trashRoutes(deps: Deps) {
       if (count === 0) return c.redirect('/trash', 303);
       return renderPage(c, 'Empty trash', <ConfirmEmpty count={count} ids={ids} />);
     }
-    const { count, keys } = await emptyTrash(sql, userId, ids);
-    await purgeObjects(deps, keys, true);
-    flash(c, `Deleted ${plural(count)} for good.`);
+    const deleted = await emptyTrash(sql, userId, ids);
+    await purgeObjects(deps, deleted.keys, true);
+    flash(c, `Deleted ${plural(deleted.ids.length)} for good.`);
     return c.redirect('/trash', 303);
   });
 

@@ -1,7 +1,7 @@
 import { altOf, titleOf } from '../images/views.tsx';
 import type { TrashedImage } from '../images/trash.sql.ts';
 import { FormError } from '../web/forms.tsx';
-import { LocalTime } from '../web/format.tsx';
+import { LocalTime, plural } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 
 const DAY = 86_400_000;
@@ -15,7 +15,7 @@ function Tile({ image, trashDays }: { image: TrashedImage; trashDays: number }) 
   return (
     <li class="tile" id={`trash-${image.id}`}>
       <label>
-        <input type="checkbox" name="ids" value={image.id} form="selected-trash" aria-label={`Select ${image.filename}`} />
+        <input type="checkbox" name="ids" value={image.id} form="selected-trash" aria-label={`Select ${titleOf(image)}`} />
         <img src={trashThumbUrl(image, 'thumb')} srcset={`${trashThumbUrl(image, 'thumb2x')} 2x`} alt={altOf(image)}
           loading="lazy" decoding="async" width={image.width} height={image.height} />
         <span class="title">{titleOf(image)}</span>
@@ -48,12 +48,13 @@ export function TrashPage({ images, next, trashDays, error }: TrashProps) {
         Deleted images wait here for {trashDays} day{trashDays === 1 ? '' : 's'}, then they are deleted for good.
         Until then they still count against your storage.
       </p>
-      <FormError error={error} />
-      {images.length === 0 ? <p class="empty">The trash is empty.</p> : (
+      {images.length === 0 ? <><FormError error={error} /><p class="empty">The trash is empty.</p></> : (
         <>
           <form id="selected-trash" method="post" action="/trash/restore" class="bulk-bar">
             <button type="submit"><Icon name="rotate-ccw" /> Restore selected</button>
-            <button type="submit" class="danger secondary" formaction="/trash/empty">Delete selected for good…</button>
+            {/* `selected`: these are the ticked images only, so none ticked is refused, never "all". */}
+            <button type="submit" class="danger secondary" formaction="/trash/empty" name="selected" value="1">Delete selected for good…</button>
+            <FormError error={error} />
           </form>
           <ul class="grid trash-grid">{images.map((image) => <Tile image={image} trashDays={trashDays} />)}</ul>
           {next && <p class="more"><a href={`/trash?cursor=${next}`} rel="next">Next page</a></p>}
@@ -63,8 +64,6 @@ export function TrashPage({ images, next, trashDays, error }: TrashProps) {
   );
 }
 
-export const plural = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
-
 /** Asked before anything leaves the trash for good: `ids` when some were selected, else all of it. */
 export function ConfirmEmpty({ count, ids }: { count: number; ids?: string[] }) {
   return (
@@ -72,6 +71,7 @@ export function ConfirmEmpty({ count, ids }: { count: number; ids?: string[] }) 
       <h1>{ids ? `Delete ${plural(count)} for good?` : 'Empty the trash?'}</h1>
       <p>{ids ? 'They' : `All ${plural(count)} in the trash`} will be deleted for good. This cannot be undone.</p>
       <form method="post" action="/trash/empty">
+        {ids && <input type="hidden" name="selected" value="1" />}
         {ids?.map((id) => <input type="hidden" name="ids" value={id} />)}
         <input type="hidden" name="confirm" value="1" />
         <button type="submit" class="danger">{ids ? `Delete ${plural(count)} for good` : 'Empty trash'}</button>{' '}

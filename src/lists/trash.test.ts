@@ -12,6 +12,7 @@ import { assertConsistent, isStored, storedKeys } from '../test-support/consiste
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import { needsServer, whileLocked } from '../test-support/locks.ts';
 
 let t: TestApp;
 let alice: TestClient;
@@ -174,6 +175,14 @@ describe('GET /trash', () => {
     }
     assert.equal(seen.length, 50);
     assert.deepEqual(seen, [...seen].sort().reverse(), 'one moment, so the id orders them');
+    // The lists' sort and "previous page" are not the trash's: their cursors are refused, not a 500.
+    const cursor = (key: string) => Buffer.from(`${key}|dan010`).toString('base64url');
+    assert.equal((await dan.request(`/trash?sort=largest&cursor=${cursor('100')}`)).status, 400);
+    assert.equal((await dan.request(`/trash?cursor=${cursor('100')}`)).status, 400);
+    assert.equal((await dan.request(`/trash?before=${cursor('2026-01-01 00:00:00+00')}`)).status, 400);
+    const bySort = await dan.request(`/trash?sort=largest&cursor=${cursor('2999-01-01 00:00:00+00')}`);
+    assert.equal(bySort.status, 200, 'a sort is ignored: the trash has one order');
+    assert.equal([...(await bySort.text()).matchAll(/id="trash-([\w-]+)"/g)].length, 48);
     await t.sql`delete from images where user_id = ${userId}`; // rows without objects
   });
 });
@@ -210,9 +219,27 @@ describe('POST /trash/restore', () => {
     };
     const genuine = encodeFlash({ message: 'Moved', undo: { ids: ['x'], back: '/ok' } });
     assert.match(await dashboardWith(genuine), /class="flash"[\s\S]*name="back" value="\/ok"/);
+    // A bad Undo is dropped; the message (plain text, shown escaped) stays.
     const forged = genuine.replace(/\.[^.]+\./, `.${Buffer.from('//evil.example').toString('base64url')}.`);
-    assert.doesNotMatch(await dashboardWith(forged), /evil\.example|class="flash"/);
-    assert.doesNotMatch(await dashboardWith(`${genuine}.not%20an%20id`), /class="flash"/);
+    for (const bad of [forged, `${genuine}.not%20an%20id`]) {
+      const html = await dashboardWith(bad);
+      assert.match(html, /<p class="flash" role="status">Moved<\/p>/);
+      assert.doesNotMatch(html, /evil\.example|action="\/trash\/restore"/);
+    }
+    assert.doesNotMatch(await dashboardWith('not base64 at all!'), /class="flash"/);
+  });
+
+  test('a delete from a long search (CJK, URL-encoded) keeps its message and an Undo back to that search', async () => {
+    const img = await upload(alice, 'long-search.jpg', 'private');
+    const q = '海'.repeat(100);
+    const context = new URLSearchParams({ in: 'dashboard', q, sort: 'oldest' }).toString();
+    assert.equal((await del(alice, img.id, context)).status, 303);
+    const back = `/dashboard?${new URLSearchParams({ q, sort: 'oldest' })}`;
+    assert.ok(back.length > 900, String(back.length));
+    const html = await (await alice.request(back)).text();
+    assert.match(html, /Moved “long-search\.jpg” to the trash\./);
+    assert.match(html, new RegExp(`name="ids" value="${img.id}"/><input type="hidden" name="back" value="${back.replace(/[?]/g, '\\?').replace(/&/g, '&amp;')}"`));
+    assert.equal((await alice.postForm('/trash/restore', { ids: img.id, back })).headers.get('location'), `${back}#image-${img.id}`);
   });
 });
 
@@ -238,6 +265,41 @@ describe('POST /trash/empty', () => {
     assert.equal((await t.sql`select 1 from pending_deletions`).length, 0);
     const [{ stored_bytes }] = (await t.sql`select stored_bytes from images where id = ${kept.id}`) as unknown as [{ stored_bytes: string }];
     assert.equal(await usedBytes('erin'), Number(stored_bytes));
+    await assertConsistent(t.sql, t.storage);
+  });
+
+  test('"Delete selected for good…" with nothing ticked is refused (422), not an offer to empty it all', async () => {
+    const joe = await newUser(t, 'joe');
+    const img = await upload(joe, 'j1.jpg', 'private');
+    await del(joe, img.id);
+    const page = await (await joe.request('/trash')).text();
+    assert.match(page, /<button type="submit" class="danger secondary" formaction="\/trash\/empty" name="selected" value="1">/);
+    for (const fields of [{ selected: '1' }, { selected: '1', confirm: '1' }] as Record<string, string>[]) {
+      const res = await joe.postForm('/trash/empty', fields);
+      assert.equal(res.status, 422);
+      const html = await res.text();
+      assert.match(html, /Select at least one image/);
+      assert.doesNotMatch(html, /Empty the trash\?/);
+    }
+    assert.ok(await deletedAt(img.id));
+    // With a selection it asks about those, and the confirmation sends them again.
+    const ask = await joe.postForm('/trash/empty', { selected: '1', ids: img.id });
+    assert.match(await ask.text(), /Delete 1 image for good\?[\s\S]*name="ids" value="[\w-]+"/);
+  });
+
+  test('an image restored while the trash is being emptied stays', { skip: needsServer }, async () => {
+    const kay = await newUser(t, 'kay');
+    const [kept, gone] = [await upload(kay, 'k1.jpg', 'private'), await upload(kay, 'k2.jpg', 'private')];
+    await del(kay, kept.id);
+    await del(kay, gone.id);
+    // The restore holds the row when the purge comes to it, and commits first.
+    const res = await whileLocked(t.sql,
+      (tx) => tx`update images set deleted_at = null where id = ${kept.id}`,
+      () => kay.postForm('/trash/empty', { confirm: '1' }));
+    assert.equal(res.status, 303);
+    assert.equal(await deletedAt(kept.id), null);
+    for (const key of allKeys(kept)) assert.ok(await isStored(t.storage, key), key);
+    assert.equal(await deletedAt(gone.id), undefined);
     await assertConsistent(t.sql, t.storage);
   });
 
@@ -312,6 +374,17 @@ describe('uploading bytes that sit in the trash', () => {
     assert.equal(visibility, 'public', 'as it was');
     const [{ stored_bytes }] = (await t.sql`select stored_bytes from images where filename = 'new-one.jpg'`) as unknown as [{ stored_bytes: string }];
     assert.equal(await usedBytes('alice'), used + Number(stored_bytes), 'the restored one was still counted');
+  });
+
+  test('an upload that is refused (its visibility, sent after the files, is not valid) leaves it in the trash', async () => {
+    const data = await jpeg(335, 222);
+    const img = await upload(alice, 'stays.jpg', 'public', data);
+    await del(alice, img.id);
+    const form = new FormData();
+    form.append('images', new Blob([data as Uint8Array<ArrayBuffer>]), 'stays-again.jpg');
+    form.set('visibility', 'everyone');
+    assert.equal((await alice.request('/upload', { method: 'POST', body: form })).status, 422);
+    assert.ok(await deletedAt(img.id));
   });
 });
 

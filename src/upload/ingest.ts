@@ -92,6 +92,8 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
   async function decodeAndStore(file: ReceivedFile): Promise<FileResult> {
     const cleanPath = `${file.path}.clean`;
     try {
+      // Only looked up here, to spare the decode: one in the trash comes out of it with the
+      // rows, once the upload is accepted.
       const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
       if (duplicateOf) return { filename: file.filename, duplicateOf };
       const img = await deps.decodes.run(userId, () => processImage(file.path, cleanPath, limits));
@@ -158,7 +160,8 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     // In the order the files were sent, not the order they finished: that decides who fits the
     // quota and which of two equal files is kept.
     const prepared = results.filter((r): r is Prepared => 'row' in r);
-    const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), config.upload.quotaBytes);
+    const known = results.flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : []));
+    const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), config.upload.quotaBytes, known);
     staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
     return { visibility, outcomes: results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes)) };
   } finally {
@@ -196,7 +199,8 @@ function outcomeOf(r: FileResult, verdicts: Map<string, Verdict>, quota: number)
   if ('stored' in verdict) return { filename: r.filename, status: 'stored', id: r.row.id };
   if ('duplicateOf' in verdict) return { filename: r.filename, status: 'duplicate', id: verdict.duplicateOf };
   const left = formatBytes(Math.max(0, verdict.overQuota.left));
-  return { filename: r.filename, status: 'rejected', reason: `Over your storage quota: ${left} left of ${formatBytes(quota)}` };
+  const reason = `Over your storage quota: ${left} left of ${formatBytes(quota)} (images in the trash count until it is emptied)`;
+  return { filename: r.filename, status: 'rejected', reason };
 }
 
 /** Why a file was refused: the image's fault, a busy server, or (logged) ours. */

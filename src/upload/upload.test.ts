@@ -205,3 +205,34 @@ describe('duplicates', () => {
     assert.match(await res.text(), /1 of 1 image uploaded/);
   });
 });
+
+describe('bytes that sit in the trash', () => {
+  const trashedAt = async (id: string) => (await t.sql`select deleted_at from images where id = ${id}`)[0]!.deleted_at as Date | null;
+
+  test('an upload over the body limit leaves them there; an accepted one takes them out', async () => {
+    const c = await newUser(t, 'binner');
+    const photo = await jpeg(81, 61);
+    assert.equal((await c.upload([{ name: 'binned.jpg', data: photo }], 'public')).status, 200);
+    const [row] = await rowsOf(await userId('binner'));
+    assert.equal((await c.postForm(`/images/${row!.id}/delete`, {})).status, 303);
+
+    // Streamed (no Content-Length): the trashed file is read and checked before the body fails.
+    const form = new FormData();
+    form.set('visibility', 'public');
+    form.append('images', new Blob([photo as Uint8Array<ArrayBuffer>]), 'binned-again.jpg');
+    form.append('images', new Blob([new Uint8Array(7 * 1024 * 1024)]), 'huge.jpg');
+    const encoded = new Response(form);
+    const res = await c.request('/upload', {
+      method: 'POST',
+      headers: { 'Content-Type': encoded.headers.get('content-type')! },
+      body: encoded.body,
+      duplex: 'half',
+    } as RequestInit & { headers: Record<string, string> });
+    assert.equal(res.status, 413);
+    assert.ok(await trashedAt(row!.id), 'still in the trash');
+
+    const accepted = await c.upload([{ name: 'binned-again.jpg', data: photo }], 'private');
+    assert.match(textOf(await accepted.text()), /binned-again\.jpg Already in your library/);
+    assert.equal(await trashedAt(row!.id), null);
+  });
+});

@@ -21,3 +21,6 @@ export function formatDate(d: Date) {
 export function LocalTime({ date }: { date: Date }) {
   return <time datetime={date.toISOString()} data-local>{formatDate(date)}</time>;
 }
+
+/** 1 -> "1 image", 3 -> "3 images". */
+export const plural = (n: number) => `${n} image${n === 1 ? '' : 's'}`;
