@@ -34,6 +34,12 @@ test('with JavaScript, a card leaves at once and its toast undoes the delete', a
   await expect(byId).toBeVisible();
   await expect(notice(page, 'Restored 1 image.')).toBeVisible();
   expect((await page.request.get(`/images/${id}`)).status()).toBe(200);
+
+  // A toast can also be dismissed.
+  await page.getByRole('button', { name: 'Delete keep-c.jpg' }).click();
+  await expect(toast).toContainText('Moved “keep-c.jpg” to the trash.');
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(toast.locator('.toast')).toHaveCount(0);
 });
 
 test('deleting from the image page returns to the list it was opened from, with Undo', async ({ page }) => {

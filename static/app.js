@@ -43,6 +43,7 @@ new MutationObserver((records) => {
   for (const target of new Set(records.map((r) => r.target))) if (target.isConnected) enhance(target);
 }).observe(document.body, { childList: true, subtree: true });
 
+document.addEventListener('click', (event) => event.target.closest?.('[data-dismiss]')?.closest('.toast')?.remove());
 // A toast (a delete's Undo) takes the focus: the button that caused it has just left the page.
 const toasts = document.getElementById('toasts');
 if (toasts) new MutationObserver(() => toasts.querySelector('button')?.focus()).observe(toasts, { childList: true });

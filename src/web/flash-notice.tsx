@@ -36,6 +36,8 @@ export function UndoToast({ message, undo }: { message: string; undo: Undo }) {
     <hx-partial hx-target="#toasts" hx-swap="innerHTML">
       <div class="toast">
         <span>{message}</span> <UndoForm undo={undo} />
+        {/* static/app.js removes the toast (htmx puts toasts in only where scripts run). */}
+        <button type="button" class="icon-button" data-dismiss aria-label="Dismiss"><Icon name="x" /></button>
       </div>
     </hx-partial>
   );
