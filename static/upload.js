@@ -3,6 +3,7 @@
 // then each file's processing, and its results take the place of the form.
 // htmx uses fetch(), which reports no upload progress, so this sends the form with
 // XMLHttpRequest instead; the server answers with the same fragments it gives without progress.
+import { icon } from './icon.js';
 const VISIBILITY_KEY = 'upload-visibility';
 
 function enhance(form) {
@@ -280,15 +281,6 @@ const span = (className) => Object.assign(document.createElement('span'), { clas
 const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const size = (n) => (n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
-function icon(name) {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'icon');
-  svg.setAttribute('aria-hidden', 'true');
-  const use = document.createElementNS('http://www.w3.org/2000/svg', 'use');
-  use.setAttribute('href', `/static/icons.svg#${name}`);
-  svg.append(use);
-  return svg;
-}
 
 const form = document.getElementById('upload-form');
 if (form) enhance(form);

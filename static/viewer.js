@@ -2,6 +2,7 @@
 // fitted to the screen, with zoom, swipe and the arrow keys through the same list. Thumbnails
 // stay links to the image page, so without this file (or with a modified click) nothing changes.
 // This file is all a page loads up front; PhotoSwipe and its styles come on the first open.
+import { icon } from './icon.js';
 const THUMB = 'a.thumb[data-pswp-src]';
 
 let loading;
@@ -167,17 +168,6 @@ function captionOf(pswp) {
   };
 }
 
-function icon(name) {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('class', 'icon');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('width', '20');
-  svg.setAttribute('height', '20');
-  const use = document.createElementNS('http://www.w3.org/2000/svg', 'use');
-  use.setAttribute('href', `/static/icons.svg#${name}`);
-  svg.append(use);
-  return svg;
-}
 
 /** Near the end of what is loaded, load the grid's next page as scrolling to it would. */
 function askForMore(grid) {

@@ -44,6 +44,17 @@ export class TestClient {
     return res;
   }
 
+  /** POSTs `form` as a stream, without a Content-Length: the server counts what really arrives. */
+  postStreamed(path: string, form: FormData) {
+    const encoded = new Response(form);
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': encoded.headers.get('content-type')! },
+      body: encoded.body,
+      duplex: 'half',
+    } as RequestInit & { headers: Record<string, string> });
+  }
+
   postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
     return this.request(path, { method: 'POST', body: new URLSearchParams(fields), headers });
   }
