@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './account/routes.tsx';
+import { albumRoutes, imageAlbumsAside } from './albums/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
 import { loadSession } from './auth/middleware.ts';
 import { createSessions } from './auth/session.ts';
@@ -79,7 +80,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', accountRoutes(deps, sessions));
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));
-  app.route('/', imageRoutes(deps));
+  app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));
+  app.route('/', albumRoutes(deps));
 
   app.notFound((c) => renderError(c, new NotFound()));
   app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 // Lowest first. A folder not named here is a feature (lists, upload, account, ...) at FEATURE.
 const FEATURE = 4;
-const LAYERS: Record<string, number> = { config: 0, db: 0, storage: 0, web: 1, auth: 2, images: 3, app: 9 };
+// Albums sit between images and the features that offer them (upload, the dashboard's lists).
+const LAYERS: Record<string, number> = { config: 0, db: 0, storage: 0, web: 1, auth: 2, images: 3, albums: 3.5, app: 9 };
 // Folders that may import only these folders or files, whatever their layer.
 const ONLY: Record<string, string[]> = {
   janitor: ['config', 'db', 'storage', 'images/keys.ts'],

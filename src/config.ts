@@ -23,6 +23,7 @@ const schema = z.object({
   JANITOR_GRACE_MINUTES: z.coerce.number().min(0).default(60),
   JANITOR_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
   TRASH_DAYS: z.coerce.number().int().min(0).default(30),
+  ZIP_MAX_MB: z.coerce.number().positive().default(4096),
   MAX_FILE_MB: z.coerce.number().positive().max(10_000).default(50),
   MAX_FILES: z.coerce.number().int().min(1).max(1000).default(50),
   MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
@@ -58,6 +59,8 @@ export type Config = Readonly<{
   janitor: Readonly<{ graceMs: number; intervalMs: number }>;
   /** Days a deleted image stays in the trash before the janitor purges it; 0: deleted at once. */
   trashDays: number;
+  /** The most one zip download (an album, or images selected on the dashboard) may hold. */
+  zipMaxBytes: number;
   upload: Readonly<{
     maxFileBytes: number;
     maxFiles: number;
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     janitor: Object.freeze({ graceMs: e.JANITOR_GRACE_MINUTES * 60_000, intervalMs: e.JANITOR_INTERVAL_MINUTES * 60_000 }),
     trashDays: e.TRASH_DAYS,
+    zipMaxBytes: Math.round(e.ZIP_MAX_MB * MB),
     upload: Object.freeze({
       maxFileBytes: Math.round(e.MAX_FILE_MB * MB),
       maxFiles: e.MAX_FILES,

@@ -120,6 +120,7 @@ function enhance(form) {
     const data = new FormData();
     // The visibility first: the server checks it before it decodes any file.
     data.set('visibility', form.elements.visibility.value);
+    if (form.elements.album?.value) data.set('album', form.elements.album.value);
     for (const { file } of sending) data.append('images', file, file.name);
     const bars = [...previews.querySelectorAll('progress')];
     for (const bar of bars) bar.hidden = false;

@@ -1,16 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ImageRow } from './images.sql.ts';
 
+/** What can be shared by visibility and link: an image, or an album. */
+type Shareable = Pick<ImageRow, 'user_id' | 'visibility' | 'share_token' | 'share_expires_at'>;
+
 function sameToken(a: string, b: string) {
   const [x, y] = [Buffer.from(a), Buffer.from(b)];
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
- * Who may see an image: its owner always; anyone when it is public; with the share token of an
- * unlisted image that has not expired. Everyone else must get exactly what a missing image gets.
+ * Who may see an image (or an album, and so every image in it): its owner always; anyone when
+ * it is public; with the share token of an unlisted one that has not expired. Everyone else must
+ * get exactly what a missing one gets.
  */
-export function maySee(image: ImageRow, userId: string | undefined, share: string | undefined) {
+export function maySee(image: Shareable, userId: string | undefined, share: string | undefined) {
   if (image.user_id === userId || image.visibility === 'public') return true;
   return image.visibility === 'unlisted' && !!share && !!image.share_token && sameToken(share, image.share_token)
     && (!image.share_expires_at || image.share_expires_at > new Date());

@@ -4,6 +4,7 @@ import type { ImageFormat } from './pipeline.ts';
 import { allKeys, KEY_COLUMNS, type KeyParts } from './keys.ts';
 import { queueDeletions } from '../storage/deletions.sql.ts';
 import { lockUsedBytes } from '../auth/users.sql.ts';
+import type { Zipped } from './zip.ts';
 
 export type Visibility = 'public' | 'private' | 'unlisted';
 
@@ -96,7 +97,7 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
 }
 
 /** Every column of ImageRow: selects name them, since the table also holds the search vector. */
-const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
+export const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
   'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', 'epoch', 'title',
   'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at'] as const satisfies readonly (keyof ImageRow)[];
 
@@ -150,6 +151,13 @@ export async function findOwned(sql: Sql, userId: string, ids: string[]) {
   return sql<Pick<ImageRow, 'id' | 'filename' | 'title'>[]>`
     select id, filename, title from images where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null
     order by created_at desc`;
+}
+
+/** What a zip needs of the owned, live images among `ids`, newest first. */
+export async function findZipped(sql: Sql, userId: string, ids: string[]) {
+  return sql<Zipped[]>`
+    select id, user_id, filename, format, bytes, clean_bytes, created_at, thumb_hash, thumb2x_hash, display_hash
+    from images where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null order by created_at desc, id desc`;
 }
 
 /** `rows` in the order of `ids` (what a form sent), each once; ids without a row are left out. */

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import { NotFound } from '../web/errors.tsx';
 import { imageEditRoutes } from './edit-routes.tsx';
@@ -11,15 +12,11 @@ import { UndoForm, UndoToast } from '../web/flash-notice.tsx';
 import { maySee } from './access.ts';
 import { deleteOwnedImages, findImage } from './images.sql.ts';
 import { trashOwnedImages } from './trash.sql.ts';
-import { objectKeys, type Variant } from './keys.ts';
-import { CONTENT_TYPES } from './pipeline.ts';
-import { attachment, downloadName, serveObject } from './serve.ts';
+import { imageBytesRoutes, type Found } from './bytes.ts';
 import { ImagePage, titleOf, type FailedEdit } from './views.tsx';
 import { imageUrl } from './urls.ts';
 import { listParams, readContext, scopeOfContext, type ListContext } from './list-context.ts';
 import { followingImage, neighbours } from './list.sql.ts';
-
-const YEAR = 31_536_000;
 
 /** The path and query of `url` when it is on `origin`, else ''. */
 function pathOn(origin: string, url?: string) {
@@ -33,13 +30,15 @@ function listUrl(ctx: ListContext) {
   return query ? `/${ctx.in}?${query}` : `/${ctx.in}`;
 }
 
-export function imageRoutes(deps: Deps) {
+/** What another feature shows on an image's page for its owner (the albums it is in), by image id and the page's URL. */
+export type OwnerAside = (userId: string, imageId: string, here: string) => Promise<Child>;
+
+export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
   const { sql, storage, config } = deps;
   const app = new Hono<AppEnv>();
-  const presign = !!config.s3?.presign;
 
   /** The image if the current user may see it; otherwise NotFound, exactly as if it did not exist. */
-  async function visibleImage(c: Context<AppEnv>) {
+  async function visibleImage(c: Context<AppEnv>): Promise<Found & { image: { username: string; ts: string } }> {
     const image = await findImage(sql, c.req.param('id')!);
     const userId = c.get('user')?.id;
     if (!image || !maySee(image, userId, c.req.query('share'))) throw new NotFound();
@@ -64,48 +63,17 @@ export function imageRoutes(deps: Deps) {
     const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
     const around = await aroundInList(c, found.image);
     const ctx = readContext(c.req.query());
-    const page = <ImagePage image={found.image} isOwner={found.isOwner} share={c.req.query('share')} origin={origin} around={around}
-      failed={failed} context={ctx && listParams(ctx)} />;
+    const here = `${imageUrl(found.image.id)}${ctx ? `?${listParams(ctx)}` : ''}`;
+    const aside = found.isOwner && ownerAside && (await ownerAside(found.image.user_id, found.image.id, here));
+    const page = <ImagePage image={found.image} isOwner={found.isOwner} link={{ share: c.req.query('share') }} origin={origin} around={around}
+      failed={failed} context={ctx && listParams(ctx)} aside={aside} />;
     return renderPage(c, titleOf(found.image), page, failed ? 422 : 200);
   }
 
   app.get('/images/:id', (c) => imagePage(c));
   app.route('/', imageEditRoutes(deps, imagePage));
 
-  app.get('/images/:id/original', async (c) => {
-    const { image, isOwner, cache } = await visibleImage(c);
-    const keys = objectKeys(image);
-    // Only the owner gets the exact bytes they uploaded; everyone else a metadata-free copy.
-    return serveObject(c, storage, {
-      key: isOwner ? keys.original : keys.clean,
-      size: Number(isOwner ? image.bytes : image.clean_bytes),
-      contentType: CONTENT_TYPES[image.format],
-      etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
-      // Shared caches may keep the public copy only briefly: its URL stays the same when the
-      // image is withdrawn.
-      cacheControl: isOwner ? 'private, max-age=3600' : `${cache}, max-age=60`,
-      disposition: c.req.query('download') === '1' ? attachment(downloadName(image.filename, image.format)) : undefined,
-      ranges: true,
-      presign,
-    });
-  });
-
-  // `thumb2x` before `thumb`: Hono's combined router takes the first alternative that matches
-  // a prefix, and would never reach the longer name.
-  app.get('/images/:id/:variant{thumb2x|thumb|display}/:file{[0-9a-f]{16}-\\d{1,9}\\.webp}', async (c) => {
-    const found = await visibleImage(c);
-    const [hash, epoch] = c.req.param('file').slice(0, -'.webp'.length).split('-');
-    const variant = c.req.param('variant') as Variant;
-    if (found.image[`${variant}_hash`] !== hash || found.image.epoch !== Number(epoch)) throw new NotFound();
-    return serveObject(c, storage, {
-      key: objectKeys(found.image)[variant],
-      contentType: 'image/webp',
-      etag: `"${hash}"`,
-      // The URL names the content and the visibility epoch, so what it names never changes.
-      cacheControl: `${found.cache}, max-age=${YEAR}, immutable`,
-      presign,
-    });
-  });
+  app.route('/images', imageBytesRoutes(deps, visibleImage));
 
   /**
    * Moves the user's image to the trash and says so, or with TRASH_DAYS=0 deletes it for good

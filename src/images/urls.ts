@@ -3,21 +3,29 @@ import type { Variant } from './keys.ts';
 
 type Hashes = { id: string; epoch: number } & Partial<Record<`${Variant}_hash`, string>>;
 
-/** `?share=` carries an unlisted image's token on every URL of its page. */
+/**
+ * Where an image's URLs live: under its own `/images/<id>`, or under an album that shows it
+ * (`/albums/<album>/images/<id>`: the album's audience reaches it only there), with the share
+ * token of an unlisted image or album on every URL of the page.
+ */
+export type ImageLink = { album?: string; share?: string };
+
+const pathOf = (id: string, link?: ImageLink) => `${link?.album ? `/albums/${link.album}` : ''}/images/${id}`;
+
 function withQuery(path: string, query: Record<string, string | undefined>) {
   const q = Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][];
   return q.length ? `${path}?${new URLSearchParams(q)}` : path;
 }
 
-export const imageUrl = (id: string, share?: string) => withQuery(`/images/${id}`, { share });
-export const originalUrl = (id: string, download = false, share?: string) =>
-  withQuery(`/images/${id}/original`, { download: download ? '1' : undefined, share });
+export const imageUrl = (id: string, link?: ImageLink) => withQuery(pathOf(id, link), { share: link?.share });
+export const originalUrl = (id: string, download = false, link?: ImageLink) =>
+  withQuery(`${pathOf(id, link)}/original`, { download: download ? '1' : undefined, share: link?.share });
 /**
  * The URL of a derivative names its content, so it can be cached forever, and the image's
  * visibility epoch, so a public URL stops being used (and answers 404) once the image is withdrawn.
  */
-export const variantUrl = (i: Hashes, variant: Variant, share?: string) =>
-  withQuery(`/images/${i.id}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp`, { share });
+export const variantUrl = (i: Hashes, variant: Variant, link?: ImageLink) =>
+  withQuery(`${pathOf(i.id, link)}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp`, { share: link?.share });
 
 /** The display derivative's size: the image fitted inside the display box, never enlarged. */
 export function displaySize(i: { width: number; height: number }) {

@@ -1,5 +1,6 @@
 import type { ImageRow } from './images.sql.ts';
-import { displaySize, imageUrl, originalUrl, variantUrl } from './urls.ts';
+import type { Child } from 'hono/jsx';
+import { displaySize, imageUrl, originalUrl, variantUrl, type ImageLink } from './urls.ts';
 import { formatBytes, formatDate, LocalTime } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
@@ -8,9 +9,13 @@ import { DeleteForm } from './delete-form.tsx';
 type Image = ImageRow & { username: string };
 /** An owner's form that was sent and refused: its messages beside its fields, its values kept. */
 export type FailedEdit = { form: 'details' | 'visibility'; errors: FieldErrors; values: Record<string, string> };
+/**
+ * `link`: where the page's bytes are reached (the image's own URLs, or an album's, with a share
+ * token); `crumb`: the album the page was opened from; `aside`: the owner's album memberships.
+ */
 type Props = {
-  image: Image; isOwner: boolean; share?: string; origin: string; around?: { prev?: string; next?: string }; failed?: FailedEdit;
-  context?: string;
+  image: Image; isOwner: boolean; link?: ImageLink; origin: string; around?: { prev?: string; next?: string }; failed?: FailedEdit;
+  context?: string; crumb?: Child; aside?: Child;
 };
 
 /** How each visibility is named, on badges and in the image's facts. */
@@ -19,12 +24,12 @@ export const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unliste
 export const titleOf = (i: { title: string; filename: string }) => i.title || i.filename;
 export const altOf = (i: { alt_text: string; title: string; filename: string }) => i.alt_text || titleOf(i);
 
-export function ImagePage({ image, isOwner, share, origin, around = {}, failed, context = '' }: Props) {
+export function ImagePage({ image, isOwner, link, origin, around = {}, failed, context = '', crumb, aside }: Props) {
   return (
     <article class="image-page">
       <div class="stage">
-        <a href={originalUrl(image.id, false, share)} class="display" aria-label={`${titleOf(image)}, full size`}>
-          <img src={variantUrl(image, 'display', share)} alt={altOf(image)} {...displaySize(image)} />
+        <a href={originalUrl(image.id, false, link)} class="display" aria-label={`${titleOf(image)}, full size`}>
+          <img src={variantUrl(image, 'display', link)} alt={altOf(image)} {...displaySize(image)} />
         </a>
         {(around.prev || around.next) && (
           // rel=prev/next: static/app.js follows them on the left and right arrow keys.
@@ -35,10 +40,11 @@ export function ImagePage({ image, isOwner, share, origin, around = {}, failed, 
         )}
       </div>
       <div class="details">
+        {crumb}
         <h1 class="filename">{titleOf(image)}</h1>
         {image.caption && <p class="caption">{image.caption}</p>}
         <div class="actions">
-          <a class="button" href={originalUrl(image.id, true, share)} download><Icon name="download" /> Download</a>
+          <a class="button" href={originalUrl(image.id, true, link)} download><Icon name="download" /> Download</a>
           {isOwner && <DeleteForm id={image.id} filename={image.filename} context={context} />}
         </div>
         <dl class="facts">
@@ -50,6 +56,7 @@ export function ImagePage({ image, isOwner, share, origin, around = {}, failed, 
           <dt>Uploaded</dt><dd><LocalTime date={image.created_at} /></dd>
           <dt>Visibility</dt><dd>{VISIBILITY_LABELS[image.visibility]}</dd>
         </dl>
+        {isOwner && aside}
         {isOwner && <OwnerControls image={image} origin={origin} failed={failed} context={context} />}
       </div>
     </article>
@@ -58,7 +65,7 @@ export function ImagePage({ image, isOwner, share, origin, around = {}, failed, 
 
 /** `context`: the page's list context (`in=dashboard&q=…`), kept by each form so saving comes back to the same page. */
 function OwnerControls({ image, origin, failed, context }: { image: Image; origin: string; failed?: FailedEdit; context: string }) {
-  const link = image.share_token && `${origin}${imageUrl(image.id, image.share_token)}`;
+  const link = image.share_token && `${origin}${imageUrl(image.id, { share: image.share_token })}`;
   const details = failed?.form === 'details' ? failed : undefined;
   const values = { title: image.title, caption: image.caption, alt_text: image.alt_text, ...details?.values };
   const e = details?.errors ?? {};

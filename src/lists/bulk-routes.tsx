@@ -7,12 +7,14 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { flash, UNDO_MAX_IDS } from '../web/flash.ts';
 import { plural } from '../web/format.tsx';
 import { renderPage } from '../web/render.tsx';
-import { deleteOwnedImages, findOwned, setVisibilityOfMany } from '../images/images.sql.ts';
+import { deleteOwnedImages, findOwned, findZipped, setVisibilityOfMany } from '../images/images.sql.ts';
 import { trashOwnedImages } from '../images/trash.sql.ts';
 import { followingImage, type Sort } from '../images/list.sql.ts';
 import { listParams, searchFields } from '../images/list-context.ts';
 import { titleOf } from '../images/views.tsx';
 import type { BulkRefusal } from './routes.tsx';
+import { addImagesAnswer } from '../albums/add.tsx';
+import { zipEntries, zipResponse } from '../images/zip.ts';
 
 /** `ids` as a form sends them: one value or many. */
 export const idsField = z.union([z.string(), z.array(z.string())])
@@ -22,7 +24,8 @@ export const idsField = z.union([z.string(), z.array(z.string())])
 const bulkSchema = z.object({
   ids: idsField,
   // The menu starts on "Choose an action…" (value ""): nothing happens until one is chosen.
-  action: z.enum(['delete', 'public', 'private']),
+  action: z.enum(['delete', 'public', 'private', 'album', 'zip']),
+  album: z.string().max(64).optional(),
   confirm: z.literal('1').optional(),
   // The list the form was on, to return to it.
   ...searchFields,
@@ -77,9 +80,17 @@ export function bulkRoutes(deps: Deps, dashboard: (c: Context<AppEnv>, refusal: 
     const list = z.object(searchFields).safeParse(sent);
     return dashboard(c as Context<AppEnv>, { error: refusalOf(r.error.issues), action: sent.action || undefined, list: list.success ? list.data : undefined });
   }), async (c) => {
-    const { ids, action, confirm, q, sort } = c.req.valid('form');
+    const { ids, action, confirm, q, sort, album } = c.req.valid('form');
     const userId = signedIn(c).user.id;
     const list = { scope: { ownerId: userId }, q, sort };
+    if (action === 'album') {
+      if (!album) return dashboard(c, { error: 'Choose the album to add the selected images to.', action, list: { q, sort } });
+      return addImagesAnswer(c, deps, { albumId: album, ids, confirm: !!confirm, back: dashboardAt(list) });
+    }
+    if (action === 'zip') {
+      const entries = zipEntries(await findZipped(sql, userId, ids), userId);
+      return zipResponse(deps.storage, entries, { filename: 'images.zip', maxBytes: config.zipMaxBytes });
+    }
     if (action !== 'delete') {
       const changed = await setVisibilityOfMany(sql, userId, ids, action);
       flash(c, `Made ${plural(changed.length)} ${action}.`);

@@ -1,7 +1,7 @@
 import type { ListedImage } from '../images/list.sql.ts';
 import type { Viewer } from '../web/env.ts';
 import { Icon } from '../web/icons.tsx';
-import { ListItems } from './views.tsx';
+import { ListItems } from '../images/grid.tsx';
 
 /** The landing page: what the place is for, and the newest public images to show it. */
 export function HomePage({ user, images }: { user: Viewer | null; images: ListedImage[] }) {

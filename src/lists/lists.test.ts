@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
-import { encodeCursor } from './cursor.ts';
+import { encodeCursor } from '../images/cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
 let t: TestApp;

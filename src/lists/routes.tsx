@@ -11,15 +11,19 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { formatBytes } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { pageHtml, renderPage } from '../web/render.tsx';
-import { listQuery, paginate } from './cursor.ts';
+import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
 import { createPageCache } from './page-cache.ts';
 import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
-import { BulkBar, ImageList, ListItems, SearchForm } from './views.tsx';
+import { BulkBar, SearchForm } from './views.tsx';
+import { ImageList, ListItems } from '../images/grid.tsx';
 import { Icon } from '../web/icons.tsx';
 import { HomePage } from './home.tsx';
+import { albumChoices, listAlbums } from '../albums/albums.sql.ts';
+import { AlbumCards, type AlbumChoice } from '../albums/views.tsx';
 
 export const PAGE_SIZE = 48;
 const HOME_IMAGES = 18;
+const PROFILE_ALBUMS = 6;
 
 type ListRequest = { q?: string; sort: Sort; cursor?: Cursor; before?: boolean };
 /**
@@ -29,6 +33,10 @@ type ListRequest = { q?: string; sort: Sort; cursor?: Cursor; before?: boolean }
 type ListPage = {
   scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean; byline?: boolean;
   bulk?: BulkRefusal;
+  /** The owner's albums, for the bulk bar's "Add to album". */
+  albums?: AlbumChoice[];
+  /** Shown between the heading and the images on the first page, made with them (and cached with them). */
+  above?: () => Promise<Child>;
 };
 
 const query = zValidator('query', listQuery, (r) => {
@@ -62,17 +70,19 @@ export function listRoutes(deps: Deps) {
         at = { cursor: undefined, before: false };
         rows = await listImages(sql, from);
       }
-      const { page, next, prev } = paginate(rows, PAGE_SIZE, sort, at);
+      const { page, next, prev } = paginate(rows, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
       const state = { base: opts.base, q, sort };
       const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };
       if (shape === 'items') return (<ListItems {...props} prev={undefined} />).toString();
+      const above = opts.above && !cursor ? await opts.above() : undefined;
       const section = (
         <section class="list">
           <div class="list-head">
             {opts.heading}
             <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
           </div>
-          {opts.owner && page.length > 0 && <BulkBar state={state} {...opts.bulk} />}
+          {above}
+          {opts.owner && page.length > 0 && <BulkBar state={state} {...opts.bulk} albums={opts.albums} />}
           <ImageList {...props} empty={opts.empty} />
         </section>
       );
@@ -87,8 +97,10 @@ export function listRoutes(deps: Deps) {
   /** The signed-in user's own images, with their storage meter (and a refused bulk action). */
   async function dashboard(c: Context<AppEnv>, request: ListRequest, bulk?: BulkRefusal) {
     const { user } = signedIn(c);
-    const used = wantsFragment(c) ? 0 : await usedBytes(sql, user.id);
+    const fragment = wantsFragment(c);
+    const [used, albums] = fragment ? [0, []] : await Promise.all([usedBytes(sql, user.id), albumChoices(sql, user.id)]);
     return list(c, request, {
+      albums,
       scope: { ownerId: user.id },
       base: '/dashboard',
       title: 'My images',
@@ -103,6 +115,7 @@ export function listRoutes(deps: Deps) {
             <meter id="usage" min={0} max={config.upload.quotaBytes} value={used}></meter>{' '}
             <span>{formatBytes(used)} of {formatBytes(config.upload.quotaBytes)}</span>
           </p>
+          <a class="button secondary" href="/albums"><Icon name="album" /> Albums</a>
           <a class="button secondary" href="/trash"><Icon name="trash-2" /> Trash</a>
         </div>
       ),
@@ -123,7 +136,7 @@ export function listRoutes(deps: Deps) {
     title: 'Gallery',
     shared: true,
     byline: true,
-    heading: <h1>Gallery</h1>,
+    heading: <div class="heading"><h1>Gallery</h1><a class="button secondary" href="/albums/public"><Icon name="album" /> Public albums</a></div>,
     empty: 'No public images yet. Sign up and be the first to share one.',
   }));
 
@@ -137,6 +150,15 @@ export function listRoutes(deps: Deps) {
       shared: true,
       heading: <h1>{username}</h1>,
       empty: `${username} has no public images yet.`,
+      above: async () => {
+        const albums = await listAlbums(sql, { scope: { username }, limit: PROFILE_ALBUMS });
+        return albums.length > 0 && (
+          <section class="profile-albums" aria-label="Albums">
+            <AlbumCards albums={albums.slice(0, PROFILE_ALBUMS)} empty="" />
+            {albums.length > PROFILE_ALBUMS && <p><a href={`/u/${username}/albums`}>All albums of {username}</a></p>}
+          </section>
+        );
+      },
     });
   });
 

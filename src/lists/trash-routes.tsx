@@ -12,7 +12,7 @@ import { objectKeys } from '../images/keys.ts';
 import { serveObject } from '../images/serve.ts';
 import { countTrash, emptyTrash, findTrashed, listTrash, restoreOwnedImages } from '../images/trash.sql.ts';
 import { idsField } from './bulk-routes.tsx';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor } from '../images/cursor.ts';
 import { ConfirmEmpty, TrashPage } from './trash-views.tsx';
 
 /** As on the other lists. */

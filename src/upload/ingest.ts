@@ -30,8 +30,8 @@ type Repeat = { filename: string; repeats: FileResult };
 type Refused = RejectedFile & { retryAfter?: number };
 type FileResult = Prepared | Known | Repeat | Refused;
 
-/** An upload's visibility and, in the order the files were sent, what became of each. */
-export type Ingested = { visibility: Visibility; outcomes: FileOutcome[] };
+/** An upload's visibility, the album it was sent to, and, in the order the files were sent, what became of each. */
+export type Ingested = { visibility: Visibility; album?: string; outcomes: FileOutcome[] };
 export type IngestHooks = {
   /**
    * Called once the body is read (with the files already processed), then as each other file's
@@ -163,7 +163,8 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     const known = results.flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : []));
     const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), config.upload.quotaBytes, known);
     staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
-    return { visibility, outcomes: results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes)) };
+    const album = received.fields.album?.slice(0, 64) || undefined;
+    return { visibility, album, outcomes: results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes)) };
   } finally {
     // Nothing of this upload goes on after its answer.
     await Promise.allSettled(files);

@@ -8,6 +8,7 @@ import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
 import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
 import { findThumbs } from './upload.sql.ts';
+import { addToAlbum, albumChoices } from '../albums/albums.sql.ts';
 import { UploadPage, UploadRefused, UploadResults, type UploadVisibility } from './views.tsx';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */
@@ -32,20 +33,29 @@ export function uploadRoutes(deps: UploadDeps) {
   async function receive(c: Context<AppEnv>, hooks: IngestHooks = {}): Promise<Answer> {
     const userId = signedIn(c).user.id;
     try {
-      const { visibility, outcomes } = await ingestUpload(deps, userId, c.req.raw, hooks);
-      const thumbs = await findThumbs(deps.sql, userId, outcomes.flatMap((o) => ('id' in o ? [o.id] : [])));
-      const results = { outcomes, thumbs, visibility: visibilityOf(visibility) };
-      const page = <UploadPage limits={limits} visibility={results.visibility} results={results} />;
+      const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, hooks);
+      const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
+      // The images the upload kept (new, or already in the library) join the album it was sent to.
+      const joined = album && ids.length ? await addToAlbum(deps.sql, album, userId, ids) : undefined;
+      const thumbs = await findThumbs(deps.sql, userId, ids);
+      const albums = await albumChoices(deps.sql, userId);
+      const into = joined && albums.find((a) => a.id === album);
+      const results = { outcomes, thumbs, visibility: visibilityOf(visibility), album: into ? { id: into.id, title: into.title } : undefined };
+      const page = <UploadPage limits={limits} visibility={results.visibility} results={results} albums={albums} album={album} />;
       return { ...statusOf(outcomes), fragment: <UploadResults {...results} />, page };
     } catch (err) {
       // The form again, with the message beside the field that needs fixing.
       if (!(err instanceof Invalid)) throw err;
-      const page = <UploadPage limits={limits} visibility="private" errors={err.fields} />;
+      const page = <UploadPage limits={limits} visibility="private" errors={err.fields} albums={await albumChoices(deps.sql, userId)} />;
       return { status: 422, fragment: <UploadRefused errors={err.fields} />, page };
     }
   }
 
-  app.get('/upload', requireUser, (c) => renderPage(c, 'Upload', <UploadPage limits={limits} visibility={visibilityOf(c.req.query('visibility'))} />));
+  app.get('/upload', requireUser, async (c) => {
+    const albums = await albumChoices(deps.sql, signedIn(c).user.id);
+    const page = <UploadPage limits={limits} visibility={visibilityOf(c.req.query('visibility'))} albums={albums} album={c.req.query('album')} />;
+    return renderPage(c, 'Upload', page);
+  });
 
   app.post('/upload', requireUser, async (c) => {
     // A declared length over the limit is refused before reading; a smaller (lying) one does not

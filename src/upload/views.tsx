@@ -1,6 +1,7 @@
 import { imageUrl, variantUrl } from '../images/urls.ts';
 import { CONTENT_TYPES } from '../images/pipeline.ts';
 import { FieldError, FormError, type FieldErrors } from '../web/forms.tsx';
+import { AlbumSelect, type AlbumChoice } from '../albums/views.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { FileOutcome } from './ingest.ts';
 import { mb } from './multipart.ts';
@@ -9,8 +10,15 @@ import type { ResultThumb } from './upload.sql.ts';
 export type UploadLimits = { maxFiles: number; maxFileBytes: number };
 export type UploadVisibility = 'public' | 'private';
 /** What one upload did, with the thumbnails of the images it stored or found. */
-export type ResultsProps = { outcomes: FileOutcome[]; thumbs: Map<string, ResultThumb>; visibility: UploadVisibility };
-type PageProps = { limits: UploadLimits; visibility: UploadVisibility; errors?: FieldErrors; results?: ResultsProps };
+export type ResultsProps = {
+  outcomes: FileOutcome[]; thumbs: Map<string, ResultThumb>; visibility: UploadVisibility;
+  /** The album the images joined. */
+  album?: { id: string; title: string };
+};
+/** `albums`: the uploader's, to send the images into one (`album`: the one chosen). */
+type PageProps = {
+  limits: UploadLimits; visibility: UploadVisibility; errors?: FieldErrors; results?: ResultsProps; albums?: AlbumChoice[]; album?: string;
+};
 
 const ACCEPT = Object.values(CONTENT_TYPES);
 const TYPE_NAMES = 'JPEG, PNG, WebP, GIF or AVIF';
@@ -28,12 +36,14 @@ export function UploadPage(props: PageProps) {
       <script src="/static/upload.js" type="module"></script>
       <h1>Upload images</h1>
       <div id="upload-results">{props.results && <UploadResults {...props.results} />}</div>
-      <UploadForm limits={props.limits} visibility={props.visibility} errors={props.errors ?? {}} />
+      <UploadForm limits={props.limits} visibility={props.visibility} errors={props.errors ?? {}} albums={props.albums ?? []} album={props.album} />
     </section>
   );
 }
 
-function UploadForm({ limits, visibility, errors: e }: { limits: UploadLimits; visibility: UploadVisibility; errors: FieldErrors }) {
+type FormProps = { limits: UploadLimits; visibility: UploadVisibility; errors: FieldErrors; albums: AlbumChoice[]; album?: string };
+
+function UploadForm({ limits, visibility, errors: e, albums, album }: FormProps) {
   const described = (id: string) => (e[id] ? `${id}-hint ${id}-error` : `${id}-hint`);
   // The visibility comes first: the server reads the fields before the files, so a bad one
   // refuses the upload before anything is decoded.
@@ -57,6 +67,12 @@ function UploadForm({ limits, visibility, errors: e }: { limits: UploadLimits; v
         </div>
         <FieldError id="visibility" error={e.visibility} />
       </fieldset>
+      {albums.length > 0 && (
+        <div class="field upload-album">
+          <AlbumSelect choices={albums} id="upload-album" selected={album} label="Add them to an album" none="No album" showLabel />
+          <small>Everyone who can see a shared album sees every image in it, private ones too.</small>
+        </div>
+      )}
       <div class="images-field">
         <label for="images" id="images-label" class="images-label">Images</label>
         {/* The whole zone opens the file picker (it is a label too); the input itself stays in
@@ -94,13 +110,14 @@ export function UploadRefused({ errors }: { errors: FieldErrors }) {
  * library, a mark and the reason for those refused. `data-upload-outcomes` tells static/upload.js
  * that this is a result (not a refusal of the whole upload), `data-stored` how many were stored.
  */
-export function UploadResults({ outcomes, thumbs, visibility }: ResultsProps) {
+export function UploadResults({ outcomes, thumbs, visibility, album }: ResultsProps) {
   const stored = outcomes.filter((o) => o.status === 'stored').length;
   return (
     <div class="upload-results" data-upload-outcomes data-stored={stored}>
       <div class="results-head">
         <h2 id="results-heading" tabindex={-1}>{stored} of {outcomes.length} {outcomes.length === 1 ? 'image' : 'images'} uploaded</h2>
         <div class="results-actions">
+          {album && <a class="button secondary" href={`/albums/${album.id}`}><Icon name="album" />Open “{album.title}”</a>}
           {stored > 0 && <a class="button secondary" href="/dashboard"><Icon name="images" />See them in your images</a>}
           <a class="button" href={`/upload?visibility=${visibility}`} data-upload-more><Icon name="upload" />Upload more</a>
         </div>

@@ -45,6 +45,7 @@ export function Page({ title, user, flash, children }: PageProps) {
             {user ? (
               <>
                 <a href="/dashboard"><Icon name="images" /><span class="label">My images</span></a>
+                <a href="/albums"><Icon name="album" /><span class="label">Albums</span></a>
                 <a href="/upload" class="button"><Icon name="upload" /><span class="label">Upload</span></a>
                 <a href="/settings" aria-label="Settings" title="Settings"><Icon name="settings" /></a>
                 <form method="post" action="/logout" class="inline">

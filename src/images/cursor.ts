@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Cursor, ListedImage, Sort } from '../images/list.sql.ts';
-import { searchFields } from '../images/list-context.ts';
+import type { Cursor, ListedImage, Sort } from './list.sql.ts';
+import { searchFields } from './list-context.ts';
 
 // timestamptz as PostgreSQL prints it: 2026-11-24 07:05:09.123456+00
 const PG_TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?[+-](\d\d)(:\d\d){0,2}$/;
@@ -14,16 +14,21 @@ function isTimestamp(key: string) {
   return year! >= 1 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day! && hour! < 24 && minute! < 60 && second! < 60 && offset! < 16;
 }
 
+/** A cursor of its key (a timestamp or a number, as text) and id. */
+export const encodeKey = (key: string, id: string) => Buffer.from(`${key}|${id}`).toString('base64url');
+
 /** The next-page cursor after `row` in `sort` order. */
 export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort: Sort) {
-  const key = sort === 'largest' ? String(row.bytes) : row.ts;
-  return Buffer.from(`${key}|${row.id}`).toString('base64url');
+  return encodeKey(sort === 'largest' ? String(row.bytes) : row.ts, row.id);
 }
 
-/** The cursor `value` names for `sort`, or null when it is not one (cut off, edited, another sort's). */
-export function decodeCursor(value: string, sort: Sort): Cursor | null {
+/**
+ * The cursor `value` names for `sort`, or null when it is not one (cut off, edited, another
+ * sort's). `manual` (an album's arrangement) is keyed by a position, like `largest` by a size.
+ */
+export function decodeCursor(value: string, sort: Sort | 'manual'): Cursor | null {
   const [key, id, extra] = Buffer.from(value, 'base64url').toString().split('|');
-  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : isTimestamp(key ?? '');
+  const keyOk = sort === 'largest' || sort === 'manual' ? /^\d{1,18}$/.test(key ?? '') : isTimestamp(key ?? '');
   return extra === undefined && keyOk && id && /^[\w-]{1,64}$/.test(id) ? { key: key!, id } : null;
 }
 
@@ -51,7 +56,7 @@ export const listQuery = z
  * and a page reached through a cursor has one before it. Read backwards (in display order), the
  * extra row is the first and says a previous page exists, and there is always a next one.
  */
-export function paginate(rows: ListedImage[], limit: number, sort: Sort, at: { cursor?: Cursor; before?: boolean } = {}) {
+export function paginate<T>(rows: T[], limit: number, encode: (row: T) => string, at: { cursor?: Cursor; before?: boolean } = {}) {
   const more = rows.length > limit;
   const page = at.before ? rows.slice(more ? 1 : 0) : rows.slice(0, limit);
   const [first, last] = [page[0], page[page.length - 1]];
@@ -59,7 +64,7 @@ export function paginate(rows: ListedImage[], limit: number, sort: Sort, at: { c
   const hasPrev = at.before ? more : !!at.cursor;
   return {
     page,
-    next: hasNext && last ? encodeCursor(last, sort) : undefined,
-    prev: hasPrev && first ? encodeCursor(first, sort) : undefined,
+    next: hasNext && last ? encode(last) : undefined,
+    prev: hasPrev && first ? encode(first) : undefined,
   };
 }

@@ -1,0 +1,38 @@
+import type { Context } from 'hono';
+import { signedIn } from '../auth/middleware.ts';
+import type { Deps } from '../web/env.ts';
+import { NotFound } from '../web/errors.tsx';
+import { flash, isLocalPath } from '../web/flash.ts';
+import { plural } from '../web/format.tsx';
+import { wantsFragment } from '../web/htmx.ts';
+import { renderFor } from '../web/render.tsx';
+import { addToAlbum, albumChoices, countUnshared, findAlbum } from './albums.sql.ts';
+import { ConfirmAdd, ConfirmAddInline, ImageAlbums } from './views.tsx';
+
+export type AddRequest = { albumId: string; ids: string[]; confirm: boolean; back?: string };
+
+/**
+ * Adds the user's images to their album, from wherever the form was (the album, an image's page,
+ * the dashboard's bulk bar), then returns there (`back`). Private images joining an album that
+ * others see are asked about first: a page without JavaScript, in place with htmx. With htmx on
+ * an image's page the answer is that page's albums section, updated.
+ */
+export async function addImagesAnswer(c: Context, { sql }: Pick<Deps, 'sql'>, r: AddRequest) {
+  const userId = signedIn(c).user.id;
+  const album = await findAlbum(sql, r.albumId);
+  if (!album || album.user_id !== userId) throw new NotFound();
+  const back = r.back && isLocalPath(r.back) ? r.back : `/albums/${album.id}`;
+  const inPlace = wantsFragment(c) && r.ids.length === 1;
+  if (album.visibility !== 'private' && !r.confirm) {
+    const unshared = await countUnshared(sql, album.id, userId, r.ids);
+    if (unshared > 0) {
+      const props = { album, ids: r.ids, unshared, back };
+      return renderFor(c, { title: 'Add to album', fragment: <ConfirmAddInline {...props} />, page: <ConfirmAdd {...props} /> });
+    }
+  }
+  const added = (await addToAlbum(sql, album.id, userId, r.ids)) ?? [];
+  if (inPlace) return c.html(`${<ImageAlbums imageId={r.ids[0]!} choices={await albumChoices(sql, userId, r.ids[0])} back={back} />}`);
+  const already = r.ids.length - added.length;
+  flash(c, `Added ${plural(added.length)} to “${album.title}”${already > 0 ? ` (${already} already there or not yours)` : ''}.`);
+  return c.redirect(back, 303);
+}

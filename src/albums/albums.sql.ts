@@ -1,0 +1,255 @@
+import type { Queryable, Sql } from '../db/client.ts';
+import type { Cursor, ListedImage } from '../images/list.sql.ts';
+import { IMAGE_COLUMNS, type ImageRow, type Visibility } from '../images/images.sql.ts';
+import type { Zipped } from '../images/zip.ts';
+
+export type AlbumSort = 'newest' | 'oldest' | 'manual';
+export const ALBUM_SORTS = ['newest', 'oldest', 'manual'] as const;
+
+export type AlbumRow = {
+  id: string;
+  user_id: string;
+  title: string;
+  description: string;
+  cover_image_id: string | null;
+  visibility: Visibility;
+  share_token: string | null;
+  share_expires_at: Date | null;
+  sort: AlbumSort;
+  created_at: Date;
+};
+/** An album with its owner's name and how many live images it shows. */
+export type Album = AlbumRow & { username: string; count: number };
+
+/** What an album's card shows: its cover (the chosen one while it is a live member, else the first image). */
+export type AlbumCard = Pick<AlbumRow, 'id' | 'title' | 'visibility' | 'created_at'> & {
+  ts: string; username: string; count: number;
+  cover: Pick<ImageRow, 'id' | 'width' | 'height' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'epoch' | 'alt_text' | 'title' | 'filename'> | null;
+};
+
+/** Whose albums a list shows: one user's all, one user's public ones, or everyone's public ones. */
+export type AlbumScope = { ownerId: string } | { username: string } | { public: true };
+
+const ALBUM_COLUMNS = ['id', 'user_id', 'title', 'description', 'cover_image_id', 'visibility', 'share_token',
+  'share_expires_at', 'sort', 'created_at'] as const satisfies readonly (keyof AlbumRow)[];
+
+/** An album's members with their images (add `i.deleted_at is null`: the trash shows in no album). */
+const members = (sql: Sql) => sql`album_images ai join images i on i.id = ai.image_id`;
+
+/** The album's images in its own order, the id breaking ties; `back` walks it the other way. */
+function albumOrder(sql: Sql, sort: AlbumSort, back = false) {
+  const asc = (sort !== 'newest') !== back;
+  const key = sort === 'manual' ? sql`ai.position` : sql`i.created_at`;
+  return asc ? sql`order by ${key} asc, i.id asc` : sql`order by ${key} desc, i.id desc`;
+}
+
+function afterInAlbum(sql: Sql, sort: AlbumSort, c?: Cursor, back = false) {
+  if (!c) return sql``;
+  const asc = (sort !== 'newest') !== back;
+  if (sort === 'manual') return asc ? sql`and (ai.position, i.id) > (${c.key}::int, ${c.id})` : sql`and (ai.position, i.id) < (${c.key}::int, ${c.id})`;
+  return asc
+    ? sql`and (i.created_at, i.id) > (${c.key}::text::timestamptz, ${c.id})`
+    : sql`and (i.created_at, i.id) < (${c.key}::text::timestamptz, ${c.id})`;
+}
+
+export async function createAlbum(sql: Sql, a: Pick<AlbumRow, 'id' | 'user_id' | 'title' | 'description' | 'visibility' | 'share_token'>) {
+  await sql`insert into albums ${sql(a, 'id', 'user_id', 'title', 'description', 'visibility', 'share_token')}`;
+}
+
+/** The album with its owner's name and live image count, or undefined. */
+export async function findAlbum(sql: Sql, id: string) {
+  const [row]: [Album?] = await sql`
+    select ${sql(ALBUM_COLUMNS.map((c) => `a.${c}`))}, u.username,
+      (select count(*) from ${members(sql)} where ai.album_id = a.id and i.deleted_at is null)::int as count
+    from albums a join users u on u.id = a.user_id where a.id = ${id}`;
+  return row;
+}
+
+/** An owner's edit: only the fields sent change. */
+export type AlbumEdit = Partial<{
+  title: string; description: string; sort: AlbumSort; cover: string;
+  visibility: Visibility; expires: 'keep' | 'never' | { days: number }; fresh: string;
+}>;
+
+/**
+ * Saves the owner's edit in one statement. Unlisted keeps a live link (with its expiry unless
+ * another is chosen), else takes `fresh`; public or private drop the link (the rules of image
+ * links). A cover must be a member. Undefined when the album is not the user's.
+ */
+export async function updateAlbum(sql: Sql, id: string, userId: string, e: AlbumEdit) {
+  const sets = [sql`id = id`];
+  if (e.title !== undefined) sets.push(sql`title = ${e.title}`);
+  if (e.description !== undefined) sets.push(sql`description = ${e.description}`);
+  if (e.sort !== undefined) sets.push(sql`sort = ${e.sort}`);
+  if (e.cover !== undefined) {
+    sets.push(sql`cover_image_id = coalesce((select image_id from album_images where album_id = ${id} and image_id = ${e.cover}), cover_image_id)`);
+  }
+  if (e.visibility === 'unlisted') {
+    const live = sql`visibility = 'unlisted' and share_token is not null and (share_expires_at is null or share_expires_at > now())`;
+    let expiry = sql`null`;
+    if (e.expires === 'keep' || e.expires === undefined) expiry = sql`case when ${live} then share_expires_at end`;
+    else if (e.expires !== 'never') expiry = sql`now() + ${e.expires.days} * interval '1 day'`;
+    sets.push(sql`share_token = case when ${live} then share_token else ${e.fresh!} end`, sql`share_expires_at = ${expiry}`);
+  } else if (e.visibility) sets.push(sql`share_token = null`, sql`share_expires_at = null`);
+  // Every right-hand side reads the row as it was before this update (`live` included).
+  if (e.visibility) sets.push(sql`visibility = ${e.visibility}`);
+  const set = sets.reduce((all, s) => sql`${all}, ${s}`);
+  const [row]: [{ id: string }?] = await sql`update albums set ${set} where id = ${id} and user_id = ${userId} returning id`;
+  return row;
+}
+
+/** Makes the owner's album private, which ends its link; false when not theirs. */
+export async function revokeAlbumLink(sql: Sql, id: string, userId: string) {
+  const rows = await sql`update albums set visibility = 'private', share_token = null, share_expires_at = null
+    where id = ${id} and user_id = ${userId} returning id`;
+  return rows.length === 1;
+}
+
+/** Deletes the owner's album (its images stay); false when not theirs. */
+export async function deleteAlbum(sql: Sql, id: string, userId: string) {
+  const rows = await sql`delete from albums where id = ${id} and user_id = ${userId} returning id`;
+  return rows.length === 1;
+}
+
+/**
+ * Adds the owner's live images among `ids` that are not members yet, last in the arranged
+ * order, in the order given; the album row is locked so that two adds cannot take one position.
+ * Returns the ids added; undefined when the album is not the user's.
+ */
+export async function addToAlbum(sql: Sql, albumId: string, userId: string, ids: string[]) {
+  return sql.begin(async (tx) => {
+    const [album] = await tx`select id from albums where id = ${albumId} and user_id = ${userId} for update`;
+    if (!album) return undefined;
+    const rows = await tx<{ image_id: string }[]>`
+      insert into album_images (album_id, image_id, position)
+      select ${albumId}, i.id, coalesce((select max(position) from album_images where album_id = ${albumId}), 0) + g.n
+      from unnest(${ids}::text[]) with ordinality g(id, n) join images i on i.id = g.id
+      where i.user_id = ${userId} and i.deleted_at is null
+      on conflict do nothing returning image_id`;
+    return rows.map((r) => r.image_id);
+  });
+}
+
+/** Takes `ids` out of the owner's album; returns the ids removed (undefined: not the user's album). */
+export async function removeFromAlbum(sql: Sql, albumId: string, userId: string, ids: string[]) {
+  const [album] = await sql`select id from albums where id = ${albumId} and user_id = ${userId}`;
+  if (!album) return undefined;
+  const rows = await sql<{ image_id: string }[]>`
+    delete from album_images where album_id = ${albumId} and image_id in ${sql(ids)} returning image_id`;
+  return rows.map((r) => r.image_id);
+}
+
+/**
+ * Puts the members among `ids` in the order given, in the positions they hold between them now
+ * (the whole album, one page of it, or two neighbours to swap), and makes the album's order the
+ * arranged one. False when the album is not the user's.
+ */
+export async function reorderAlbum(sql: Sql, albumId: string, userId: string, ids: string[]) {
+  return sql.begin(async (tx) => {
+    const [album] = await tx`update albums set sort = 'manual' where id = ${albumId} and user_id = ${userId} returning id`;
+    if (!album) return false;
+    await tx`
+      with wanted as (select g.id, g.n from unnest(${ids}::text[]) with ordinality g(id, n)
+                      join album_images ai on ai.album_id = ${albumId} and ai.image_id = g.id),
+           ranked as (select id, row_number() over (order by n) as r from wanted),
+           slots as (select position, row_number() over (order by position) as r
+                     from album_images where album_id = ${albumId} and image_id in (select id from wanted))
+      update album_images ai set position = s.position
+      from ranked k join slots s on s.r = k.r
+      where ai.album_id = ${albumId} and ai.image_id = k.id`;
+    return true;
+  });
+}
+
+/** The live member just before (`up`) or after (`down`) `imageId` in the album's arrangement. */
+export async function arrangedNeighbour(sql: Sql, albumId: string, imageId: string, direction: 'up' | 'down') {
+  const [row] = await sql<{ id: string }[]>`
+    select i.id from album_images me join ${members(sql)} on ai.album_id = me.album_id
+    where me.album_id = ${albumId} and me.image_id = ${imageId} and i.deleted_at is null
+      and ${direction === 'up' ? sql`ai.position < me.position` : sql`ai.position > me.position`}
+    order by ai.position ${direction === 'up' ? sql`desc` : sql`asc`} limit 1`;
+  return row?.id;
+}
+
+/** How many of `ids` (the owner's, not yet in the album) are not public: who would newly see them. */
+export async function countUnshared(sql: Sql, albumId: string, userId: string, ids: string[]) {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from images i
+    where i.id in ${sql(ids)} and i.user_id = ${userId} and i.deleted_at is null and i.visibility <> 'public'
+      and not exists (select 1 from album_images ai where ai.album_id = ${albumId} and ai.image_id = i.id)`;
+  return row!.n;
+}
+
+/** One page of an album's live images, in its order (`limit + 1` rows: another page exists). */
+export function albumImages(sql: Sql, a: { id: string; sort: AlbumSort; cursor?: Cursor; limit: number }) {
+  return sql<(ListedImage & { position: number })[]>`
+    select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
+           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username, ai.position
+    from ${members(sql)} join users u on u.id = i.user_id
+    where ai.album_id = ${a.id} and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
+    ${albumOrder(sql, a.sort)} limit ${a.limit + 1}`;
+}
+
+/** The album's cursor after `row`: its position in an arranged album, else its time. */
+export const albumKey = (sort: AlbumSort, row: { position: number; ts: string }) => (sort === 'manual' ? String(row.position) : row.ts);
+
+/** The live member `imageId` of the album, with its owner's name and place in the album. */
+export async function findMember(sql: Sql, albumId: string, imageId: string) {
+  const [row]: [(ImageRow & { username: string; ts: string; position: number })?] = await sql`
+    select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username, ai.position
+    from ${members(sql)} join users u on u.id = i.user_id
+    where ai.album_id = ${albumId} and ai.image_id = ${imageId} and i.deleted_at is null`;
+  return row;
+}
+
+/** The members just before and after `at` in the album's order. */
+export async function albumNeighbours(sql: Sql, album: { id: string; sort: AlbumSort }, at: { id: string; position: number; ts: string }) {
+  const cursor = { key: albumKey(album.sort, at), id: at.id };
+  const step = (back: boolean) => sql<{ id: string }[]>`
+    select i.id from ${members(sql)}
+    where ai.album_id = ${album.id} and i.deleted_at is null ${afterInAlbum(sql, album.sort, cursor, back)}
+    ${albumOrder(sql, album.sort, back)} limit 1`;
+  const [[prev], [next]] = await Promise.all([step(true), step(false)]);
+  return { prev: prev?.id, next: next?.id };
+}
+
+/** Every live member, in the album's order, with what a zip needs. */
+export function albumZipRows(sql: Sql, album: { id: string; sort: AlbumSort }) {
+  return sql<Zipped[]>`
+    select i.id, i.user_id, i.filename, i.format, i.bytes, i.clean_bytes, i.created_at, i.thumb_hash, i.thumb2x_hash, i.display_hash
+    from ${members(sql)} where ai.album_id = ${album.id} and i.deleted_at is null ${albumOrder(sql, album.sort)}`;
+}
+
+function whereAlbums(sql: Sql, scope: AlbumScope) {
+  if ('ownerId' in scope) return sql`a.user_id = ${scope.ownerId}`;
+  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and a.visibility = 'public'`;
+  return sql`a.visibility = 'public'`;
+}
+
+/** One page of albums, newest first, with cover and count (`limit + 1` rows). */
+export function listAlbums(sql: Sql, l: { scope: AlbumScope; cursor?: Cursor; limit: number }) {
+  const after = l.cursor ? sql`and (a.created_at, a.id) < (${l.cursor.key}::text::timestamptz, ${l.cursor.id})` : sql``;
+  return sql<AlbumCard[]>`
+    select a.id, a.title, a.visibility, a.created_at, a.created_at::text as ts, u.username,
+      (select count(*) from ${members(sql)} where ai.album_id = a.id and i.deleted_at is null)::int as count,
+      (select json_build_object('id', i.id, 'width', i.width, 'height', i.height, 'placeholder', i.placeholder,
+              'thumb_hash', i.thumb_hash, 'thumb2x_hash', i.thumb2x_hash, 'display_hash', i.display_hash, 'epoch', i.epoch,
+              'alt_text', i.alt_text, 'title', i.title, 'filename', i.filename)
+       from ${members(sql)} where ai.album_id = a.id and i.deleted_at is null
+       order by (i.id = a.cover_image_id) desc,
+         case when a.sort = 'manual' then ai.position end asc,
+         case when a.sort = 'oldest' then i.created_at end asc,
+         i.created_at desc, i.id desc
+       limit 1) as cover
+    from albums a join users u on u.id = a.user_id
+    where ${whereAlbums(sql, l.scope)} ${after}
+    order by a.created_at desc, a.id desc limit ${l.limit + 1}`;
+}
+
+/** The owner's albums (for "Add to album" menus), with whether `imageId` is in each. */
+export function albumChoices(sql: Queryable, userId: string, imageId = '') {
+  return sql<{ id: string; title: string; visibility: Visibility; member: boolean }[]>`
+    select a.id, a.title, a.visibility,
+      exists (select 1 from album_images ai where ai.album_id = a.id and ai.image_id = ${imageId}) as member
+    from albums a where a.user_id = ${userId} order by a.created_at desc, a.id desc limit 500`;
+}

@@ -1,0 +1,60 @@
+import { Hono, type Context } from 'hono';
+import { imageBytesRoutes, type Found } from '../images/bytes.ts';
+import { imageUrl } from '../images/urls.ts';
+import { ImagePage, titleOf } from '../images/views.tsx';
+import { zipEntries, zipResponse } from '../images/zip.ts';
+import type { AppEnv, Deps } from '../web/env.ts';
+import { NotFound } from '../web/errors.tsx';
+import { Icon } from '../web/icons.tsx';
+import { renderPage } from '../web/render.tsx';
+import { albumChoices, albumNeighbours, albumZipRows, findMember, type Album } from './albums.sql.ts';
+import { albumUrl, ImageAlbums } from './views.tsx';
+
+type VisibleAlbum = (c: Context<AppEnv>, id: string) => Promise<{ album: Album; isOwner: boolean }>;
+
+/**
+ * What an album's audience reaches through it: each image's page (previous / next within the
+ * album), its derivatives and its metadata-free copy, and the whole album as a zip. Only under
+ * the album's URLs, checked against the album on every request, so removing the image, deleting
+ * the album, revoking its link or making it private ends the access at the next request; and
+ * nothing of a member is ever cached where that check could not run (see `cache`).
+ */
+export function albumMemberRoutes(deps: Deps, visibleAlbum: VisibleAlbum) {
+  const { sql, storage, config } = deps;
+  const app = new Hono<AppEnv>();
+
+  async function member(c: Context<AppEnv>) {
+    const { album, isOwner } = await visibleAlbum(c, c.req.param('album')!);
+    const image = await findMember(sql, album.id, c.req.param('id')!);
+    if (!image) throw new NotFound();
+    const share = isOwner ? undefined : c.req.query('share');
+    // The owner keeps the usual private caching; the audience's browser must ask every time.
+    const found: Found & { image: typeof image } = { image, isOwner, cache: isOwner ? 'private' : 'revalidate' };
+    return { album, share, ...found };
+  }
+
+  app.get('/albums/:album{[\\w-]{1,64}}/images/:id{[\\w-]{1,64}}', async (c) => {
+    const { album, image, isOwner, share } = await member(c);
+    const link = { album: album.id, share };
+    const { prev, next } = await albumNeighbours(sql, album, image);
+    const href = (id?: string) => id && imageUrl(id, link);
+    const crumb = <a class="crumb" href={albumUrl(album.id, share)}><Icon name="album" /> {album.title}</a>;
+    const back = imageUrl(image.id, link);
+    const aside = isOwner && <ImageAlbums imageId={image.id} choices={await albumChoices(sql, album.user_id, image.id)} back={back} />;
+    if (!isOwner) c.header('Cache-Control', 'private, no-cache');
+    const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
+    const page = <ImagePage image={image} isOwner={isOwner} link={link} origin={origin} around={{ prev: href(prev), next: href(next) }} crumb={crumb} aside={aside} />;
+    return renderPage(c, titleOf(image), page);
+  });
+
+  app.route('/albums/:album{[\\w-]{1,64}}/images', imageBytesRoutes(deps, member));
+
+  // Everything in the album the requester may see: originals for the owner, clean copies for others.
+  app.get('/albums/:id{[\\w-]{1,64}}/download', async (c) => {
+    const { album } = await visibleAlbum(c, c.req.param('id'));
+    const entries = zipEntries(await albumZipRows(sql, album), c.get('user')?.id);
+    return zipResponse(storage, entries, { filename: `${album.title}.zip`, maxBytes: config.zipMaxBytes });
+  });
+
+  return app;
+}

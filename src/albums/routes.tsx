@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { z } from 'zod';
+import { requireUser, signedIn } from '../auth/middleware.ts';
+import { userExists } from '../auth/users.sql.ts';
+import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
+import { ListItems } from '../images/grid.tsx';
+import { maySee } from '../images/access.ts';
+import type { AppEnv, Deps } from '../web/env.ts';
+import { BadRequest, NotFound } from '../web/errors.tsx';
+import { flash } from '../web/flash.ts';
+import { showAgain, type FieldErrors } from '../web/forms.tsx';
+import { wantsFragment } from '../web/htmx.ts';
+import { randomId } from '../web/ids.ts';
+import { renderPage } from '../web/render.tsx';
+import { addImagesAnswer } from './add.tsx';
+import { albumMemberRoutes } from './member-routes.tsx';
+import {
+  albumChoices, albumImages, albumKey, ALBUM_SORTS, arrangedNeighbour, createAlbum, deleteAlbum, findAlbum, listAlbums, removeFromAlbum,
+  reorderAlbum, revokeAlbumLink, updateAlbum, type AlbumScope,
+} from './albums.sql.ts';
+import { AlbumCards, AlbumPage, ImageAlbums, NewAlbumForm } from './views.tsx';
+
+export const ALBUM_PAGE_SIZE = 48;
+const ALBUMS_PER_PAGE = 48;
+
+/** `ids` as a form sends them: one value or many. */
+const ids = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.string().max(64)).min(1, 'Select at least one image').max(500));
+
+const title = z.string().trim().min(1, 'Give the album a title').max(200, 'A title is at most 200 characters');
+const description = z.string().trim().max(2000, 'A description is at most 2,000 characters');
+const visibility = z.enum(['private', 'unlisted', 'public'], 'Choose who can see the album');
+
+const newSchema = z.object({ title, description: description.default(''), visibility: visibility.default('private') });
+const editSchema = z.object({
+  title: title.optional(),
+  description: description.optional(),
+  visibility: visibility.optional(),
+  sort: z.enum(ALBUM_SORTS, 'Choose an order').optional(),
+  cover: z.string().max(64).optional(),
+  expires: z.enum(['keep', 'never', '1', '7', '30']).default('keep')
+    .transform((e) => (e === 'keep' || e === 'never' ? e : { days: Number(e) })),
+});
+const orderSchema = z.union([
+  z.object({ ids }),
+  z.object({ move: z.string().max(64), direction: z.enum(['up', 'down']) }),
+]);
+const addSchema = z.object({ ids, confirm: z.literal('1').optional(), back: z.string().max(1000).optional() });
+const pageQuery = z.object({ cursor: z.string().max(200).optional(), share: z.string().max(200).optional() });
+
+/** 160 random bits: the link is the only key to an unlisted album. */
+const freshToken = () => randomBytes(20).toString('base64url');
+
+/** The albums section of an image's page, for its owner. */
+export function imageAlbumsAside(sql: Deps['sql']) {
+  return async (userId: string, imageId: string, here: string) =>
+    <ImageAlbums imageId={imageId} choices={await albumChoices(sql, userId, imageId)} back={here} />;
+}
+
+export function albumRoutes(deps: Deps) {
+  const { sql, config } = deps;
+  const app = new Hono<AppEnv>();
+  const origin = (c: Context) => config.publicUrl?.origin ?? new URL(c.req.url).origin;
+
+  /** The album if the request is in its audience; otherwise NotFound, exactly as if it did not exist. */
+  async function visibleAlbum(c: Context<AppEnv>, id = c.req.param('id')!) {
+    const album = await findAlbum(sql, id);
+    const userId = c.get('user')?.id;
+    if (!album || !maySee(album, userId, c.req.query('share'))) throw new NotFound();
+    return { album, isOwner: album.user_id === userId };
+  }
+
+  /** One page of albums: the cards, and the next page's URL. */
+  async function albumsPage(scope: AlbumScope, base: string, cursor?: string) {
+    const at = cursor ? decodeCursor(cursor, 'newest') : undefined;
+    if (at === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
+    const rows = await listAlbums(sql, { scope, cursor: at, limit: ALBUMS_PER_PAGE });
+    const { page, next } = paginate(rows, ALBUMS_PER_PAGE, (r) => encodeKey(r.ts, r.id), { cursor: at });
+    return { albums: page, next: next && `${base}?cursor=${next}` };
+  }
+
+  /** My albums, with the form that makes one (again with its messages when it was refused). */
+  async function myAlbums(c: Context<AppEnv>, failed?: { errors: FieldErrors; values: Record<string, string> }) {
+    const { albums, next } = await albumsPage({ ownerId: signedIn(c).user.id }, '/albums', c.req.query('cursor'));
+    const page = (
+      <section class="albums-page">
+        <div class="heading"><h1>My albums</h1><NewAlbumForm {...failed} /></div>
+        <AlbumCards albums={albums} owner next={next} empty="No albums yet. Make one, then add images from your dashboard or while uploading." />
+      </section>
+    );
+    return renderPage(c, 'My albums', page, failed ? 422 : 200);
+  }
+
+  /** The album's page (or, for htmx, the next page of its images); `failed`: the owner's refused edit. */
+  async function albumPage(c: Context<AppEnv>, failed?: { errors: FieldErrors; values: Record<string, string> }) {
+    const { album, isOwner } = await visibleAlbum(c);
+    if (failed && !isOwner) throw new NotFound();
+    const { cursor: raw, share } = pageQuery.parse(c.req.query());
+    const cursor = raw ? decodeCursor(raw, album.sort) : undefined;
+    if (cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
+    const rows = await albumImages(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
+    const { page, next } = paginate(rows, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
+    const link = { album: album.id, share: isOwner ? undefined : share };
+    if (wantsFragment(c) && cursor) {
+      return c.html(`${<ListItems images={page} next={next} state={{ base: `/albums/${album.id}`, sort: 'newest', link }} owner={false} />}`);
+    }
+    const cover = cursor ? undefined : (page.find((i) => i.id === album.cover_image_id) ?? page[0]);
+    // The album can lose its audience at any moment: no cache but the browser's, and that one asks first.
+    if (!c.get('user')) c.header('Cache-Control', 'private, no-cache');
+    const body = <AlbumPage album={album} cover={cover} images={page} next={next} isOwner={isOwner} share={link.share} origin={origin(c)} failed={failed} />;
+    return renderPage(c, album.title, body, failed ? 422 : 200);
+  }
+
+  /** The owner's album, or NotFound for anyone else. */
+  async function ownAlbum(c: Context<AppEnv>) {
+    const album = await findAlbum(sql, c.req.param('id')!);
+    if (!album || album.user_id !== signedIn(c).user.id) throw new NotFound();
+    return album;
+  }
+
+  app.get('/albums', requireUser, (c) => myAlbums(c));
+  app.post('/albums', requireUser, zValidator('form', newSchema, showAgain((c, failed) => myAlbums(c as Context<AppEnv>, failed as never))), async (c) => {
+    const form = c.req.valid('form');
+    const id = randomId();
+    await createAlbum(sql, { id, user_id: signedIn(c).user.id, ...form, share_token: form.visibility === 'unlisted' ? freshToken() : null });
+    flash(c, `Album “${form.title}” created. Add images from your dashboard, an image's page, or while uploading.`);
+    return c.redirect(`/albums/${id}`, 303);
+  });
+
+  app.get('/albums/public', async (c) => {
+    const { albums, next } = await albumsPage({ public: true }, '/albums/public', c.req.query('cursor'));
+    const body = (
+      <section class="albums-page">
+        <h1>Public albums</h1>
+        <AlbumCards albums={albums} next={next} empty="No public albums yet." />
+      </section>
+    );
+    return renderPage(c, 'Public albums', body);
+  });
+
+  app.get('/u/:username{[A-Za-z0-9_-]{3,32}}/albums', async (c) => {
+    const username = c.req.param('username');
+    if (!(await userExists(sql, username))) throw new NotFound();
+    const { albums, next } = await albumsPage({ username }, `/u/${username}/albums`, c.req.query('cursor'));
+    const body = (
+      <section class="albums-page">
+        <h1>Albums of <a href={`/u/${username}`}>{username}</a></h1>
+        <AlbumCards albums={albums} next={next} empty={`${username} has no public albums yet.`} />
+      </section>
+    );
+    return renderPage(c, `Albums of ${username}`, body);
+  });
+
+  // From an image's page: the album is a field of the form.
+  app.post('/albums/add', requireUser, zValidator('form', addSchema.extend({ album: z.string().min(1, 'Choose an album').max(64) })), (c) => {
+    const { album, ids, confirm, back } = c.req.valid('form');
+    return addImagesAnswer(c, deps, { albumId: album, ids, confirm: !!confirm, back });
+  });
+
+  app.get('/albums/:id{[\\w-]{1,64}}', (c) => albumPage(c));
+
+  app.post('/albums/:id{[\\w-]{1,64}}', requireUser, zValidator('form', editSchema, showAgain((c, failed) => albumPage(c as Context<AppEnv>, failed as never))), async (c) => {
+    const form = c.req.valid('form');
+    const changed = await updateAlbum(sql, c.req.param('id'), signedIn(c).user.id, { ...form, fresh: freshToken() });
+    if (!changed) throw new NotFound();
+    flash(c, form.cover ? 'Cover chosen.' : 'Album saved.');
+    return c.redirect(`/albums/${c.req.param('id')}${form.cover ? `#image-${form.cover}` : '#album-settings'}`, 303);
+  });
+
+  app.post('/albums/:id{[\\w-]{1,64}}/order', requireUser, zValidator('form', orderSchema), async (c) => {
+    const album = await ownAlbum(c);
+    const form = c.req.valid('form');
+    let order = 'ids' in form ? form.ids : [];
+    if ('move' in form) {
+      // One place earlier or later in the arranged order: a swap with that neighbour.
+      const other = await arrangedNeighbour(sql, album.id, form.move, form.direction);
+      order = other ? (form.direction === 'up' ? [form.move, other] : [other, form.move]) : [];
+    }
+    await reorderAlbum(sql, album.id, album.user_id, order);
+    if (wantsFragment(c) || c.req.header('X-Fragment') === '1') return c.body(null, 204);
+    return c.redirect(`/albums/${album.id}${'move' in form ? `#image-${form.move}` : ''}`, 303);
+  });
+
+  app.post('/albums/:id{[\\w-]{1,64}}/images', requireUser, zValidator('form', addSchema), (c) => {
+    const { ids, confirm, back } = c.req.valid('form');
+    return addImagesAnswer(c, deps, { albumId: c.req.param('id'), ids, confirm: !!confirm, back });
+  });
+
+  app.post('/albums/:id{[\\w-]{1,64}}/images/remove', requireUser, zValidator('form', z.object({ ids })), async (c) => {
+    const removed = await removeFromAlbum(sql, c.req.param('id'), signedIn(c).user.id, c.req.valid('form').ids);
+    if (!removed) throw new NotFound();
+    // htmx takes the tile away; the answer is nothing to swap in.
+    if (wantsFragment(c)) return c.body(null, 200);
+    flash(c, removed.length === 1 ? 'Removed from the album.' : `Removed ${removed.length} images from the album.`);
+    return c.redirect(`/albums/${c.req.param('id')}`, 303);
+  });
+
+  app.post('/albums/:id{[\\w-]{1,64}}/delete', requireUser, async (c) => {
+    if (!(await deleteAlbum(sql, c.req.param('id'), signedIn(c).user.id))) throw new NotFound();
+    flash(c, 'The album was deleted; its images are still in My images.');
+    return c.redirect('/albums', 303);
+  });
+
+  app.post('/albums/:id{[\\w-]{1,64}}/share/revoke', requireUser, async (c) => {
+    if (!(await revokeAlbumLink(sql, c.req.param('id'), signedIn(c).user.id))) throw new NotFound();
+    flash(c, 'The share link was revoked; the album is private.');
+    return c.redirect(`/albums/${c.req.param('id')}#album-settings`, 303);
+  });
+
+  app.route('/', albumMemberRoutes(deps, visibleAlbum));
+  return app;
+}

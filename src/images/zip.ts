@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { ZipArchive } from 'archiver';
+import type { Storage } from '../storage/storage.ts';
+import { TooLarge } from '../web/errors.tsx';
+import { formatBytes } from '../web/format.tsx';
+import type { ImageRow } from './images.sql.ts';
+import { objectKeys } from './keys.ts';
+import { attachment, downloadName } from './serve.ts';
+
+/** The columns a zip needs of each image. */
+export type Zipped = Pick<ImageRow, 'id' | 'user_id' | 'filename' | 'format' | 'bytes' | 'clean_bytes' | 'created_at' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash'>;
+type Entry = { key: string; name: string; date: Date; bytes: number };
+
+/**
+ * What goes into a zip for `viewerId`: the exact original of each image they own, the
+ * metadata-free copy of the others, each under its download name made unique within the zip
+ * (`photo.jpg`, `photo (2).jpg`; compared without case, as Windows and macOS compare them).
+ */
+export function zipEntries(images: Zipped[], viewerId: string | undefined): Entry[] {
+  const taken = new Set<string>();
+  return images.map((i) => {
+    const own = i.user_id === viewerId;
+    const name = downloadName(i.filename.replace(/[/\\]/g, '_'), i.format);
+    const dot = name.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    let unique = name;
+    for (let n = 2; taken.has(unique.toLowerCase()); n++) unique = `${stem} (${n})${ext}`;
+    taken.add(unique.toLowerCase());
+    const keys = objectKeys(i);
+    return { key: own ? keys.original : keys.clean, name: unique, date: i.created_at, bytes: Number(own ? i.bytes : i.clean_bytes) };
+  });
+}
+
+/**
+ * A zip of `entries`, streamed: each object is opened only when the one before it has been
+ * written, and the archive is read only as fast as the client takes it, so memory does not grow
+ * with the number or size of the images. Stored, not deflated: images are compressed already.
+ * Refused (413) past `maxBytes` in all, before anything is sent.
+ */
+export function zipResponse(storage: Storage, entries: Entry[], o: { filename: string; maxBytes: number }) {
+  const total = entries.reduce((sum, e) => sum + e.bytes, 0);
+  if (total > o.maxBytes) {
+    throw new TooLarge(`These images come to ${formatBytes(total)}, more than the ${formatBytes(o.maxBytes)} a zip may hold here. Download fewer at once: select them on your dashboard.`);
+  }
+  const archive = new ZipArchive({ store: true });
+  // A client that goes away destroys the archive: then stop opening objects.
+  const gone = new AbortController();
+  archive.on('close', () => gone.abort());
+  (async () => {
+    for (const e of entries) {
+      if (gone.signal.aborted) return;
+      const body = await storage.get(e.key);
+      // A missing object is the storage's inconsistency, not this download's: the rest still come.
+      if (!body) {
+        console.error(`zip: object ${e.key} is missing`);
+        continue;
+      }
+      archive.append(body, { name: e.name, date: e.date });
+      await once(archive, 'entry', { signal: gone.signal });
+    }
+    await archive.finalize();
+  })().catch((err) => {
+    if (!gone.signal.aborted) archive.destroy(err);
+  });
+  return new Response(Readable.toWeb(archive) as ReadableStream, {
+    headers: {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': attachment(o.filename),
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
