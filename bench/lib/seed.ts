@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { hashPassword } from '../../src/auth/password.ts';
@@ -56,4 +57,57 @@ export async function removeObjects({ sql, storage }: { sql: Sql; storage: Stora
   const images = await sql<KeyParts[]>`select ${sql(KEY_COLUMNS)} from images`;
   const keys = images.flatMap(allKeys);
   for (let i = 0; i < keys.length; i += 1000) await storage.deleteMany(keys.slice(i, i + 1000));
+}
+
+/**
+ * A public album `id` of OWNER holding every image of OWNER (the `ownerImages` of `seed`),
+ * positions 1..N newest first; returns how many it holds. Filled while private: each new member
+ * of a public album bumps public_version (sql/0011), which would be one row update per member.
+ */
+export async function seedAlbum(sql: Sql, id: string) {
+  await sql`insert into albums (id, user_id, title, visibility) values (${id}, ${OWNER}, 'Everything', 'private')`;
+  const [row] = await sql<{ n: number }[]>`
+    with added as (
+      insert into album_images (album_id, image_id, position)
+      select ${id}, id, (row_number() over (order by created_at desc, id desc))::int
+      from images where user_id = ${OWNER}
+      returning 1)
+    select count(*)::int as n from added`;
+  await sql`update albums set visibility = 'public' where id = ${id}`;
+  await sql`analyze albums, album_images`;
+  return row!.n;
+}
+
+export const ZIP_OWNER = 'bench-zipper';
+
+/**
+ * A public album `id` of ZIP_OWNER with `count` images of `bytes` bytes each, their objects
+ * really stored: a visitor's zip holds the metadata-free copy of each (`clean.jpeg`), so only
+ * that object is written, random bytes (stored in the zip as they are), each copy distinct.
+ * The images are private and older than every other, so no list of the bench shows them.
+ */
+export async function seedZipAlbum({ sql, storage }: { sql: Sql; storage: Storage }, id: string, count: number, bytes: number) {
+  await sql`insert into users (id, email, username, password_hash) values (${ZIP_OWNER}, ${`${ZIP_OWNER}@example.com`}, ${ZIP_OWNER}, 'not a hash')`;
+  const parts = { format: 'jpeg', thumb_hash: '2100000000000001', thumb2x_hash: '2100000000000002', display_hash: '2100000000000003' } as const;
+  const rows = await sql<{ id: string }[]>`
+    insert into images (id, user_id, filename, visibility, format, bytes, sha256, width, height, placeholder,
+                        thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at)
+    select 'zip-' || n, ${ZIP_OWNER}, 'zip-' || n || '.jpg', 'private', ${parts.format}, ${bytes}, md5('zip' || n), 4000, 3000, '',
+           ${parts.thumb_hash}, ${parts.thumb2x_hash}, ${parts.display_hash}, ${bytes}, ${2 * bytes},
+           now() - interval '3 years' - n * interval '1 second'
+    from generate_series(1, ${count}::int) n
+    order by n
+    returning id`;
+  await sql`insert into albums (id, user_id, title, visibility) values (${id}, ${ZIP_OWNER}, 'Zip', 'private')`;
+  await sql`
+    insert into album_images (album_id, image_id, position)
+    select ${id}, 'zip-' || n, n from generate_series(1, ${count}::int) n`;
+  await sql`update albums set visibility = 'public' where id = ${id}`;
+
+  const body = randomBytes(bytes);
+  for (const [i, { id: imageId }] of rows.entries()) {
+    body.writeUInt32BE(i, 0); // every object distinct
+    await storage.put(objectKeys({ id: imageId, ...parts }).clean, body, 'image/jpeg');
+  }
+  return rows.length;
 }

@@ -97,7 +97,7 @@ export function AlbumPage({ album, cover, images, next, isOwner, share, origin, 
   const state: ListState = { base: `/albums/${album.id}`, sort: 'newest', link };
   return (
     <section class="album-page" data-album={album.id}>
-      {isOwner && <><link rel="stylesheet" href="/static/album.css" /><script src="/static/album.js" type="module"></script></>}
+      {isOwner && album.sort === 'manual' && <script src="/static/album.js" type="module"></script>}
       <header class="album-head">
         {cover && (
           <img class="album-banner" src={variantUrl(cover, 'display', link)} alt="" width={cover.width} height={cover.height} />

@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import yauzl from 'yauzl';
+import { startTestApp, type TestApp } from '../test-support/harness.ts';
+import { newUser, TestClient } from '../test-support/client.ts';
+import { jpeg } from '../test-support/fixtures.ts';
+import { objectKeys } from '../images/keys.ts';
+import { variantUrl } from '../images/urls.ts';
+
+let t: TestApp;
+let owner: TestClient;
+let other: TestClient;
+const visitor = () => new TestClient(t);
+
+before(async () => {
+  t = await startTestApp();
+  owner = await newUser(t, 'collector');
+  other = await newUser(t, 'stranger');
+});
+after(() => t.close());
+
+type Row = { id: string; epoch: number; thumb_hash: string; thumb2x_hash: string; display_hash: string; format: 'jpeg' };
+
+async function byName(names: string[]) {
+  const rows = await t.sql<(Row & { filename: string })[]>`
+    select id, epoch, thumb_hash, thumb2x_hash, display_hash, format, filename from images where filename in ${t.sql(names)}`;
+  return names.map((n) => rows.find((r) => r.filename === n)!);
+}
+
+async function createAlbum(who: TestClient, fields: Record<string, string>) {
+  const res = await who.postForm('/albums', fields);
+  assert.equal(res.status, 303, await res.text());
+  return res.headers.get('location')!.split('/')[2]!;
+}
+const form = (fields: Record<string, string | string[]>) => {
+  const f = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) f.append(k, x);
+  return f;
+};
+const post = (who: TestClient, path: string, fields: Record<string, string | string[]>) => who.request(path, { method: 'POST', body: form(fields) });
+const add = (who: TestClient, album: string, ids: string[], confirm = true) =>
+  post(who, `/albums/${album}/images`, { ids, ...(confirm ? { confirm: '1' } : {}) });
+const tokenOf = async (album: string) => (await t.sql`select share_token from albums where id = ${album}`)[0]!.share_token as string | null;
+const withShare = (path: string, token: string) => `${path}${path.includes('?') ? '&' : '?'}share=${token}`;
+/** Every URL of a member the album's audience may reach. */
+const memberUrls = (album: string, r: Row) => [
+  `/albums/${album}/images/${r.id}`, `/albums/${album}/images/${r.id}/original`,
+  ...(['thumb', 'thumb2x', 'display'] as const).map((v) => variantUrl(r, v, { album })),
+];
+const tileIds = (html: string) => [...html.matchAll(/<li class="tile [^"]*" id="image-([\w-]+)"/g)].map((m) => m[1]);
+
+describe('albums', () => {
+  test('POST /albums creates one and redirects to it; a missing title is refused beside its field', async () => {
+    const refused = await owner.postForm('/albums', { title: '  ', visibility: 'private' });
+    assert.equal(refused.status, 422);
+    assert.match(await refused.text(), /Give the album a title/);
+    const id = await createAlbum(owner, { title: 'Summer', description: 'By the sea' });
+    const page = await (await owner.request(`/albums/${id}`)).text();
+    assert.match(page, /<h1>Summer<\/h1>/);
+    assert.match(page, /By the sea/);
+    assert.match(await (await owner.request('/albums')).text(), /Summer/);
+    const [row] = await t.sql`select visibility, share_token from albums where id = ${id}`;
+    assert.deepEqual({ ...row }, { visibility: 'private', share_token: null }, 'private by default');
+  });
+
+  test('adding takes only the owner\'s own live images, each once; removing keeps the image', async () => {
+    const mine = await byNameAfter(owner, ['add-1.jpg', 'add-2.jpg']);
+    const theirs = await byNameAfter(other, ['theirs.jpg']);
+    const id = await createAlbum(owner, { title: 'Mixed' });
+    assert.equal((await add(owner, id, [mine[0]!.id, theirs[0]!.id, mine[0]!.id])).status, 303);
+    assert.equal((await add(owner, id, [mine[1]!.id])).status, 303);
+    const members = await t.sql`select image_id from album_images where album_id = ${id} order by position`;
+    assert.deepEqual(members.map((m) => m.image_id), [mine[0]!.id, mine[1]!.id]);
+    // Someone else's album: as if it did not exist, and nothing changes.
+    assert.equal((await add(other, id, [theirs[0]!.id])).status, 404);
+    assert.equal((await post(other, `/albums/${id}/images/remove`, { ids: mine[0]!.id })).status, 404);
+    assert.equal((await post(owner, `/albums/${id}/images/remove`, { ids: mine[0]!.id })).status, 303);
+    assert.deepEqual((await t.sql`select image_id from album_images where album_id = ${id}`).map((m) => m.image_id), [mine[1]!.id]);
+    assert.equal((await owner.request(`/images/${mine[0]!.id}`)).status, 200, 'the image stays');
+  });
+
+  test('the order: newest, oldest, or arranged by ids and by moves; the cover is chosen or the first', async () => {
+    const rows = await byNameAfter(owner, ['o-1.jpg', 'o-2.jpg', 'o-3.jpg']);
+    const ids = rows.map((r) => r.id);
+    const id = await createAlbum(owner, { title: 'Ordered' });
+    await add(owner, id, ids);
+    const created = (await t.sql`select id from images where id in ${t.sql(ids)} order by created_at desc, id desc`).map((r) => r.id);
+    assert.deepEqual(tileIds(await (await owner.request(`/albums/${id}`)).text()), created, 'newest first by default');
+    await post(owner, `/albums/${id}`, { sort: 'oldest' });
+    assert.deepEqual(tileIds(await (await owner.request(`/albums/${id}`)).text()), [...created].reverse());
+    assert.equal((await post(owner, `/albums/${id}/order`, { ids: [ids[2]!, ids[0]!, ids[1]!] })).status, 303);
+    assert.deepEqual(tileIds(await (await owner.request(`/albums/${id}`)).text()), [ids[2], ids[0], ids[1]], 'arranged');
+    await post(owner, `/albums/${id}/order`, { move: ids[1]!, direction: 'up' });
+    assert.deepEqual(tileIds(await (await owner.request(`/albums/${id}`)).text()), [ids[2], ids[1], ids[0]]);
+    assert.equal((await post(other, `/albums/${id}/order`, { ids })).status, 404);
+    // Cover: the first image, until one is chosen (only a member can be).
+    const cover = async () => (await (await owner.request('/albums')).text()).match(new RegExp(`/albums/${id}/images/([\\w-]+)/thumb/`))?.[1];
+    assert.equal(await cover(), ids[2]);
+    await post(owner, `/albums/${id}`, { cover: ids[0]! });
+    assert.equal(await cover(), ids[0]);
+    const [stranger] = await byNameAfter(other, ['not-a-member.jpg']);
+    await post(owner, `/albums/${id}`, { cover: stranger!.id });
+    assert.equal(await cover(), ids[0], 'a non-member is never the cover');
+  });
+
+  test('who sees what: owner, other user, visitor, link holder, expired and revoked link', async () => {
+    const [priv, pub] = await byNameAfter(owner, ['who-private.jpg', 'who-public.jpg'], ['private', 'public']);
+    const id = await createAlbum(owner, { title: 'Shared', visibility: 'unlisted' });
+    await add(owner, id, [priv!.id, pub!.id]);
+    const token = (await tokenOf(id))!;
+    assert.ok(token.length >= 27, 'at least 160 bits');
+    const urls = [`/albums/${id}`, `/albums/${id}/download`, ...memberUrls(id, priv!)];
+    for (const path of urls) {
+      assert.equal((await owner.request(path)).status, 200, `owner: ${path}`);
+      assert.equal((await visitor().request(withShare(path, token))).status, 200, `link holder: ${path}`);
+      assert.equal((await other.request(withShare(path, token))).status, 200, `other user with the link: ${path}`);
+      assert.equal((await visitor().request(path)).status, 404, `visitor without the link: ${path}`);
+      assert.equal((await other.request(path)).status, 404, `other user without the link: ${path}`);
+      assert.equal((await visitor().request(withShare(path, `${token.slice(0, -2)}xx`))).status, 404, `wrong token: ${path}`);
+    }
+    // The private member is reached only through the album.
+    assert.equal((await visitor().request(withShare(`/images/${priv!.id}`, token))).status, 404);
+    assert.equal((await visitor().request(`/images/${priv!.id}/original`)).status, 404);
+    // A member of another album, or no member, is not reached through this one.
+    const [outside] = await byNameAfter(owner, ['outside.jpg']);
+    for (const path of memberUrls(id, outside!)) assert.equal((await visitor().request(withShare(path, token))).status, 404, path);
+    // The page of a member in the album: previous / next stay in the album, with the link.
+    const page = await (await visitor().request(withShare(`/albums/${id}/images/${priv!.id}`, token))).text();
+    assert.match(page, new RegExp(`href="/albums/${id}/images/${pub!.id}\\?share=${token}" rel="(prev|next)"`));
+    assert.doesNotMatch(page, /Save visibility|id="albums"/, 'no owner controls');
+    // Link holders get the clean copy; the owner the original bytes.
+    const sent = Buffer.from(await (await visitor().request(withShare(`/albums/${id}/images/${priv!.id}/original`, token))).arrayBuffer());
+    assert.notDeepEqual(sent, await bytesOf(objectKeys(priv!).original), 'not the original');
+    assert.deepEqual(sent, await bytesOf(objectKeys(priv!).clean));
+    // An expired link: like a missing album.
+    await t.sql`update albums set share_expires_at = now() - interval '1 second' where id = ${id}`;
+    for (const path of urls) assert.equal((await visitor().request(withShare(path, token))).status, 404, `expired: ${path}`);
+    await t.sql`update albums set share_expires_at = null where id = ${id}`;
+    // Revoked: 404, and the album is private.
+    assert.equal((await post(other, `/albums/${id}/share/revoke`, {})).status, 404);
+    assert.equal((await post(owner, `/albums/${id}/share/revoke`, {})).status, 303);
+    for (const path of urls) assert.equal((await visitor().request(withShare(path, token))).status, 404, `revoked: ${path}`);
+    assert.equal(await tokenOf(id), null);
+  });
+
+  test('an unlisted album keeps its link when saved again, with an expiry when chosen; private drops it', async () => {
+    const id = await createAlbum(owner, { title: 'Linked', visibility: 'unlisted' });
+    const first = (await tokenOf(id))!;
+    await post(owner, `/albums/${id}`, { title: 'Linked again', visibility: 'unlisted', expires: '7' });
+    assert.equal(await tokenOf(id), first);
+    const [row] = await t.sql`select share_expires_at > now() + interval '6 days' as later from albums where id = ${id}`;
+    assert.equal(row!.later, true);
+    await post(owner, `/albums/${id}`, { visibility: 'private' });
+    assert.equal(await tokenOf(id), null);
+    await post(owner, `/albums/${id}`, { visibility: 'unlisted' });
+    assert.notEqual(await tokenOf(id), first, 'a new link, never the old one again');
+  });
+
+  test('private images joining a shared album are asked about first', async () => {
+    const [a, b, c] = await byNameAfter(owner, ['ask-1.jpg', 'ask-2.jpg', 'ask-3.jpg'], ['private', 'private', 'public']);
+    const id = await createAlbum(owner, { title: 'Public one', visibility: 'public' });
+    const asked = await add(owner, id, [a!.id, b!.id, c!.id], false);
+    assert.equal(asked.status, 200);
+    assert.match(await asked.text(), /2 private images will be visible to everyone/);
+    assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 0, 'nothing added yet');
+    assert.equal((await add(owner, id, [c!.id], false)).status, 303, 'a public image needs no confirmation');
+    assert.equal((await add(owner, id, [a!.id, b!.id], true)).status, 303);
+    assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 3);
+    // The image page's form (htmx): the confirmation in place of its section.
+    const [d] = await byNameAfter(owner, ['ask-4.jpg']);
+    const inPlace = await owner.request('/albums/add', { method: 'POST', body: form({ album: id, ids: d!.id }), headers: { 'HX-Request': 'true' } });
+    assert.match(await inPlace.text(), /This private image will be visible to everyone who sees/);
+  });
+
+  test('public albums are listed on /albums/public and the owner\'s page; private and unlisted ones never', async () => {
+    const [img] = await byNameAfter(owner, ['listed.jpg']);
+    const pub = await createAlbum(owner, { title: 'Listed album', visibility: 'public' });
+    await createAlbum(owner, { title: 'Hidden album', visibility: 'unlisted' });
+    await add(owner, pub, [img!.id]);
+    for (const path of ['/albums/public', '/u/collector', '/u/collector/albums']) {
+      const html = await (await visitor().request(path)).text();
+      assert.match(html, /Listed album/, path);
+      assert.doesNotMatch(html, /Hidden album/, path);
+    }
+    // The private member is not listed as an image anywhere (only as the album's cover, through the album).
+    for (const path of ['/gallery', '/u/collector']) assert.doesNotMatch(await (await visitor().request(path)).text(), new RegExp(`"/images/${img!.id}[/?"]`), path);
+    // Made private: gone from every list at once (the page cache included), and its page 404s.
+    await post(owner, `/albums/${pub}`, { visibility: 'private' });
+    for (const path of ['/albums/public', '/u/collector']) assert.doesNotMatch(await (await visitor().request(path)).text(), /Listed album/, path);
+    assert.equal((await visitor().request(`/albums/${pub}`)).status, 404);
+  });
+
+  test('removing a member or deleting the album ends access to its bytes; nothing is cached as public', async () => {
+    const [img, kept] = await byNameAfter(owner, ['end-1.jpg', 'end-2.jpg']);
+    const id = await createAlbum(owner, { title: 'Ending', visibility: 'public' });
+    await add(owner, id, [img!.id, kept!.id]);
+    for (const path of memberUrls(id, img!)) {
+      const res = await visitor().request(path);
+      assert.equal(res.status, 200, path);
+      const cc = res.headers.get('cache-control') ?? '';
+      assert.doesNotMatch(cc, /public|s-maxage|immutable/, `${path}: ${cc}`);
+      assert.match(cc, /private/, path);
+    }
+    assert.equal((await post(owner, `/albums/${id}/images/remove`, { ids: img!.id })).status, 303);
+    for (const path of memberUrls(id, img!)) assert.equal((await visitor().request(path)).status, 404, `removed: ${path}`);
+    assert.equal((await visitor().request(memberUrls(id, kept!)[2]!)).status, 200);
+    // Trashed: gone from the album too.
+    await owner.request(`/images/${kept!.id}`, { method: 'DELETE' });
+    assert.equal((await visitor().request(memberUrls(id, kept!)[2]!)).status, 404, 'in the trash');
+    assert.equal((await post(other, `/albums/${id}/delete`, {})).status, 404);
+    assert.equal((await post(owner, `/albums/${id}/delete`, {})).status, 303);
+    assert.equal((await visitor().request(`/albums/${id}`)).status, 404);
+    assert.equal((await owner.request(`/images/${img!.id}`)).status, 200, 'its images stay');
+  });
+
+  test('the album page paginates 48 at a time with rel=next, in the album\'s order', async () => {
+    const id = await createAlbum(owner, { title: 'Many' });
+    const [img] = await byNameAfter(owner, ['many-0.jpg']);
+    // Rows only: the page lists rows, it does not read the objects.
+    const copies = Array.from({ length: 60 }, (_, i) => `many-copy-${i}`);
+    await t.sql`insert into images (id, user_id, filename, visibility, format, bytes, sha256, width, height, placeholder,
+        thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at)
+      select c, user_id, c || '.jpg', 'private', format, bytes, c, width, height, placeholder, thumb_hash, thumb2x_hash, display_hash,
+        clean_bytes, stored_bytes, now() - (row_number() over ()) * interval '1 second'
+      from images, unnest(${copies}::text[]) c where id = ${img!.id}`;
+    await add(owner, id, copies);
+    const first = await (await owner.request(`/albums/${id}`)).text();
+    assert.equal(tileIds(first).length, 48);
+    const next = first.match(/href="([^"]+)" rel="next"/)![1]!.replaceAll('&amp;', '&');
+    const second = await (await owner.request(next)).text();
+    assert.deepEqual([...tileIds(first), ...tileIds(second)], copies);
+    assert.doesNotMatch(second, /rel="next"/);
+  });
+});
+
+describe('album zips', () => {
+  test('GET /albums/:id/download: the owner gets the originals, others the clean copies, byte for byte, under unique names', async () => {
+    const rows = await byNameAfter(owner, ['zip-a.jpg', 'photo.jpeg', 'zip-c.jpg', 'notes.html']);
+    // Names that clash (without case, as on Windows and macOS) are told apart in the zip; a name
+    // that lies about its format gets the real extension.
+    await t.sql`update images set filename = 'photo.jpg' where id = ${rows[0]!.id}`;
+    await t.sql`update images set filename = 'Photo.JPG' where id = ${rows[2]!.id}`;
+    const id = await createAlbum(owner, { title: 'Zipped', visibility: 'public' });
+    await add(owner, id, rows.map((r) => r.id));
+    await post(owner, `/albums/${id}/order`, { ids: rows.map((r) => r.id) });
+    const own = await unzip(await owner.request(`/albums/${id}/download`));
+    assert.deepEqual(own.map((e) => e.name), ['photo.jpg', 'photo.jpeg', 'Photo (2).JPG', 'notes.jpg']);
+    for (const [i, e] of own.entries()) assert.deepEqual(e.data, await bytesOf(objectKeys(rows[i]!).original), e.name);
+    const theirs = await unzip(await visitor().request(`/albums/${id}/download`));
+    for (const [i, e] of theirs.entries()) assert.deepEqual(e.data, await bytesOf(objectKeys(rows[i]!).clean), e.name);
+    const [created] = await t.sql<{ created_at: Date }[]>`select created_at from images where id = ${rows[0]!.id}`;
+    assert.ok(Math.abs(own[0]!.modified.getTime() - created!.created_at.getTime()) <= 2000, 'modified: the upload time (zip keeps 2 s steps)');
+  });
+
+  test('a zip past ZIP_MAX_MB is refused with a clear message, and the dashboard zips selected images', async () => {
+    const small = await startTestApp({ ZIP_MAX_MB: '0.01' });
+    try {
+      const user = await newUser(small, 'zipper');
+      await user.upload([{ name: 'big.jpg', data: await jpeg(400, 300) }], 'private');
+      const [img] = await small.sql`select id from images`;
+      const refused = await user.request('/images/bulk', { method: 'POST', body: form({ ids: img!.id, action: 'zip' }) });
+      assert.equal(refused.status, 413);
+      assert.match(await refused.text(), /more than the 10\.2 KB a zip may hold here/);
+    } finally {
+      await small.close();
+    }
+    const rows = await byNameAfter(owner, ['bulk-zip-1.jpg', 'bulk-zip-2.jpg']);
+    const res = await owner.request('/images/bulk', { method: 'POST', body: form({ ids: [...rows.map((r) => r.id), 'not-mine'], action: 'zip' }) });
+    assert.equal(res.headers.get('content-type'), 'application/zip');
+    assert.deepEqual((await unzip(res)).map((e) => e.name).sort(), ['bulk-zip-1.jpg', 'bulk-zip-2.jpg']);
+  });
+});
+
+/** Uploads `names` for `who` (each its own visibility, private by default) and returns their rows in that order. */
+async function byNameAfter(who: TestClient, names: string[], visibilities: string[] = []) {
+  for (const [i, name] of names.entries()) {
+    const res = await who.upload([{ name, data: await jpeg(64 + (nextShade++ % 200), 48) }], visibilities[i] ?? 'private');
+    assert.equal(res.status, 200, name);
+  }
+  return byName(names);
+}
+let nextShade = 0;
+
+async function bytesOf(key: string) {
+  const stream = await t.storage.get(key);
+  const chunks: Buffer[] = [];
+  for await (const c of stream!) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The entries of a zip response, in order, read by a zip library of its own. */
+async function unzip(res: Response) {
+  assert.equal(res.status, 200);
+  const zip = Buffer.from(await res.arrayBuffer());
+  const file = await new Promise<yauzl.ZipFile>((ok, fail) => yauzl.fromBuffer(zip, { lazyEntries: true }, (e, z) => (e ? fail(e) : ok(z!))));
+  const out: { name: string; data: Buffer; modified: Date }[] = [];
+  await new Promise<void>((ok, fail) => {
+    file.on('entry', (entry: yauzl.Entry) => {
+      file.openReadStream(entry, async (e, s) => {
+        if (e) return fail(e);
+        const chunks: Buffer[] = [];
+        for await (const c of s!) chunks.push(c as Buffer);
+        out.push({ name: entry.fileName, data: Buffer.concat(chunks), modified: entry.getLastModDate() });
+        file.readEntry();
+      });
+    });
+    file.on('end', ok);
+    file.on('error', fail);
+    file.readEntry();
+  });
+  return out;
+}
