@@ -14,7 +14,7 @@ const tileIds = async (page: Page) => (await tiles(page).evaluateAll((lis) => li
 /** Makes an album from /albums and lands on its page; returns its id. */
 async function newAlbum(page: Page, title: string, visibility: 'Private' | 'Unlisted' | 'Public' = 'Private') {
   await page.goto('/albums');
-  await page.getByText('New album').click();
+  await page.getByText('New album', { exact: true }).click();
   await page.getByLabel('Title', { exact: true }).fill(title);
   await page.getByRole('radio', { name: new RegExp(`^${visibility}`) }).check();
   await page.getByRole('button', { name: 'Create album' }).click();
@@ -86,7 +86,7 @@ test('Without JavaScript, an image joins an album from its page and leaves it ag
 
   // From the dashboard to the image's page, and into the album there.
   await page.goto('/dashboard');
-  await page.locator('#images li.tile a.thumb').first().click();
+  await page.getByRole('link', { name: 'lone.jpg', exact: true }).click();
   await expect(page).toHaveURL(/\/images\/[\w-]+/);
   const albums = page.getByRole('region', { name: 'Albums', exact: true });
   await expect(albums.getByText('In no album yet.')).toBeVisible();
@@ -156,8 +156,10 @@ test('An arranged album keeps the owner’s order, and downloads as a zip', asyn
   const moved = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/albums/${id}/order`));
   await firstTile.getByRole('button', { name: `Move ${firstTitle} later` }).click();
   expect((await moved).status()).toBeLessThan(400);
+  const arranged = [before[1], before[0], before[2]];
+  await expect.poll(() => tileIds(page)).toEqual(arranged);
   await page.goto(`/albums/${id}`);
-  await expect.poll(() => tileIds(page)).toEqual([before[1], before[0], before[2]]);
+  await expect.poll(() => tileIds(page)).toEqual(arranged);
 
   // The whole album as one zip.
   const downloading = page.waitForEvent('download');
