@@ -70,6 +70,17 @@ document.addEventListener('change', (event) => {
   if (event.target.matches?.('select[data-autosubmit]')) event.target.form.requestSubmit();
 });
 
+// The bulk bar's album menu matters only to "Add to album": shown then (always without this script).
+const showAlbumMenu = () => {
+  const action = document.getElementById('bulk-action');
+  const menu = document.querySelector('.bulk-album');
+  if (action && menu) menu.hidden = action.value !== 'album';
+};
+document.addEventListener('change', (event) => {
+  if (event.target.id === 'bulk-action') showAlbumMenu();
+});
+showAlbumMenu();
+
 // Dashboard selection: "N selected", select all / none, and shift-click ticks (or unticks)
 // every box between the last one and this one.
 const countSelected = () => {

@@ -115,7 +115,6 @@ export function listRoutes(deps: Deps) {
             <meter id="usage" min={0} max={config.upload.quotaBytes} value={used}></meter>{' '}
             <span>{formatBytes(used)} of {formatBytes(config.upload.quotaBytes)}</span>
           </p>
-          <a class="button secondary" href="/albums"><Icon name="album" /> Albums</a>
           <a class="button secondary" href="/trash"><Icon name="trash-2" /> Trash</a>
         </div>
       ),
