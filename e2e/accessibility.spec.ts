@@ -26,9 +26,27 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
     const page = await (await browser.newContext({ colorScheme })).newPage();
     const { name, imageUrl } = await signUpWithImage(page);
-    for (const path of ['/', '/upload', '/dashboard', '/gallery', imageUrl, '/settings', `/u/${name}`, '/trash', '/images/none']) {
+    // An album with the image, in the arranged order (every owner control on its tiles).
+    await page.goto('/albums');
+    await page.getByText('New album', { exact: true }).click();
+    await page.getByLabel('Title').fill('Checked album');
+    await page.getByRole('radio', { name: /^Public/ }).check();
+    await page.getByRole('button', { name: 'Create album' }).click();
+    const albumUrl = new URL(page.url()).pathname;
+    await page.getByLabel('Order').selectOption('manual');
+    await page.getByRole('button', { name: 'Save album' }).click();
+    await page.goto(imageUrl);
+    await page.getByLabel('Album to add it to').selectOption({ label: 'Checked album (public)' });
+    await page.getByRole('button', { name: 'Add to album' }).click();
+    await expect(page.locator('#albums').getByRole('link', { name: 'Checked album' })).toBeVisible();
+    for (const path of ['/', '/upload', '/dashboard', '/gallery', imageUrl, '/settings', `/u/${name}`, '/trash', '/images/none',
+      '/albums', albumUrl, '/albums/public']) {
       await page.goto(path);
       expect(await seriousViolations(page), path).toEqual([]);
+    }
+    for (const path of [albumUrl, '/albums/public', `/u/${name}/albums`]) {
+      await visitor.goto(path);
+      expect(await seriousViolations(visitor), `visitor: ${path}`).toEqual([]);
     }
   });
 }

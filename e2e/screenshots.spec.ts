@@ -74,6 +74,26 @@ for (const scheme of ['light', 'dark'] as const) {
     await expectImagesLoaded(page);
     await shoot(page, 'image', scheme);
 
+    // An album of them, made from the dashboard's bulk bar, as its owner sees it and on a phone.
+    await page.goto('/albums');
+    await page.getByText('New album', { exact: true }).click();
+    await page.getByLabel('Title').fill('Summer by the sea');
+    await page.getByLabel('Description').fill('Two weeks on the coast: harbours, dunes, a lighthouse and the long way home.');
+    await page.getByRole('radio', { name: /^Public/ }).check();
+    await page.getByRole('button', { name: 'Create album' }).click();
+    const album = page.url();
+    await page.goto('/dashboard');
+    await page.getByRole('button', { name: 'Select all' }).click();
+    await page.getByLabel('With the selected images').selectOption('album');
+    await page.getByLabel('Album to add them to').selectOption({ label: 'Summer by the sea (public)' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.goto(album);
+    await expectImagesLoaded(page);
+    await shoot(page, 'album', scheme);
+    await page.goto('/albums');
+    await expectImagesLoaded(page);
+    await shoot(page, 'albums', scheme);
+
     // The landing page for a visitor, and the gallery on a phone.
     const visitor = await (await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 } })).newPage();
     await visitor.goto('/');
@@ -83,5 +103,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await phone.goto('/gallery');
     await expectImagesLoaded(phone);
     await shoot(phone, 'phone', scheme);
+    await phone.goto(album);
+    await expectImagesLoaded(phone);
+    await shoot(phone, 'album-phone', scheme);
   });
 }

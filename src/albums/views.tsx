@@ -1,10 +1,10 @@
 import type { Child } from 'hono/jsx';
 import type { ListedImage } from '../images/list.sql.ts';
 import { ImageList, VISIBILITY_ICONS, type ListState } from '../images/grid.tsx';
-import { altOf, titleOf, VISIBILITY_LABELS } from '../images/views.tsx';
+import { altOf, ExpiryField, ShareLink, titleOf, VISIBILITY_LABELS } from '../images/views.tsx';
 import { variantUrl } from '../images/urls.ts';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
-import { formatDate, LocalTime, plural } from '../web/format.tsx';
+import { plural } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { Album, AlbumCard, AlbumSort } from './albums.sql.ts';
 
@@ -138,20 +138,8 @@ function MemberActions({ album, image }: { album: Album; image: ListedImage }) {
   const base = `/albums/${album.id}`;
   return (
     <span class="tile-actions album-actions">
-      {album.sort === 'manual' && (
-        <form method="post" action={`${base}/order`} class="inline move" data-move="up">
-          <input type="hidden" name="move" value={image.id} />
-          <input type="hidden" name="direction" value="up" />
-          <button type="submit" aria-label={`Move ${title} earlier`} title="Move earlier"><Icon name="arrow-left" /></button>
-        </form>
-      )}
-      {album.sort === 'manual' && (
-        <form method="post" action={`${base}/order`} class="inline move" data-move="down">
-          <input type="hidden" name="move" value={image.id} />
-          <input type="hidden" name="direction" value="down" />
-          <button type="submit" aria-label={`Move ${title} later`} title="Move later"><Icon name="arrow-right" /></button>
-        </form>
-      )}
+      {album.sort === 'manual' && <MoveForm base={base} id={image.id} direction="up" label={`Move ${title} earlier`} />}
+      {album.sort === 'manual' && <MoveForm base={base} id={image.id} direction="down" label={`Move ${title} later`} />}
       <form method="post" action={base} class="inline">
         <input type="hidden" name="cover" value={image.id} />
         <button type="submit" aria-label={`Make ${title} the cover`} title="Make cover" aria-pressed={album.cover_image_id === image.id ? 'true' : 'false'}>
@@ -167,10 +155,19 @@ function MemberActions({ album, image }: { album: Album; image: ListedImage }) {
   );
 }
 
+/** One place earlier (`up`) or later in an arranged album: a plain form, moved in place by static/album.js. */
+function MoveForm({ base, id, direction, label }: { base: string; id: string; direction: 'up' | 'down'; label: string }) {
+  return (
+    <form method="post" action={`${base}/order`} class="inline move" data-move={direction}>
+      <input type="hidden" name="move" value={id} />
+      <input type="hidden" name="direction" value={direction} />
+      <button type="submit" aria-label={label} title={label}><Icon name={direction === 'up' ? 'arrow-left' : 'arrow-right'} /></button>
+    </form>
+  );
+}
+
 // An error answer (a fragment) goes to the top of the page, not into the grid.
 const ERRORS_ON_TOP = { 'hx-status:4xx': 'target:#main swap:afterbegin', 'hx-status:5xx': 'target:#main swap:afterbegin' };
-
-const EXPIRY_LABELS = { never: 'Never', 1: 'After 1 day', 7: 'After 7 days', 30: 'After 30 days' } as const;
 
 /** Title, description, order, audience and link, and deleting the album. */
 function AlbumSettings({ album, origin, failed }: { album: Album; origin: string; failed?: PageProps['failed'] }) {
@@ -195,29 +192,11 @@ function AlbumSettings({ album, origin, failed }: { album: Album; origin: string
           </select>
         </div>
         <VisibilityChoice chosen={v.visibility} error={e.visibility} />
-        <div class="field">
-          <label for="f-expires">An unlisted album's link expires</label>
-          <select id="f-expires" name="expires">
-            {live && album.share_expires_at && <option value="keep" selected>Keep: {formatDate(album.share_expires_at)}</option>}
-            {Object.entries(EXPIRY_LABELS).map(([value, label]) => (
-              <option value={value} selected={!!live && !album.share_expires_at && value === 'never'}>{label}</option>
-            ))}
-          </select>
-        </div>
+        <ExpiryField item={album} id="f-expires" label="An unlisted album's link expires" />
         <button type="submit" class="secondary">Save album</button>
       </form>
-      {live && (
-        <div class="share">
-          <label for="album-link">Share link{album.share_expires_at && <>, expires <LocalTime date={album.share_expires_at} /></>}</label>
-          <div class="copy-row">
-            <input id="album-link" type="text" readonly value={`${origin}${albumUrl(album.id, album.share_token)}`} />
-            <button type="button" class="secondary" data-copy="album-link" hidden><Icon name="copy" /> Copy</button>
-          </div>
-          <form method="post" action={`/albums/${album.id}/share/revoke`}>
-            <button type="submit" class="danger">Revoke link</button>
-          </form>
-        </div>
-      )}
+      {live && <ShareLink id="album-link" url={`${origin}${albumUrl(album.id, album.share_token)}`} expires={album.share_expires_at}
+        revoke={`/albums/${album.id}/share/revoke`} />}
       <form method="post" action={`/albums/${album.id}/delete`} class="delete-album">
         <p class="muted">Deleting the album keeps its images.</p>
         <button type="submit" class="danger"><Icon name="trash-2" /> Delete album</button>

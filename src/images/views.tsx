@@ -101,22 +101,10 @@ function OwnerControls({ image, origin, failed, context }: { image: Image; origi
             ))}
             <FieldError id="visibility" error={visibility?.errors.visibility} />
           </fieldset>
-          <ExpiryField image={image} error={visibility?.errors.expires} />
+          <ExpiryField item={image} error={visibility?.errors.expires} />
           <button type="submit" class="secondary">Save visibility</button>
         </form>
-        {link && (
-          <div class="share">
-            <label for="share-link">Share link{image.share_expires_at && <>, expires <LocalTime date={image.share_expires_at} /></>}</label>
-            <div class="copy-row">
-              <input id="share-link" type="text" readonly value={link} />
-              {/* Shown by static/app.js, which can write to the clipboard. */}
-              <button type="button" class="secondary" data-copy="share-link" hidden><Icon name="copy" /> Copy</button>
-            </div>
-            <form method="post" action={action('share/revoke')}>
-              <button type="submit" class="danger">Revoke link</button>
-            </form>
-          </div>
-        )}
+        {link && <ShareLink id="share-link" url={link} expires={image.share_expires_at} revoke={action('share/revoke')} />}
       </section>
     </>
   );
@@ -124,19 +112,39 @@ function OwnerControls({ image, origin, failed, context }: { image: Image; origi
 
 const EXPIRY_LABELS = { never: 'Never', 1: 'After 1 day', 7: 'After 7 days', 30: 'After 30 days' } as const;
 
+/** What has a share link: an unlisted image or album. */
+type Linked = { visibility: string; share_token: string | null; share_expires_at: Date | null };
+
 /** When an unlisted link expires; an existing link's expiry is kept unless another is chosen. */
-function ExpiryField({ image, error }: { image: Image; error?: string }) {
-  const current = image.visibility === 'unlisted' && image.share_token;
+export function ExpiryField({ item, error, id = 'expires', label = 'The link expires' }: { item: Linked; error?: string; id?: string; label?: string }) {
+  const current = item.visibility === 'unlisted' && item.share_token;
   return (
     <div class="field">
-      <label for="expires">The link expires</label>
-      <select id="expires" name="expires" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'expires-error' : undefined}>
-        {current && image.share_expires_at && <option value="keep" selected>Keep: {formatDate(image.share_expires_at)}</option>}
+      <label for={id}>{label}</label>
+      <select id={id} name="expires" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        {current && item.share_expires_at && <option value="keep" selected>Keep: {formatDate(item.share_expires_at)}</option>}
         {Object.entries(EXPIRY_LABELS).map(([value, label]) => (
-          <option value={value} selected={!!current && !image.share_expires_at && value === 'never'}>{label}</option>
+          <option value={value} selected={!!current && !item.share_expires_at && value === 'never'}>{label}</option>
         ))}
       </select>
-      <FieldError id="expires" error={error} />
+      <FieldError id={id} error={error} />
+    </div>
+  );
+}
+
+/** A live share link to copy, with its expiry and the form that revokes it (`revoke`: its action). */
+export function ShareLink({ id, url, expires, revoke }: { id: string; url: string; expires: Date | null; revoke: string }) {
+  return (
+    <div class="share">
+      <label for={id}>Share link{expires && <>, expires <LocalTime date={expires} /></>}</label>
+      <div class="copy-row">
+        <input id={id} type="text" readonly value={url} />
+        {/* Shown by static/app.js, which can write to the clipboard. */}
+        <button type="button" class="secondary" data-copy={id} hidden><Icon name="copy" /> Copy</button>
+      </div>
+      <form method="post" action={revoke}>
+        <button type="submit" class="danger">Revoke link</button>
+      </form>
     </div>
   );
 }
