@@ -213,6 +213,37 @@ describe('albums', () => {
     assert.equal((await owner.request(`/images/${img!.id}`)).status, 200, 'its images stay');
   });
 
+  test('images join from the upload form, the dashboard\'s bulk bar and an image\'s page', async () => {
+    const id = await createAlbum(owner, { title: 'Gathered' });
+    const members = async () => (await t.sql`select i.filename from album_images ai join images i on i.id = ai.image_id
+      where ai.album_id = ${id} order by ai.position`).map((r) => r.filename);
+    // Upload: the images it kept, new or already in the library, join the album.
+    const upload = new FormData();
+    upload.set('visibility', 'private');
+    upload.set('album', id);
+    upload.append('images', new Blob([await jpeg(71, 48)], { type: 'image/jpeg' }), 'from-upload.jpg');
+    upload.append('images', new Blob([Buffer.from('not an image')], { type: 'image/jpeg' }), 'broken.jpg');
+    const uploaded = await owner.request('/upload', { method: 'POST', body: upload });
+    assert.equal(uploaded.status, 200);
+    assert.match(await uploaded.text(), new RegExp(`href="/albums/${id}"`), 'a link to the album');
+    assert.deepEqual(await members(), ['from-upload.jpg']);
+    // Bulk bar: action=album with the album chosen (a private album asks nothing).
+    const [a, b] = await byNameAfter(owner, ['from-bulk-1.jpg', 'from-bulk-2.jpg']);
+    const bulk = await post(owner, '/images/bulk', { ids: [a!.id, b!.id], action: 'album', album: id, sort: 'newest' });
+    assert.equal(bulk.status, 303);
+    assert.equal(bulk.headers.get('location'), '/dashboard');
+    assert.equal((await post(owner, '/images/bulk', { ids: a!.id, action: 'album' })).status, 422, 'no album chosen');
+    // The image page's form, without JavaScript: back to the page it was sent from.
+    const [c] = await byNameAfter(owner, ['from-page.jpg']);
+    const res = await post(owner, '/albums/add', { album: id, ids: c!.id, back: `/images/${c!.id}?in=dashboard` });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/images/${c!.id}?in=dashboard`);
+    assert.equal((await post(owner, '/albums/add', { album: id, ids: c!.id, back: '//evil.example/' })).headers.get('location'), `/albums/${id}`);
+    assert.deepEqual(await members(), ['from-upload.jpg', 'from-bulk-1.jpg', 'from-bulk-2.jpg', 'from-page.jpg']);
+    // The image's page names the albums it is in, for its owner only.
+    assert.match(await (await owner.request(`/images/${c!.id}`)).text(), new RegExp(`<a href="/albums/${id}">.*Gathered</a>`));
+  });
+
   test('the album page paginates 48 at a time with rel=next, in the album\'s order', async () => {
     const id = await createAlbum(owner, { title: 'Many' });
     const [img] = await byNameAfter(owner, ['many-0.jpg']);

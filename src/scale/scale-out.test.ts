@@ -54,6 +54,24 @@ test('sessions, uploads and deletes work across instances; migrations run once',
   assert.equal((await fetch(`${a.url}/images/${id}`)).status, 404);
   assert.equal((await fetch(`${a.url}${thumb}`)).status, 404);
 
+  // A public album shared through A: B shows it (and caches its owner's page); made private
+  // through A, it is gone from B at once, its page and its images' URLs included.
+  await alice.upload([{ name: 'in-album.jpg', data: await jpeg(120, 90) }], 'private');
+  const [{ id: member }] = await db.sql<{ id: string }[]>`select id from images where filename = 'in-album.jpg'`;
+  const made = await alice.postForm('/albums', { title: 'Across instances', visibility: 'public' });
+  const album = made.headers.get('location')!;
+  await alice.postForm(`${album}/images`, { ids: member!, confirm: '1' });
+  const profile = await (await fetch(`${b.url}/u/alice`)).text();
+  assert.match(profile, /Across instances/);
+  const cover = profile.match(/<img src="(\/albums\/[^"]+)"/)![1]!;
+  assert.equal((await fetch(`${b.url}${cover}`)).status, 200);
+  await alice.postForm(album, { visibility: 'private' });
+  for (const target of [a, b]) {
+    assert.doesNotMatch(await (await fetch(`${target.url}/u/alice`)).text(), /Across instances/);
+    assert.equal((await fetch(`${target.url}${album}`)).status, 404);
+    assert.equal((await fetch(`${target.url}${cover}`)).status, 404);
+  }
+
   // Logging out on B ends the session on A as well.
   const stolen = alice.cookieHeader;
   await aliceOnB.request('/logout', { method: 'POST' });
