@@ -14,19 +14,24 @@ import { signUpAt, uploadPaths } from './lib/client.ts';
 import { TestClient } from '../src/test-support/client.ts';
 import { photos, totalBytes } from './lib/photos.ts';
 import { createReport } from './lib/report.ts';
-import { OWNER, PASSWORD, removeObjects, seed } from './lib/seed.ts';
+import { OWNER, PASSWORD, removeObjects, seed, seedAlbum, seedZipAlbum } from './lib/seed.ts';
 import { startApp, type RunningApp } from './lib/server.ts';
 import { one, repeat, stat } from './lib/stats.ts';
 import { firstVsDeep, queryAtDepth, renderOverhead, servingMemory, type ListBench } from './lists.ts';
 import { pageBytes } from './wire.ts';
+import { zipMemory } from './zip.ts';
 
 const quick = process.argv.includes('--quick');
 const RUNS = 3;
 const MB = 1024 * 1024;
+const ALBUM = 'bench-album';
+const ZIP_ALBUM = 'bench-zip';
 // Full: the issue's sizes. Quick: the same measurements on a tenth of the data, to prove the bench in CI.
+// The album holds every image of the owner (48 a page); the zip album, `zipImages` stored objects of 5 MB.
 const SCALE = quick
-  ? { users: 100, publicImages: 10_000, ownerImages: 2_000, galleryDepth: 100, dashboardDepth: 40, photos: 3, seconds: 1 }
-  : { users: 1_000, publicImages: 100_000, ownerImages: 20_000, galleryDepth: 1_000, dashboardDepth: 400, photos: 50, seconds: 5 };
+  ? { users: 100, publicImages: 10_000, ownerImages: 2_000, galleryDepth: 100, dashboardDepth: 40, albumDepth: 40, zipImages: 20, photos: 3, seconds: 1 }
+  : { users: 1_000, publicImages: 100_000, ownerImages: 20_000, galleryDepth: 1_000, dashboardDepth: 400, albumDepth: 400, zipImages: 200, photos: 50, seconds: 5 };
+const ZIP_IMAGE_BYTES = 5 * MB;
 
 /** A database of the bench's own on the server at `url`; `drop` removes it. */
 async function scratchDatabase(url: string) {
@@ -83,8 +88,11 @@ async function main() {
     const fresh: number[] = [];
     for (let i = 0; i < RUNS; i++) fresh.push(await coldStart(env.S3_BUCKET));
     report.record(`cold start, new ${server ? 'database' : 'data dir'} (${mode})`, stat(fresh), 'ms');
+    let albumImages = 0;
     await withDeps(env, async (deps) => {
       await seed(deps, SCALE);
+      albumImages = await seedAlbum(deps.sql, ALBUM);
+      await seedZipAlbum(deps, ZIP_ALBUM, SCALE.zipImages, ZIP_IMAGE_BYTES);
       await queryAtDepth(report, deps.sql, lists, SCALE.galleryDepth);
     });
     const starts: number[] = [];
@@ -97,8 +105,10 @@ async function main() {
     starts.push(app.readyMs);
     report.record(`cold start, ${SCALE.publicImages + SCALE.ownerImages} images (${mode})`, stat(starts), 'ms');
 
-    // Lists at depth: the public gallery, and the dashboard of a user with many images.
+    // Lists at depth: the public gallery, a public album, and the dashboard of a user with many images.
     const galleryPages = await firstVsDeep(report, app, lists, { name: `gallery (${SCALE.publicImages} public)`, path: '/gallery', depth: SCALE.galleryDepth });
+    // Beside it, a public album as its visitors see it (not cached: an album can lose its audience any time).
+    await firstVsDeep(report, app, lists, { name: `album (${albumImages} images)`, path: `/albums/${ALBUM}`, depth: SCALE.albumDepth });
     await renderOverhead(report, app, lists, !!server);
     await servingMemory(report, app, lists, galleryPages);
     const owner = await new TestClient({ url: app.url }).login(OWNER, PASSWORD);
@@ -139,6 +149,9 @@ async function main() {
     });
     report.record(`upload 10 x ${((await totalBytes(big)) / 10 / MB).toFixed(0)} MB, peak RSS growth`, growth, 'MB',
       { target: { text: '< 150 MB', check: (v) => v < 150 } });
+
+    // Memory: peak resident growth over idle while a visitor downloads a whole public album as a zip.
+    await zipMemory(report, app, { album: ZIP_ALBUM, count: SCALE.zipImages, bytes: ZIP_IMAGE_BYTES }, RUNS);
   } finally {
     await app?.stop();
     if (env.S3_BUCKET) await withDeps(env, removeObjects);

@@ -1,22 +1,34 @@
 // An arranged album, for its owner: tiles can be dragged into place, and the "Move earlier /
-// later" buttons move their tile in place. Each change is sent as the new order of the tiles on
-// the page (POST /albums/<id>/order, `ids`); without this script the same buttons are plain forms.
+// later" buttons move their tile in place. Each change sends the tiles between the first and the
+// last one that moved, in their new order (POST /albums/<id>/order, `ids`: they take the places
+// they held between them). Without this script the same buttons are plain forms.
 const page = document.querySelector('.album-page[data-album]');
 const grid = page?.querySelector('#images');
+const tileIds = () => [...grid.querySelectorAll('li.tile')].map((li) => li.id.replace(/^image-/, ''));
 
-/** Sends the order of the tiles the page shows; on failure, the page as the server has it. */
-async function saveOrder() {
-  const ids = [...grid.querySelectorAll('li.tile')].map((li) => li.id.replace(/^image-/, ''));
-  const body = new URLSearchParams(ids.map((id) => ['ids', id]));
+/** Sends what changed from `before` to now; on failure, the page as the server has it. */
+async function saveOrder(before) {
+  const after = tileIds();
+  const first = after.findIndex((id, i) => id !== before[i]);
+  if (first < 0) return;
+  let last = after.length - 1;
+  while (after[last] === before[last]) last -= 1;
+  const body = new URLSearchParams(after.slice(first, last + 1).map((id) => ['ids', id]));
   const res = await fetch(`/albums/${page.dataset.album}/order`, { method: 'POST', body, headers: { 'X-Fragment': '1' } }).catch(() => null);
   if (!res?.ok) location.reload();
 }
 
 if (grid) {
+  // Tiles of later pages arrive by infinite scroll: each becomes draggable as it comes.
+  const draggable = () => { for (const tile of grid.querySelectorAll('li.tile:not([draggable])')) tile.draggable = true; };
+  draggable();
+  new MutationObserver(draggable).observe(grid, { childList: true });
+
   let dragged = null;
-  for (const tile of grid.querySelectorAll('li.tile')) tile.draggable = true;
+  let before = [];
   grid.addEventListener('dragstart', (e) => {
     dragged = e.target.closest('li.tile');
+    before = tileIds();
     dragged?.classList.add('dragging');
   });
   grid.addEventListener('dragover', (e) => {
@@ -30,7 +42,7 @@ if (grid) {
   grid.addEventListener('dragend', () => {
     dragged?.classList.remove('dragging');
     dragged = null;
-    saveOrder();
+    saveOrder(before);
   });
   grid.addEventListener('submit', (e) => {
     const form = e.target.closest('form[data-move]');
@@ -39,9 +51,10 @@ if (grid) {
     // Past the first or last tile on the page the plain form goes, and the page comes back.
     if (!other?.matches('li.tile')) return;
     e.preventDefault();
+    const was = tileIds();
     if (form.dataset.move === 'up') other.before(tile);
     else other.after(tile);
     form.querySelector('button').focus();
-    saveOrder();
+    saveOrder(was);
   });
 }

@@ -6,6 +6,7 @@ import { flash, isLocalPath } from '../web/flash.ts';
 import { plural } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { renderFor } from '../web/render.tsx';
+import { findOwned } from '../images/images.sql.ts';
 import { addToAlbum, albumChoices, countUnshared, findAlbum } from './albums.sql.ts';
 import { ConfirmAdd, ConfirmAddInline, ImageAlbums } from './views.tsx';
 
@@ -21,18 +22,22 @@ export async function addImagesAnswer(c: Context, { sql }: Pick<Deps, 'sql'>, r:
   const userId = signedIn(c).user.id;
   const album = await findAlbum(sql, r.albumId);
   if (!album || album.user_id !== userId) throw new NotFound();
+  // Ids that are not the user's own live images are refused, and nothing changes.
+  if ((await findOwned(sql, userId, r.ids)).length < new Set(r.ids).size) throw new NotFound();
   const back = r.back && isLocalPath(r.back) ? r.back : `/albums/${album.id}`;
   const inPlace = wantsFragment(c) && r.ids.length === 1;
   if (album.visibility !== 'private' && !r.confirm) {
     const unshared = await countUnshared(sql, album.id, userId, r.ids);
     if (unshared > 0) {
       const props = { album, ids: r.ids, unshared, back };
-      return renderFor(c, { title: 'Add to album', fragment: <ConfirmAddInline {...props} />, page: <ConfirmAdd {...props} /> });
+      // In place of the image page's albums section (htmx), else a page of its own.
+      const fragment = inPlace ? <ConfirmAddInline {...props} /> : <ConfirmAdd {...props} />;
+      return renderFor(c, { title: 'Add to album', fragment, page: <ConfirmAdd {...props} /> });
     }
   }
   const added = (await addToAlbum(sql, album.id, userId, r.ids)) ?? [];
   if (inPlace) return c.html(`${<ImageAlbums imageId={r.ids[0]!} choices={await albumChoices(sql, userId, r.ids[0])} back={back} />}`);
-  const already = r.ids.length - added.length;
-  flash(c, `Added ${plural(added.length)} to “${album.title}”${already > 0 ? ` (${already} already there or not yours)` : ''}.`);
+  const already = new Set(r.ids).size - added.length;
+  flash(c, `Added ${plural(added.length)} to “${album.title}”${already > 0 ? ` (${already} already there)` : ''}.`);
   return c.redirect(back, 303);
 }

@@ -1,3 +1,4 @@
+import type { PendingQuery, Row } from 'postgres';
 import type { Queryable, Sql } from '../db/client.ts';
 import type { Cursor, ListedImage } from '../images/list.sql.ts';
 import { IMAGE_COLUMNS, type ImageRow, type Visibility } from '../images/images.sql.ts';
@@ -33,23 +34,23 @@ export type AlbumScope = { ownerId: string } | { username: string } | { public: 
 const ALBUM_COLUMNS = ['id', 'user_id', 'title', 'description', 'cover_image_id', 'visibility', 'share_token',
   'share_expires_at', 'sort', 'created_at'] as const satisfies readonly (keyof AlbumRow)[];
 
-/** An album's members with their images (add `i.deleted_at is null`: the trash shows in no album). */
+/** An album's members with their images (add `not ai.trashed`: the trash shows in no album). */
 const members = (sql: Sql) => sql`album_images ai join images i on i.id = ai.image_id`;
 
 /** The album's images in its own order, the id breaking ties; `back` walks it the other way. */
 function albumOrder(sql: Sql, sort: AlbumSort, back = false) {
   const asc = (sort !== 'newest') !== back;
-  const key = sort === 'manual' ? sql`ai.position` : sql`i.created_at`;
-  return asc ? sql`order by ${key} asc, i.id asc` : sql`order by ${key} desc, i.id desc`;
+  const key = sort === 'manual' ? sql`ai.position` : sql`ai.created_at`;
+  return asc ? sql`order by ${key} asc, ai.image_id asc` : sql`order by ${key} desc, ai.image_id desc`;
 }
 
 function afterInAlbum(sql: Sql, sort: AlbumSort, c?: Cursor, back = false) {
   if (!c) return sql``;
   const asc = (sort !== 'newest') !== back;
-  if (sort === 'manual') return asc ? sql`and (ai.position, i.id) > (${c.key}::int, ${c.id})` : sql`and (ai.position, i.id) < (${c.key}::int, ${c.id})`;
+  if (sort === 'manual') return asc ? sql`and (ai.position, ai.image_id) > (${c.key}::int, ${c.id})` : sql`and (ai.position, ai.image_id) < (${c.key}::int, ${c.id})`;
   return asc
-    ? sql`and (i.created_at, i.id) > (${c.key}::text::timestamptz, ${c.id})`
-    : sql`and (i.created_at, i.id) < (${c.key}::text::timestamptz, ${c.id})`;
+    ? sql`and (ai.created_at, ai.image_id) > (${c.key}::text::timestamptz, ${c.id})`
+    : sql`and (ai.created_at, ai.image_id) < (${c.key}::text::timestamptz, ${c.id})`;
 }
 
 export async function createAlbum(sql: Sql, a: Pick<AlbumRow, 'id' | 'user_id' | 'title' | 'description' | 'visibility' | 'share_token'>) {
@@ -59,8 +60,7 @@ export async function createAlbum(sql: Sql, a: Pick<AlbumRow, 'id' | 'user_id' |
 /** The album with its owner's name and live image count, or undefined. */
 export async function findAlbum(sql: Sql, id: string) {
   const [row]: [Album?] = await sql`
-    select ${sql(ALBUM_COLUMNS.map((c) => `a.${c}`))}, u.username,
-      (select count(*) from ${members(sql)} where ai.album_id = a.id and i.deleted_at is null)::int as count
+    select ${sql(ALBUM_COLUMNS.map((c) => `a.${c}`))}, u.username, a.image_count as count
     from albums a join users u on u.id = a.user_id where a.id = ${id}`;
   return row;
 }
@@ -121,8 +121,8 @@ export async function addToAlbum(sql: Sql, albumId: string, userId: string, ids:
     const [album] = await tx`select id from albums where id = ${albumId} and user_id = ${userId} for update`;
     if (!album) return undefined;
     const rows = await tx<{ image_id: string }[]>`
-      insert into album_images (album_id, image_id, position)
-      select ${albumId}, i.id, coalesce((select max(position) from album_images where album_id = ${albumId}), 0) + g.n
+      insert into album_images (album_id, image_id, position, created_at)
+      select ${albumId}, i.id, coalesce((select max(position) from album_images where album_id = ${albumId}), 0) + g.n, i.created_at
       from unnest(${ids}::text[]) with ordinality g(id, n) join images i on i.id = g.id
       where i.user_id = ${userId} and i.deleted_at is null
       on conflict do nothing returning image_id`;
@@ -144,7 +144,9 @@ export async function removeFromAlbum(sql: Sql, albumId: string, userId: string,
  * (the whole album, one page of it, or two neighbours to swap), and makes the album's order the
  * arranged one. False when the album is not the user's.
  */
-export async function reorderAlbum(sql: Sql, albumId: string, userId: string, ids: string[]) {
+export async function reorderAlbum(sql: Sql, albumId: string, userId: string, given: string[]) {
+  // Each id once, at its first place: a repeated one would take two places.
+  const ids = [...new Set(given)];
   return sql.begin(async (tx) => {
     const [album] = await tx`update albums set sort = 'manual' where id = ${albumId} and user_id = ${userId} returning id`;
     if (!album) return false;
@@ -165,7 +167,7 @@ export async function reorderAlbum(sql: Sql, albumId: string, userId: string, id
 export async function arrangedNeighbour(sql: Sql, albumId: string, imageId: string, direction: 'up' | 'down') {
   const [row] = await sql<{ id: string }[]>`
     select i.id from album_images me join ${members(sql)} on ai.album_id = me.album_id
-    where me.album_id = ${albumId} and me.image_id = ${imageId} and i.deleted_at is null
+    where me.album_id = ${albumId} and me.image_id = ${imageId} and not ai.trashed
       and ${direction === 'up' ? sql`ai.position < me.position` : sql`ai.position > me.position`}
     order by ai.position ${direction === 'up' ? sql`desc` : sql`asc`} limit 1`;
   return row?.id;
@@ -180,13 +182,20 @@ export async function countUnshared(sql: Sql, albumId: string, userId: string, i
   return row!.n;
 }
 
+/** How many of the album's live images are not public: who would newly see them if it were shared. */
+export async function countUnsharedMembers(sql: Sql, albumId: string) {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from ${members(sql)} where ai.album_id = ${albumId} and not ai.trashed and i.visibility <> 'public'`;
+  return row!.n;
+}
+
 /** One page of an album's live images, in its order (`limit + 1` rows: another page exists). */
 export function albumImages(sql: Sql, a: { id: string; sort: AlbumSort; cursor?: Cursor; limit: number }) {
   return sql<(ListedImage & { position: number })[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
            i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username, ai.position
     from ${members(sql)} join users u on u.id = i.user_id
-    where ai.album_id = ${a.id} and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
+    where ai.album_id = ${a.id} and not ai.trashed ${afterInAlbum(sql, a.sort, a.cursor)}
     ${albumOrder(sql, a.sort)} limit ${a.limit + 1}`;
 }
 
@@ -198,7 +207,7 @@ export async function findMember(sql: Sql, albumId: string, imageId: string) {
   const [row]: [(ImageRow & { username: string; ts: string; position: number })?] = await sql`
     select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username, ai.position
     from ${members(sql)} join users u on u.id = i.user_id
-    where ai.album_id = ${albumId} and ai.image_id = ${imageId} and i.deleted_at is null`;
+    where ai.album_id = ${albumId} and ai.image_id = ${imageId} and not ai.trashed`;
   return row;
 }
 
@@ -207,7 +216,7 @@ export async function albumNeighbours(sql: Sql, album: { id: string; sort: Album
   const cursor = { key: albumKey(album.sort, at), id: at.id };
   const step = (back: boolean) => sql<{ id: string }[]>`
     select i.id from ${members(sql)}
-    where ai.album_id = ${album.id} and i.deleted_at is null ${afterInAlbum(sql, album.sort, cursor, back)}
+    where ai.album_id = ${album.id} and not ai.trashed ${afterInAlbum(sql, album.sort, cursor, back)}
     ${albumOrder(sql, album.sort, back)} limit 1`;
   const [[prev], [next]] = await Promise.all([step(true), step(false)]);
   return { prev: prev?.id, next: next?.id };
@@ -217,7 +226,7 @@ export async function albumNeighbours(sql: Sql, album: { id: string; sort: Album
 export function albumZipRows(sql: Sql, album: { id: string; sort: AlbumSort }) {
   return sql<Zipped[]>`
     select i.id, i.user_id, i.filename, i.format, i.bytes, i.clean_bytes, i.created_at, i.thumb_hash, i.thumb2x_hash, i.display_hash
-    from ${members(sql)} where ai.album_id = ${album.id} and i.deleted_at is null ${albumOrder(sql, album.sort)}`;
+    from ${members(sql)} where ai.album_id = ${album.id} and not ai.trashed ${albumOrder(sql, album.sort)}`;
 }
 
 function whereAlbums(sql: Sql, scope: AlbumScope) {
@@ -226,21 +235,26 @@ function whereAlbums(sql: Sql, scope: AlbumScope) {
   return sql`a.visibility = 'public'`;
 }
 
-/** One page of albums, newest first, with cover and count (`limit + 1` rows). */
+/** The card's picture of an album: its image first in `order` (`a` is the album, `ai` its members). */
+function coverOf(sql: Sql, order: PendingQuery<Row[]>) {
+  return sql`(select json_build_object('id', i.id, 'width', i.width, 'height', i.height, 'placeholder', i.placeholder,
+      'thumb_hash', i.thumb_hash, 'thumb2x_hash', i.thumb2x_hash, 'display_hash', i.display_hash, 'epoch', i.epoch,
+      'alt_text', i.alt_text, 'title', i.title, 'filename', i.filename)
+    from ${members(sql)} where ai.album_id = a.id and not ai.trashed ${order} limit 1)`;
+}
+
+/**
+ * One page of albums, newest first, with count and cover: the chosen one while it is a live
+ * member, else the first image in the album's order (each through the album's own index).
+ */
 export function listAlbums(sql: Sql, l: { scope: AlbumScope; cursor?: Cursor; limit: number }) {
   const after = l.cursor ? sql`and (a.created_at, a.id) < (${l.cursor.key}::text::timestamptz, ${l.cursor.id})` : sql``;
   return sql<AlbumCard[]>`
-    select a.id, a.title, a.visibility, a.created_at, a.created_at::text as ts, u.username,
-      (select count(*) from ${members(sql)} where ai.album_id = a.id and i.deleted_at is null)::int as count,
-      (select json_build_object('id', i.id, 'width', i.width, 'height', i.height, 'placeholder', i.placeholder,
-              'thumb_hash', i.thumb_hash, 'thumb2x_hash', i.thumb2x_hash, 'display_hash', i.display_hash, 'epoch', i.epoch,
-              'alt_text', i.alt_text, 'title', i.title, 'filename', i.filename)
-       from ${members(sql)} where ai.album_id = a.id and i.deleted_at is null
-       order by (i.id = a.cover_image_id) desc,
-         case when a.sort = 'manual' then ai.position end asc,
-         case when a.sort = 'oldest' then i.created_at end asc,
-         i.created_at desc, i.id desc
-       limit 1) as cover
+    select a.id, a.title, a.visibility, a.created_at, a.created_at::text as ts, u.username, a.image_count as count,
+      coalesce(${coverOf(sql, sql`and ai.image_id = a.cover_image_id`)},
+        case a.sort when 'manual' then ${coverOf(sql, albumOrder(sql, 'manual'))}
+                    when 'oldest' then ${coverOf(sql, albumOrder(sql, 'oldest'))}
+                    else ${coverOf(sql, albumOrder(sql, 'newest'))} end) as cover
     from albums a join users u on u.id = a.user_id
     where ${whereAlbums(sql, l.scope)} ${after}
     order by a.created_at desc, a.id desc limit ${l.limit + 1}`;

@@ -67,7 +67,10 @@ describe('albums', () => {
     const mine = await byNameAfter(owner, ['add-1.jpg', 'add-2.jpg']);
     const theirs = await byNameAfter(other, ['theirs.jpg']);
     const id = await createAlbum(owner, { title: 'Mixed' });
-    assert.equal((await add(owner, id, [mine[0]!.id, theirs[0]!.id, mine[0]!.id])).status, 303);
+    // Any id that is not the owner's own live image refuses the whole request.
+    assert.equal((await add(owner, id, [mine[0]!.id, theirs[0]!.id])).status, 404);
+    assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 0, 'nothing changed');
+    assert.equal((await add(owner, id, [mine[0]!.id, mine[0]!.id])).status, 303);
     assert.equal((await add(owner, id, [mine[1]!.id])).status, 303);
     const members = await t.sql`select image_id from album_images where album_id = ${id} order by position`;
     assert.deepEqual(members.map((m) => m.image_id), [mine[0]!.id, mine[1]!.id]);
@@ -166,6 +169,26 @@ describe('albums', () => {
     assert.equal((await add(owner, id, [c!.id], false)).status, 303, 'a public image needs no confirmation');
     assert.equal((await add(owner, id, [a!.id, b!.id], true)).status, 303);
     assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 3);
+    // Sharing an album that holds private images asks too, then does what was sent.
+    const quiet = await createAlbum(owner, { title: 'Quiet one' });
+    await add(owner, quiet, [a!.id]);
+    const share = await post(owner, `/albums/${quiet}`, { visibility: 'unlisted', title: 'Quiet one, shared' });
+    assert.equal(share.status, 200);
+    const page = await share.text();
+    assert.match(page, /1 private image in this album will be visible to everyone with the link/);
+    assert.match(page, /name="title" value="Quiet one, shared"/);
+    assert.equal((await t.sql`select visibility from albums where id = ${quiet}`)[0]!.visibility, 'private', 'not yet');
+    assert.equal((await post(owner, `/albums/${quiet}`, { visibility: 'unlisted', title: 'Quiet one, shared', confirm: '1' })).status, 303);
+    assert.equal((await t.sql`select visibility from albums where id = ${quiet}`)[0]!.visibility, 'unlisted');
+    // An upload into a shared album: its private images wait for the confirmation in the results.
+    const upload = new FormData();
+    upload.set('visibility', 'private');
+    upload.set('album', id);
+    upload.append('images', new Blob([await jpeg(99, 48)], { type: 'image/jpeg' }), 'ask-upload.jpg');
+    const uploaded = await (await owner.request('/upload', { method: 'POST', body: upload })).text();
+    assert.match(uploaded, /1 private image will be visible to everyone who sees this album/);
+    assert.match(uploaded, new RegExp(`action="/albums/${id}/images"`));
+    assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 3, 'not added yet');
     // The image page's form (htmx): the confirmation in place of its section.
     const [d] = await byNameAfter(owner, ['ask-4.jpg']);
     const inPlace = await owner.request('/albums/add', { method: 'POST', body: form({ album: id, ids: d!.id }), headers: { 'HX-Request': 'true' } });
@@ -194,8 +217,8 @@ describe('albums', () => {
     const [img, kept] = await byNameAfter(owner, ['end-1.jpg', 'end-2.jpg']);
     const id = await createAlbum(owner, { title: 'Ending', visibility: 'public' });
     await add(owner, id, [img!.id, kept!.id]);
-    for (const path of memberUrls(id, img!)) {
-      const res = await visitor().request(path);
+    for (const [who, path] of memberUrls(id, img!).flatMap((p) => [[visitor(), p], [owner, p]] as const)) {
+      const res = await who.request(path);
       assert.equal(res.status, 200, path);
       const cc = res.headers.get('cache-control') ?? '';
       assert.doesNotMatch(cc, /public|s-maxage|immutable/, `${path}: ${cc}`);
@@ -240,6 +263,13 @@ describe('albums', () => {
     assert.equal(res.headers.get('location'), `/images/${c!.id}?in=dashboard`);
     assert.equal((await post(owner, '/albums/add', { album: id, ids: c!.id, back: '//evil.example/' })).headers.get('location'), `/albums/${id}`);
     assert.deepEqual(await members(), ['from-upload.jpg', 'from-bulk-1.jpg', 'from-bulk-2.jpg', 'from-page.jpg']);
+    // Sent without an album: the form again with its message, never a bare JSON error.
+    const none = await owner.request('/albums/add', { method: 'POST', body: form({ album: '', ids: c!.id }), headers: { 'HX-Request': 'true' } });
+    assert.equal(none.status, 422);
+    assert.match(await none.text(), /<section id="albums"[\s\S]*Choose an album to add the image to/);
+    const plain = await post(owner, `/albums/${id}/order`, { direction: 'sideways' });
+    assert.equal(plain.status, 422);
+    assert.match(plain.headers.get('content-type')!, /text\/html/);
     // The image's page names the albums it is in, for its owner only.
     assert.match(await (await owner.request(`/images/${c!.id}`)).text(), new RegExp(`<a href="/albums/${id}">.*Gathered</a>`));
   });
@@ -261,6 +291,16 @@ describe('albums', () => {
     const second = await (await owner.request(next)).text();
     assert.deepEqual([...tileIds(first), ...tileIds(second)], copies);
     assert.doesNotMatch(second, /rel="next"/);
+    // The next page as infinite scroll asks for it: the tiles alone, with the owner's controls.
+    const more = await (await owner.request(next, { headers: { 'HX-Request': 'true' } })).text();
+    assert.doesNotMatch(more, /<html/);
+    assert.equal(tileIds(more).length, 12);
+    assert.match(more, /Remove many-copy-59\.jpg from the album/);
+    // A chosen cover on a later page is still the album's banner.
+    await post(owner, `/albums/${id}`, { cover: copies[59]! });
+    assert.match(await (await owner.request(`/albums/${id}`)).text(), new RegExp(`class="album-banner" src="/albums/${id}/images/many-copy-59/display/`));
+    assert.equal((await owner.request(`/albums/${id}?cursor=${Buffer.from('99999999999|x').toString('base64url')}`)).status, 400);
+    assert.equal((await owner.request(`/albums/${id}?share=${'x'.repeat(300)}`)).status, 400);
   });
 });
 

@@ -28,8 +28,8 @@ export function albumMemberRoutes(deps: Deps, visibleAlbum: VisibleAlbum) {
     const image = await findMember(sql, album.id, c.req.param('id')!);
     if (!image) throw new NotFound();
     const share = isOwner ? undefined : c.req.query('share');
-    // The owner keeps the usual private caching; the audience's browser must ask every time.
-    const found: Found & { image: typeof image } = { image, isOwner, cache: isOwner ? 'private' : 'revalidate' };
+    // Whoever reaches it through the album, their browser asks every time (an ETag answers 304).
+    const found: Found & { image: typeof image } = { image, isOwner, cache: 'revalidate' };
     return { album, share, ...found };
   }
 

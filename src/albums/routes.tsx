@@ -8,19 +8,19 @@ import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
 import { ListItems } from '../images/grid.tsx';
 import { maySee } from '../images/access.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { BadRequest, NotFound } from '../web/errors.tsx';
+import { BadRequest, Invalid, NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
-import { showAgain, type FieldErrors } from '../web/forms.tsx';
+import { fieldErrors, showAgain, type FieldErrors, type Validated } from '../web/forms.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { randomId } from '../web/ids.ts';
 import { renderPage } from '../web/render.tsx';
 import { addImagesAnswer } from './add.tsx';
 import { albumMemberRoutes } from './member-routes.tsx';
 import {
-  albumChoices, albumImages, albumKey, ALBUM_SORTS, arrangedNeighbour, createAlbum, deleteAlbum, findAlbum, listAlbums, removeFromAlbum,
+  albumChoices, albumImages, albumKey, ALBUM_SORTS, arrangedNeighbour, countUnsharedMembers, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, removeFromAlbum,
   reorderAlbum, revokeAlbumLink, updateAlbum, type AlbumScope,
 } from './albums.sql.ts';
-import { AlbumCards, AlbumPage, ImageAlbums, NewAlbumForm } from './views.tsx';
+import { AlbumCards, AlbumPage, ConfirmShare, ImageAlbums, memberActions, NewAlbumForm } from './views.tsx';
 
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;
@@ -40,8 +40,9 @@ const editSchema = z.object({
   visibility: visibility.optional(),
   sort: z.enum(ALBUM_SORTS, 'Choose an order').optional(),
   cover: z.string().max(64).optional(),
-  expires: z.enum(['keep', 'never', '1', '7', '30']).default('keep')
+  expires: z.enum(['keep', 'never', '1', '7', '30'], 'Choose when the link expires').default('keep')
     .transform((e) => (e === 'keep' || e === 'never' ? e : { days: Number(e) })),
+  confirm: z.literal('1').optional(),
 });
 const orderSchema = z.union([
   z.object({ ids }),
@@ -49,6 +50,11 @@ const orderSchema = z.union([
 ]);
 const addSchema = z.object({ ids, confirm: z.literal('1').optional(), back: z.string().max(1000).optional() });
 const pageQuery = z.object({ cursor: z.string().max(200).optional(), share: z.string().max(200).optional() });
+
+/** A form with no page of its own to show again: its first message, as an error fragment or page (422). */
+const refused = (r: Validated) => {
+  if (!r.success) throw new Invalid(fieldErrors(r.error!));
+};
 
 /** 160 random bits: the link is the only key to an unlisted album. */
 const freshToken = () => randomBytes(20).toString('base64url');
@@ -97,18 +103,20 @@ export function albumRoutes(deps: Deps) {
   async function albumPage(c: Context<AppEnv>, failed?: { errors: FieldErrors; values: Record<string, string> }) {
     const { album, isOwner } = await visibleAlbum(c);
     if (failed && !isOwner) throw new NotFound();
-    const { cursor: raw, share } = pageQuery.parse(c.req.query());
-    const cursor = raw ? decodeCursor(raw, album.sort) : undefined;
-    if (cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
+    const query = pageQuery.safeParse(c.req.query());
+    const cursor = query.data?.cursor ? decodeCursor(query.data.cursor, album.sort) : undefined;
+    if (!query.success || cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
     const rows = await albumImages(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
     const { page, next } = paginate(rows, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
-    const link = { album: album.id, share: isOwner ? undefined : share };
-    if (wantsFragment(c) && cursor) {
-      return c.html(`${<ListItems images={page} next={next} state={{ base: `/albums/${album.id}`, sort: 'newest', link }} owner={false} />}`);
-    }
-    const cover = cursor ? undefined : (page.find((i) => i.id === album.cover_image_id) ?? page[0]);
+    const link = { album: album.id, share: isOwner ? undefined : query.data.share };
     // The album can lose its audience at any moment: no cache but the browser's, and that one asks first.
     if (!c.get('user')) c.header('Cache-Control', 'private, no-cache');
+    if (wantsFragment(c) && cursor) {
+      const state = { base: `/albums/${album.id}`, sort: 'newest' as const, link };
+      return c.html(`${<ListItems images={page} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined} />}`);
+    }
+    const chosen = album.cover_image_id && !cursor ? await findMember(sql, album.id, album.cover_image_id) : undefined;
+    const cover = cursor ? undefined : (chosen ?? page[0]);
     const body = <AlbumPage album={album} cover={cover} images={page} next={next} isOwner={isOwner} share={link.share} origin={origin(c)} failed={failed} />;
     return renderPage(c, album.title, body, failed ? 422 : 200);
   }
@@ -153,8 +161,18 @@ export function albumRoutes(deps: Deps) {
     return renderPage(c, `Albums of ${username}`, body);
   });
 
-  // From an image's page: the album is a field of the form.
-  app.post('/albums/add', requireUser, zValidator('form', addSchema.extend({ album: z.string().min(1, 'Choose an album').max(64) })), (c) => {
+  // From an image's page: the album is a field of the form. Sent without one, htmx gets the
+  // section back with the message beside the menu.
+  const addHere = addSchema.extend({ album: z.string().min(1, 'Choose an album to add the image to').max(64) });
+  app.post('/albums/add', requireUser, zValidator('form', addHere, async (r, c) => {
+    if (r.success) return;
+    const [image] = [(r.data as { ids?: unknown }).ids].flat();
+    const error = fieldErrors(r.error).album;
+    if (!wantsFragment(c) || typeof image !== 'string' || !error) return refused(r);
+    const userId = signedIn(c).user.id;
+    const back = String((r.data as { back?: unknown }).back ?? '');
+    return c.html(`${<ImageAlbums imageId={image} choices={await albumChoices(sql, userId, image)} back={back} error={error} />}`, 422);
+  }), (c) => {
     const { album, ids, confirm, back } = c.req.valid('form');
     return addImagesAnswer(c, deps, { albumId: album, ids, confirm: !!confirm, back });
   });
@@ -163,13 +181,22 @@ export function albumRoutes(deps: Deps) {
 
   app.post('/albums/:id{[\\w-]{1,64}}', requireUser, zValidator('form', editSchema, showAgain((c, failed) => albumPage(c as Context<AppEnv>, failed as never))), async (c) => {
     const form = c.req.valid('form');
+    // Sharing an album with private images in it widens who sees them: asked first.
+    if (form.visibility && form.visibility !== 'private' && !form.confirm) {
+      const album = await ownAlbum(c);
+      const unshared = album.visibility === form.visibility ? 0 : await countUnsharedMembers(sql, album.id);
+      if (unshared > 0) {
+        const sent = Object.fromEntries((await c.req.formData()).entries()) as Record<string, string>;
+        return renderPage(c, 'Share album', <ConfirmShare album={album} fields={sent} unshared={unshared} />);
+      }
+    }
     const changed = await updateAlbum(sql, c.req.param('id'), signedIn(c).user.id, { ...form, fresh: freshToken() });
     if (!changed) throw new NotFound();
     flash(c, form.cover ? 'Cover chosen.' : 'Album saved.');
     return c.redirect(`/albums/${c.req.param('id')}${form.cover ? `#image-${form.cover}` : '#album-settings'}`, 303);
   });
 
-  app.post('/albums/:id{[\\w-]{1,64}}/order', requireUser, zValidator('form', orderSchema), async (c) => {
+  app.post('/albums/:id{[\\w-]{1,64}}/order', requireUser, zValidator('form', orderSchema, refused), async (c) => {
     const album = await ownAlbum(c);
     const form = c.req.valid('form');
     let order = 'ids' in form ? form.ids : [];
@@ -179,16 +206,16 @@ export function albumRoutes(deps: Deps) {
       order = other ? (form.direction === 'up' ? [form.move, other] : [other, form.move]) : [];
     }
     await reorderAlbum(sql, album.id, album.user_id, order);
-    if (wantsFragment(c) || c.req.header('X-Fragment') === '1') return c.body(null, 204);
+    if (wantsFragment(c)) return c.body(null, 204);
     return c.redirect(`/albums/${album.id}${'move' in form ? `#image-${form.move}` : ''}`, 303);
   });
 
-  app.post('/albums/:id{[\\w-]{1,64}}/images', requireUser, zValidator('form', addSchema), (c) => {
+  app.post('/albums/:id{[\\w-]{1,64}}/images', requireUser, zValidator('form', addSchema, refused), (c) => {
     const { ids, confirm, back } = c.req.valid('form');
     return addImagesAnswer(c, deps, { albumId: c.req.param('id'), ids, confirm: !!confirm, back });
   });
 
-  app.post('/albums/:id{[\\w-]{1,64}}/images/remove', requireUser, zValidator('form', z.object({ ids })), async (c) => {
+  app.post('/albums/:id{[\\w-]{1,64}}/images/remove', requireUser, zValidator('form', z.object({ ids }), refused), async (c) => {
     const removed = await removeFromAlbum(sql, c.req.param('id'), signedIn(c).user.id, c.req.valid('form').ids);
     if (!removed) throw new NotFound();
     // htmx takes the tile away; the answer is nothing to swap in.

@@ -84,7 +84,7 @@ function VisibilityChoice({ chosen, error }: { chosen: string; error?: string })
 }
 
 type PageProps = {
-  album: Album; cover?: ListedImage; images: ListedImage[]; next?: string; isOwner: boolean; share?: string; origin: string;
+  album: Album; cover?: Pick<ListedImage, 'id' | 'epoch' | 'display_hash' | 'width' | 'height'>; images: ListedImage[]; next?: string; isOwner: boolean; share?: string; origin: string;
   failed?: { errors: FieldErrors; values: Record<string, string> };
 };
 
@@ -120,13 +120,15 @@ export function AlbumPage({ album, cover, images, next, isOwner, share, origin, 
           </div>
         </div>
       </header>
-      <ImageList images={images} next={next} state={state} owner={false}
-        actions={isOwner ? (image) => <MemberActions album={album} image={image} /> : undefined}
+      <ImageList images={images} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined}
         empty={isOwner ? 'No images yet. Add some from your images (“Add to album”), or upload into this album.' : 'This album is empty.'} />
       {isOwner && <AlbumSettings album={album} origin={origin} failed={failed} />}
     </section>
   );
 }
+
+/** The owner's controls on each tile of the album (`actions` of its grid). */
+export const memberActions = (album: Album) => (image: ListedImage) => <MemberActions album={album} image={image} />;
 
 /**
  * The owner's controls on each image of the album: remove it (htmx takes the tile away in
@@ -192,7 +194,7 @@ function AlbumSettings({ album, origin, failed }: { album: Album; origin: string
           </select>
         </div>
         <VisibilityChoice chosen={v.visibility} error={e.visibility} />
-        <ExpiryField item={album} id="f-expires" label="An unlisted album's link expires" />
+        <ExpiryField item={album} id="f-expires" label="An unlisted album's link expires" error={e.expires} />
         <button type="submit" class="secondary">Save album</button>
       </form>
       {live && <ShareLink id="album-link" url={`${origin}${albumUrl(album.id, album.share_token)}`} expires={album.share_expires_at}
@@ -205,21 +207,44 @@ function AlbumSettings({ album, origin, failed }: { album: Album; origin: string
   );
 }
 
-/** Asked before private images join an album others can see (the page without JavaScript; a dialog with it). */
-export function ConfirmAdd({ album, ids, unshared, back }: { album: Pick<Album, 'id' | 'title' | 'visibility'>; ids: string[]; unshared: number; back: string }) {
+const audienceOf = (v: Album['visibility']) => (v === 'public' ? 'everyone' : 'everyone with the link');
+const privateImages = (n: number) => (n === 1 ? '1 private image' : `${n} private images`);
+
+/**
+ * Asked before private images join an album others can see: a page of its own without
+ * JavaScript, or (`inline`) among the upload's results.
+ */
+export function ConfirmAdd({ album, ids, unshared, back, inline = false }: {
+  album: Pick<Album, 'id' | 'title' | 'visibility'>; ids: string[]; unshared: number; back: string; inline?: boolean;
+}) {
+  const heading = `Add to “${album.title}”?`;
   return (
-    <section class="narrow confirm-add">
-      <h1>Add to “{album.title}”?</h1>
-      <p>
-        {unshared === 1 ? '1 private image' : `${unshared} private images`} will be visible to{' '}
-        {album.visibility === 'public' ? 'everyone' : 'everyone with the link'} who sees this album. They stay private everywhere else.
-      </p>
+    <section class={inline ? 'confirm-add' : 'narrow confirm-add'}>
+      {inline ? <h2>{heading}</h2> : <h1>{heading}</h1>}
+      <p>{privateImages(unshared)} will be visible to {audienceOf(album.visibility)} who sees this album. They stay private everywhere else.</p>
       <form method="post" action={`/albums/${album.id}/images`}>
         {ids.map((id) => <input type="hidden" name="ids" value={id} />)}
         <input type="hidden" name="confirm" value="1" />
         <input type="hidden" name="back" value={back} />
         <button type="submit">Add {plural(ids.length)}</button>{' '}
-        <a href={back}>Cancel</a>
+        <a href={back}>{inline ? 'Not now' : 'Cancel'}</a>
+      </form>
+    </section>
+  );
+}
+
+/** Asked before an album with private images is shared: the edit as it was sent, and `confirm`. */
+export function ConfirmShare({ album, fields, unshared }: { album: Album; fields: Record<string, string>; unshared: number }) {
+  const visibility = fields.visibility as Album['visibility'];
+  return (
+    <section class="narrow confirm-add">
+      <h1>Share “{album.title}”?</h1>
+      <p>{privateImages(unshared)} in this album will be visible to {audienceOf(visibility)} who sees it. They stay private everywhere else.</p>
+      <form method="post" action={`/albums/${album.id}`}>
+        {Object.entries(fields).map(([name, value]) => <input type="hidden" name={name} value={value} />)}
+        <input type="hidden" name="confirm" value="1" />
+        <button type="submit">Make it {VISIBILITY_LABELS[visibility].toLowerCase()}</button>{' '}
+        <a href={`/albums/${album.id}`}>Cancel</a>
       </form>
     </section>
   );
@@ -270,15 +295,12 @@ export function ImageAlbums({ imageId, choices, back, error }: { imageId: string
 }
 
 /** The small confirmation that htmx puts in place of the image page's album form. */
-export function ConfirmAddInline({ album, ids, unshared, back }: { album: Pick<Album, 'id' | 'title' | 'visibility'>; ids: string[]; unshared: number; back: string }) {
+export function ConfirmAddInline({ album, ids, back }: { album: Pick<Album, 'id' | 'title' | 'visibility'>; ids: string[]; back: string }) {
   return (
     <section id="albums" aria-labelledby="albums-heading">
       <h2 id="albums-heading">Albums</h2>
       <form method="post" action={`/albums/${album.id}/images`} hx-post={`/albums/${album.id}/images`} hx-target="#albums" hx-swap="outerHTML" class="confirm-inline">
-        <p role="alert">
-          {unshared === 1 ? 'This private image' : `${unshared} private images`} will be visible to{' '}
-          {album.visibility === 'public' ? 'everyone' : 'everyone with the link'} who sees “{album.title}”.
-        </p>
+        <p role="alert">This private image will be visible to {audienceOf(album.visibility)} who sees “{album.title}”.</p>
         {ids.map((id) => <input type="hidden" name="ids" value={id} />)}
         <input type="hidden" name="confirm" value="1" />
         <input type="hidden" name="back" value={back} />

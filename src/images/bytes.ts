@@ -11,7 +11,8 @@ const YEAR = 31_536_000;
 /**
  * An image a request may see, and how its bytes may be cached: `public` in shared caches (a
  * public image at its own URLs), `private` in the browser alone, `revalidate` not even there
- * without asking first (reached through an album, whose audience can lose it at any moment).
+ * without asking first (reached through an album, whose audience can lose it at any moment; nor
+ * through a presigned URL, which would outlive that).
  */
 export type Found = { image: ImageRow; isOwner: boolean; cache: 'public' | 'private' | 'revalidate' };
 
@@ -34,10 +35,10 @@ export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<Ap
       etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
       // Shared caches may keep the public copy only briefly: its URL stays the same when the
       // image is withdrawn.
-      cacheControl: isOwner ? 'private, max-age=3600' : cache === 'revalidate' ? 'private, no-cache' : `${cache}, max-age=60`,
+      cacheControl: cache === 'revalidate' ? 'private, no-cache' : isOwner ? 'private, max-age=3600' : `${cache}, max-age=60`,
       disposition: c.req.query('download') === '1' ? attachment(downloadName(image.filename, image.format)) : undefined,
       ranges: true,
-      presign,
+      presign: presign && cache !== 'revalidate',
     });
   });
 
@@ -54,7 +55,7 @@ export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<Ap
       etag: `"${hash}"`,
       // The URL names the content and the visibility epoch, so what it names never changes.
       cacheControl: cache === 'revalidate' ? 'private, no-cache' : `${cache}, max-age=${YEAR}, immutable`,
-      presign,
+      presign: presign && cache !== 'revalidate',
     });
   });
 

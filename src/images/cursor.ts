@@ -28,7 +28,7 @@ export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort
  */
 export function decodeCursor(value: string, sort: Sort | 'manual'): Cursor | null {
   const [key, id, extra] = Buffer.from(value, 'base64url').toString().split('|');
-  const keyOk = sort === 'largest' || sort === 'manual' ? /^\d{1,18}$/.test(key ?? '') : isTimestamp(key ?? '');
+  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : sort === 'manual' ? /^\d{1,9}$/.test(key ?? '') : isTimestamp(key ?? '');
   return extra === undefined && keyOk && id && /^[\w-]{1,64}$/.test(id) ? { key: key!, id } : null;
 }
 

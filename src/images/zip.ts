@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import type { Storage } from '../storage/storage.ts';
 import { TooLarge } from '../web/errors.tsx';
@@ -44,26 +44,36 @@ export function zipResponse(storage: Storage, entries: Entry[], o: { filename: s
     throw new TooLarge(`These images come to ${formatBytes(total)}, more than the ${formatBytes(o.maxBytes)} a zip may hold here. Download fewer at once: select them on your dashboard.`);
   }
   const archive = new ZipArchive({ store: true });
-  // A client that goes away destroys the archive: then stop opening objects.
+  // The response reads through a core PassThrough: a client that goes away destroys it, and
+  // `pipeline` then stops the archive and the object being copied, so nothing stays open.
+  const out = new PassThrough();
   const gone = new AbortController();
-  archive.on('close', () => gone.abort());
+  let current: Readable | null = null;
+  pipeline(archive, out, (err) => {
+    if (!err) return;
+    gone.abort();
+    current?.destroy();
+  });
   (async () => {
     for (const e of entries) {
       if (gone.signal.aborted) return;
-      const body = await storage.get(e.key);
+      current = await storage.get(e.key);
       // A missing object is the storage's inconsistency, not this download's: the rest still come.
-      if (!body) {
+      if (!current) {
         console.error(`zip: object ${e.key} is missing`);
         continue;
       }
-      archive.append(body, { name: e.name, date: e.date });
+      archive.append(current, { name: e.name, date: e.date });
       await once(archive, 'entry', { signal: gone.signal });
+      current = null;
     }
     await archive.finalize();
   })().catch((err) => {
-    if (!gone.signal.aborted) archive.destroy(err);
+    if (gone.signal.aborted) return;
+    console.error('zip: failed', err);
+    archive.destroy(err);
   });
-  return new Response(Readable.toWeb(archive) as ReadableStream, {
+  return new Response(Readable.toWeb(out) as ReadableStream, {
     headers: {
       'Content-Type': 'application/zip',
       'Content-Disposition': attachment(o.filename),

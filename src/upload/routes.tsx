@@ -8,8 +8,9 @@ import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
 import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
 import { findThumbs } from './upload.sql.ts';
-import { addToAlbum, albumChoices } from '../albums/albums.sql.ts';
-import { UploadPage, UploadRefused, UploadResults, type UploadVisibility } from './views.tsx';
+import { addToAlbum, albumChoices, countUnshared } from '../albums/albums.sql.ts';
+import type { AlbumChoice } from '../albums/views.tsx';
+import { UploadPage, UploadRefused, UploadResults, type JoinedAlbum, type UploadVisibility } from './views.tsx';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */
 function statusOf(outcomes: FileOutcome[]) {
@@ -29,18 +30,28 @@ export function uploadRoutes(deps: UploadDeps) {
   const { upload } = deps.config;
   const limits = { maxFiles: upload.maxFiles, maxFileBytes: upload.maxFileBytes };
 
+  /**
+   * The images an upload kept (new, or already in the library) join the album it was sent to;
+   * private ones joining an album others see wait for the confirmation the results then ask for.
+   */
+  async function joinAlbum(userId: string, album: AlbumChoice | undefined, ids: string[]): Promise<JoinedAlbum | undefined> {
+    if (!album || ids.length === 0) return undefined;
+    const unshared = album.visibility === 'private' ? 0 : await countUnshared(deps.sql, album.id, userId, ids);
+    if (unshared > 0) return { ...album, ask: { ids, unshared } };
+    await addToAlbum(deps.sql, album.id, userId, ids);
+    return album;
+  }
+
   /** Stores the upload and renders what became of it; a refused form is shown again. */
   async function receive(c: Context<AppEnv>, hooks: IngestHooks = {}): Promise<Answer> {
     const userId = signedIn(c).user.id;
     try {
       const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, hooks);
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
-      // The images the upload kept (new, or already in the library) join the album it was sent to.
-      const joined = album && ids.length ? await addToAlbum(deps.sql, album, userId, ids) : undefined;
-      const thumbs = await findThumbs(deps.sql, userId, ids);
       const albums = await albumChoices(deps.sql, userId);
-      const into = joined && albums.find((a) => a.id === album);
-      const results = { outcomes, thumbs, visibility: visibilityOf(visibility), album: into ? { id: into.id, title: into.title } : undefined };
+      const into = await joinAlbum(userId, albums.find((a) => a.id === album), ids);
+      const thumbs = await findThumbs(deps.sql, userId, ids);
+      const results = { outcomes, thumbs, visibility: visibilityOf(visibility), album: into };
       const page = <UploadPage limits={limits} visibility={results.visibility} results={results} albums={albums} album={album} />;
       return { ...statusOf(outcomes), fragment: <UploadResults {...results} />, page };
     } catch (err) {

@@ -1,7 +1,7 @@
 import { imageUrl, variantUrl } from '../images/urls.ts';
 import { CONTENT_TYPES } from '../images/pipeline.ts';
 import { FieldError, FormError, type FieldErrors } from '../web/forms.tsx';
-import { AlbumSelect, type AlbumChoice } from '../albums/views.tsx';
+import { AlbumSelect, ConfirmAdd, type AlbumChoice } from '../albums/views.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { FileOutcome } from './ingest.ts';
 import { mb } from './multipart.ts';
@@ -10,11 +10,9 @@ import type { ResultThumb } from './upload.sql.ts';
 export type UploadLimits = { maxFiles: number; maxFileBytes: number };
 export type UploadVisibility = 'public' | 'private';
 /** What one upload did, with the thumbnails of the images it stored or found. */
-export type ResultsProps = {
-  outcomes: FileOutcome[]; thumbs: Map<string, ResultThumb>; visibility: UploadVisibility;
-  /** The album the images joined. */
-  album?: { id: string; title: string };
-};
+/** The album an upload was sent to; `ask`: its private images wait for a confirmation to join it. */
+export type JoinedAlbum = Pick<AlbumChoice, 'id' | 'title' | 'visibility'> & { ask?: { ids: string[]; unshared: number } };
+export type ResultsProps = { outcomes: FileOutcome[]; thumbs: Map<string, ResultThumb>; visibility: UploadVisibility; album?: JoinedAlbum };
 /** `albums`: the uploader's, to send the images into one (`album`: the one chosen). */
 type PageProps = {
   limits: UploadLimits; visibility: UploadVisibility; errors?: FieldErrors; results?: ResultsProps; albums?: AlbumChoice[]; album?: string;
@@ -117,11 +115,12 @@ export function UploadResults({ outcomes, thumbs, visibility, album }: ResultsPr
       <div class="results-head">
         <h2 id="results-heading" tabindex={-1}>{stored} of {outcomes.length} {outcomes.length === 1 ? 'image' : 'images'} uploaded</h2>
         <div class="results-actions">
-          {album && <a class="button secondary" href={`/albums/${album.id}`}><Icon name="album" />Open “{album.title}”</a>}
+          {album && !album.ask && <a class="button secondary" href={`/albums/${album.id}`}><Icon name="album" />Open “{album.title}”</a>}
           {stored > 0 && <a class="button secondary" href="/dashboard"><Icon name="images" />See them in your images</a>}
           <a class="button" href={`/upload?visibility=${visibility}`} data-upload-more><Icon name="upload" />Upload more</a>
         </div>
       </div>
+      {album?.ask && <ConfirmAdd album={album} ids={album.ask.ids} unshared={album.ask.unshared} back={`/albums/${album.id}`} inline />}
       <ul class="upload-tiles outcomes" aria-labelledby="results-heading">
         {outcomes.map((o) => <Outcome outcome={o} thumb={'id' in o ? thumbs.get(o.id) : undefined} />)}
       </ul>
