@@ -68,8 +68,8 @@ export async function seedAlbum(sql: Sql, id: string) {
   await sql`insert into albums (id, user_id, title, visibility) values (${id}, ${OWNER}, 'Everything', 'private')`;
   const [row] = await sql<{ n: number }[]>`
     with added as (
-      insert into album_images (album_id, image_id, position)
-      select ${id}, id, (row_number() over (order by created_at desc, id desc))::int
+      insert into album_images (album_id, image_id, position, created_at)
+      select ${id}, id, (row_number() over (order by created_at desc, id desc))::int, created_at
       from images where user_id = ${OWNER}
       returning 1)
     select count(*)::int as n from added`;
@@ -100,8 +100,8 @@ export async function seedZipAlbum({ sql, storage }: { sql: Sql; storage: Storag
     returning id`;
   await sql`insert into albums (id, user_id, title, visibility) values (${id}, ${ZIP_OWNER}, 'Zip', 'private')`;
   await sql`
-    insert into album_images (album_id, image_id, position)
-    select ${id}, 'zip-' || n, n from generate_series(1, ${count}::int) n`;
+    insert into album_images (album_id, image_id, position, created_at)
+    select ${id}, i.id, n, i.created_at from generate_series(1, ${count}::int) n join images i on i.id = 'zip-' || n`;
   await sql`update albums set visibility = 'public' where id = ${id}`;
 
   const body = randomBytes(bytes);
