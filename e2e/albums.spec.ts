@@ -169,3 +169,20 @@ test('An arranged album keeps the owner’s order, and downloads as a zip', asyn
   const bytes = await readFile((await download.path())!);
   expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`Uploading private images into a public album asks first (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async ({ browser }) => {
+    const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
+    await signUp(page, uniqueName('upal'));
+    const id = await newAlbum(page, 'Open house', 'Public');
+    // The album page offers an upload into it: the form arrives with the album chosen.
+    await page.getByRole('link', { name: 'Upload to album' }).click();
+    await expect(page.getByLabel('Add them to an album')).toHaveValue(id);
+    await uploadFiles(page, ['kitchen.jpg'], 'Private', page.url());
+    // Nothing joined yet: the results ask.
+    await expect(page.getByText('1 private image will be visible to everyone who sees this album')).toBeVisible();
+    await page.getByRole('button', { name: 'Add 1 image' }).click();
+    await expect(page).toHaveURL(new RegExp(`/albums/${id}$`));
+    await expect(tiles(page)).toHaveCount(1);
+  });
+}

@@ -27,9 +27,9 @@ export function photo(shade: number, width = 900, height = 600) {
 
 let uploaded = 0;
 
-/** Uploads `names` in one request through the form, each a different picture. */
-export async function uploadFiles(page: Page, names: string[], visibility: 'Public' | 'Private' = 'Private') {
-  await page.goto('/upload');
+/** Uploads `names` in one request through the form (at `from`), each a different picture. */
+export async function uploadFiles(page: Page, names: string[], visibility: 'Public' | 'Private' = 'Private', from = '/upload') {
+  await page.goto(from);
   await page.getByRole('radio', { name: new RegExp(`^${visibility}`) }).check();
   await page.getByLabel('Images', { exact: true }).setInputFiles(
     await Promise.all(names.map(async (name) => ({ name, mimeType: 'image/jpeg', buffer: await photo(20 + uploaded++ * 37) }))),
