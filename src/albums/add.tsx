@@ -7,8 +7,9 @@ import { plural } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { renderFor } from '../web/render.tsx';
 import { findOwned } from '../images/images.sql.ts';
-import { addToAlbum, albumChoices, countUnshared, findAlbum } from './albums.sql.ts';
-import { ConfirmAdd, ConfirmAddInline, ImageAlbums } from './views.tsx';
+import { findAlbum } from './albums.sql.ts';
+import { addToAlbum, albumChoices, countUnshared } from './members.sql.ts';
+import { ConfirmAdd, ConfirmAddInline, ImageAlbums } from './membership-views.tsx';
 
 export type AddRequest = { albumId: string; ids: string[]; confirm: boolean; back?: string };
 

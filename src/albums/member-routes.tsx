@@ -7,8 +7,10 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { NotFound } from '../web/errors.tsx';
 import { Icon } from '../web/icons.tsx';
 import { renderPage } from '../web/render.tsx';
-import { albumChoices, albumNeighbours, albumZipRows, findMember, type Album } from './albums.sql.ts';
-import { albumUrl, ImageAlbums } from './views.tsx';
+import { albumNeighbours, albumZipRows, findMember, type Album } from './albums.sql.ts';
+import { albumChoices } from './members.sql.ts';
+import { ImageAlbums } from './membership-views.tsx';
+import { albumUrl } from './urls.ts';
 
 type VisibleAlbum = (c: Context<AppEnv>, id: string) => Promise<{ album: Album; isOwner: boolean }>;
 

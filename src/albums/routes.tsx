@@ -17,10 +17,13 @@ import { renderPage } from '../web/render.tsx';
 import { addImagesAnswer } from './add.tsx';
 import { albumMemberRoutes } from './member-routes.tsx';
 import {
-  albumChoices, albumImages, albumKey, ALBUM_SORTS, arrangedNeighbour, countUnsharedMembers, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, removeFromAlbum,
-  reorderAlbum, revokeAlbumLink, updateAlbum, type AlbumScope,
+  albumImages, albumKey, ALBUM_SORTS, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, revokeAlbumLink, updateAlbum,
+  type AlbumScope,
 } from './albums.sql.ts';
-import { AlbumCards, AlbumPage, ConfirmShare, ImageAlbums, memberActions, NewAlbumForm } from './views.tsx';
+import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum, reorderAlbum } from './members.sql.ts';
+import { AlbumCards, AlbumPage } from './views.tsx';
+import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
+import { memberActions, NewAlbumForm } from './owner-views.tsx';
 
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;

@@ -18,8 +18,10 @@ import { BulkBar, SearchForm } from './views.tsx';
 import { ImageList, ListItems } from '../images/grid.tsx';
 import { Icon } from '../web/icons.tsx';
 import { HomePage } from './home.tsx';
-import { albumChoices, listAlbums } from '../albums/albums.sql.ts';
-import { AlbumCards, type AlbumChoice } from '../albums/views.tsx';
+import { listAlbums } from '../albums/albums.sql.ts';
+import { albumChoices } from '../albums/members.sql.ts';
+import { AlbumCards } from '../albums/views.tsx';
+import type { AlbumChoice } from '../albums/membership-views.tsx';
 
 export const PAGE_SIZE = 48;
 const HOME_IMAGES = 18;

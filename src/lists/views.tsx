@@ -2,7 +2,7 @@ import type { Sort } from '../images/list.sql.ts';
 import { type ListState } from '../images/grid.tsx';
 import { FieldError } from '../web/forms.tsx';
 import { Icon } from '../web/icons.tsx';
-import { AlbumSelect, type AlbumChoice } from '../albums/views.tsx';
+import { AlbumSelect, type AlbumChoice } from '../albums/membership-views.tsx';
 
 const SORT_LABELS: Record<Sort, string> = { newest: 'Newest first', oldest: 'Oldest first', largest: 'Largest first' };
 

@@ -8,8 +8,8 @@ import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
 import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
 import { findThumbs } from './upload.sql.ts';
-import { addToAlbum, albumChoices, countUnshared } from '../albums/albums.sql.ts';
-import type { AlbumChoice } from '../albums/views.tsx';
+import { addToAlbum, albumChoices, countUnshared } from '../albums/members.sql.ts';
+import type { AlbumChoice } from '../albums/membership-views.tsx';
 import { UploadPage, UploadRefused, UploadResults, type JoinedAlbum, type UploadVisibility } from './views.tsx';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */

@@ -1,7 +1,7 @@
 import { imageUrl, variantUrl } from '../images/urls.ts';
 import { CONTENT_TYPES } from '../images/pipeline.ts';
 import { FieldError, FormError, type FieldErrors } from '../web/forms.tsx';
-import { AlbumSelect, ConfirmAdd, type AlbumChoice } from '../albums/views.tsx';
+import { AlbumSelect, ConfirmAdd, type AlbumChoice } from '../albums/membership-views.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { FileOutcome } from './ingest.ts';
 import { mb } from './multipart.ts';
