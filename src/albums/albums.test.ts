@@ -157,6 +157,8 @@ describe('albums', () => {
     assert.equal(await tokenOf(id), null);
     await post(owner, `/albums/${id}`, { visibility: 'unlisted' });
     assert.notEqual(await tokenOf(id), first, 'a new link, never the old one again');
+    assert.equal((await visitor().request(withShare(`/albums/${id}`, first))).status, 404, 'the old link is dead');
+    assert.equal((await visitor().request(withShare(`/albums/${id}`, (await tokenOf(id))!))).status, 200);
   });
 
   test('private images joining a shared album are asked about first', async () => {
