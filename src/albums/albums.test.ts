@@ -298,6 +298,11 @@ describe('albums', () => {
     assert.doesNotMatch(more, /<html/);
     assert.equal(tileIds(more).length, 12);
     assert.match(more, /Remove many-copy-59\.jpg from the album/);
+    // Without JavaScript, a form on page 2 returns to page 2; a foreign or other Referer does not count.
+    const from = (referer: string) => owner.request(`/albums/${id}/order`, { method: 'POST', body: form({ move: copies[50]!, direction: 'up' }), headers: { Referer: referer } });
+    assert.equal((await from(`http://localhost${next}`)).headers.get('location'), `${next}#image-${copies[50]}`);
+    assert.equal((await from(`https://evil.example${next}`)).headers.get('location'), `/albums/${id}#image-${copies[50]}`);
+    assert.equal((await from('http://localhost/dashboard')).headers.get('location'), `/albums/${id}#image-${copies[50]}`);
     // A chosen cover on a later page is still the album's banner.
     await post(owner, `/albums/${id}`, { cover: copies[59]! });
     assert.match(await (await owner.request(`/albums/${id}`)).text(), new RegExp(`class="album-banner" src="/albums/${id}/images/many-copy-59/display/`));

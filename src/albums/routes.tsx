@@ -9,7 +9,7 @@ import { ListItems } from '../images/grid.tsx';
 import { maySee } from '../images/access.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { BadRequest, Invalid, NotFound } from '../web/errors.tsx';
-import { flash } from '../web/flash.ts';
+import { flash, isLocalPath } from '../web/flash.ts';
 import { fieldErrors, showAgain, type FieldErrors, type Validated } from '../web/forms.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { randomId } from '../web/ids.ts';
@@ -124,6 +124,18 @@ export function albumRoutes(deps: Deps) {
     return renderPage(c, album.title, body, failed ? 422 : 200);
   }
 
+  /**
+   * Where a plain form on an album's page returns: that page, its cursor kept (the Referer, when
+   * it is this album's page on this site), else the album's first page; at `anchor`.
+   */
+  function backToAlbum(c: Context<AppEnv>, id: string, anchor = '') {
+    const base = `/albums/${id}`;
+    const referer = c.req.header('Referer');
+    const from = referer && URL.canParse(referer) ? new URL(referer) : undefined;
+    const same = from?.origin === origin(c) && from.pathname === base && isLocalPath(from.pathname + from.search);
+    return `${same ? from.pathname + from.search : base}${anchor && `#${anchor}`}`;
+  }
+
   /** The owner's album, or NotFound for anyone else. */
   async function ownAlbum(c: Context<AppEnv>) {
     const album = await findAlbum(sql, c.req.param('id')!);
@@ -196,7 +208,7 @@ export function albumRoutes(deps: Deps) {
     const changed = await updateAlbum(sql, c.req.param('id'), signedIn(c).user.id, { ...form, fresh: freshToken() });
     if (!changed) throw new NotFound();
     flash(c, form.cover ? 'Cover chosen.' : 'Album saved.');
-    return c.redirect(`/albums/${c.req.param('id')}${form.cover ? `#image-${form.cover}` : '#album-settings'}`, 303);
+    return c.redirect(backToAlbum(c, c.req.param('id'), form.cover ? `image-${form.cover}` : 'album-settings'), 303);
   });
 
   app.post('/albums/:id{[\\w-]{1,64}}/order', requireUser, zValidator('form', orderSchema, refused), async (c) => {
@@ -210,7 +222,7 @@ export function albumRoutes(deps: Deps) {
     }
     await reorderAlbum(sql, album.id, album.user_id, order);
     if (wantsFragment(c)) return c.body(null, 204);
-    return c.redirect(`/albums/${album.id}${'move' in form ? `#image-${form.move}` : ''}`, 303);
+    return c.redirect(backToAlbum(c, album.id, 'move' in form ? `image-${form.move}` : ''), 303);
   });
 
   app.post('/albums/:id{[\\w-]{1,64}}/images', requireUser, zValidator('form', addSchema, refused), (c) => {
@@ -224,7 +236,7 @@ export function albumRoutes(deps: Deps) {
     // htmx takes the tile away; the answer is nothing to swap in.
     if (wantsFragment(c)) return c.body(null, 200);
     flash(c, removed.length === 1 ? 'Removed from the album.' : `Removed ${removed.length} images from the album.`);
-    return c.redirect(`/albums/${c.req.param('id')}`, 303);
+    return c.redirect(backToAlbum(c, c.req.param('id')), 303);
   });
 
   app.post('/albums/:id{[\\w-]{1,64}}/delete', requireUser, async (c) => {
