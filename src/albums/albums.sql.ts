@@ -34,7 +34,10 @@ export type AlbumScope = { ownerId: string } | { username: string } | { public: 
 const ALBUM_COLUMNS = ['id', 'user_id', 'title', 'description', 'cover_image_id', 'visibility', 'share_token',
   'share_expires_at', 'sort', 'created_at'] as const satisfies readonly (keyof AlbumRow)[];
 
-/** An album's members with their images (add `not ai.trashed`: the trash shows in no album). */
+/**
+ * An album's members with their images. Add `not ai.trashed` (which the album's indexes cover)
+ * and `i.deleted_at is null` (which holds whatever a race did): the trash shows in no album.
+ */
 export const members = (sql: Sql) => sql`album_images ai join images i on i.id = ai.image_id`;
 
 /** The album's images in its own order, the id breaking ties; `back` walks it the other way. */
@@ -117,7 +120,7 @@ export function albumImages(sql: Sql, a: { id: string; sort: AlbumSort; cursor?:
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
            i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username, ai.position
     from ${members(sql)} join users u on u.id = i.user_id
-    where ai.album_id = ${a.id} and not ai.trashed ${afterInAlbum(sql, a.sort, a.cursor)}
+    where ai.album_id = ${a.id} and not ai.trashed and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
     ${albumOrder(sql, a.sort)} limit ${a.limit + 1}`;
 }
 
@@ -129,7 +132,7 @@ export async function findMember(sql: Sql, albumId: string, imageId: string) {
   const [row]: [(ImageRow & { username: string; ts: string; position: number })?] = await sql`
     select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username, ai.position
     from ${members(sql)} join users u on u.id = i.user_id
-    where ai.album_id = ${albumId} and ai.image_id = ${imageId} and not ai.trashed`;
+    where ai.album_id = ${albumId} and ai.image_id = ${imageId} and not ai.trashed and i.deleted_at is null`;
   return row;
 }
 
@@ -138,7 +141,7 @@ export async function albumNeighbours(sql: Sql, album: { id: string; sort: Album
   const cursor = { key: albumKey(album.sort, at), id: at.id };
   const step = (back: boolean) => sql<{ id: string }[]>`
     select i.id from ${members(sql)}
-    where ai.album_id = ${album.id} and not ai.trashed ${afterInAlbum(sql, album.sort, cursor, back)}
+    where ai.album_id = ${album.id} and not ai.trashed and i.deleted_at is null ${afterInAlbum(sql, album.sort, cursor, back)}
     ${albumOrder(sql, album.sort, back)} limit 1`;
   const [[prev], [next]] = await Promise.all([step(true), step(false)]);
   return { prev: prev?.id, next: next?.id };
@@ -148,7 +151,7 @@ export async function albumNeighbours(sql: Sql, album: { id: string; sort: Album
 export function albumZipRows(sql: Sql, album: { id: string; sort: AlbumSort }) {
   return sql<Zipped[]>`
     select i.id, i.user_id, i.filename, i.format, i.bytes, i.clean_bytes, i.created_at, i.thumb_hash, i.thumb2x_hash, i.display_hash
-    from ${members(sql)} where ai.album_id = ${album.id} and not ai.trashed ${albumOrder(sql, album.sort)}`;
+    from ${members(sql)} where ai.album_id = ${album.id} and not ai.trashed and i.deleted_at is null ${albumOrder(sql, album.sort)}`;
 }
 
 function whereAlbums(sql: Sql, scope: AlbumScope) {
@@ -162,7 +165,7 @@ function coverOf(sql: Sql, order: PendingQuery<Row[]>) {
   return sql`(select json_build_object('id', i.id, 'width', i.width, 'height', i.height, 'placeholder', i.placeholder,
       'thumb_hash', i.thumb_hash, 'thumb2x_hash', i.thumb2x_hash, 'display_hash', i.display_hash, 'epoch', i.epoch,
       'alt_text', i.alt_text, 'title', i.title, 'filename', i.filename)
-    from ${members(sql)} where ai.album_id = a.id and not ai.trashed ${order} limit 1)`;
+    from ${members(sql)} where ai.album_id = a.id and not ai.trashed and i.deleted_at is null ${order} limit 1)`;
 }
 
 /**

@@ -161,6 +161,51 @@ describe('albums', () => {
     assert.equal((await visitor().request(withShare(`/albums/${id}`, (await tokenOf(id))!))).status, 200);
   });
 
+  test('a rename keeps an expired link expired; only a wider audience is asked about', async () => {
+    const [img] = await byNameAfter(owner, ['kept-expired.jpg']);
+    const id = await createAlbum(owner, { title: 'Lapsed' });
+    await add(owner, id, [img!.id]);
+    await post(owner, `/albums/${id}`, { visibility: 'unlisted', expires: '1', confirm: '1' });
+    const token = (await tokenOf(id))!;
+    await t.sql`update albums set share_expires_at = now() - interval '1 minute' where id = ${id}`;
+    // The settings form as the owner sends it to rename: the audience unchanged, the expiry kept.
+    assert.equal((await post(owner, `/albums/${id}`, { title: 'Lapsed, renamed', visibility: 'unlisted', expires: 'keep' })).status, 303);
+    assert.equal(await tokenOf(id), token, 'no new link');
+    assert.equal((await visitor().request(withShare(`/albums/${id}`, token))).status, 404, 'still expired');
+    assert.match(await (await owner.request(`/albums/${id}`)).text(), /Share link, expired/);
+    // Public asks (more people); back to unlisted does not (fewer).
+    assert.equal((await post(owner, `/albums/${id}`, { visibility: 'public' })).status, 200);
+    assert.equal((await post(owner, `/albums/${id}`, { visibility: 'public', confirm: '1' })).status, 303);
+    assert.equal((await post(owner, `/albums/${id}`, { visibility: 'unlisted', expires: 'never' })).status, 303);
+  });
+
+  test('the trash, a restore, a purge and a deleted account keep every album right', async () => {
+    const [a, b] = await byNameAfter(owner, ['life-1.jpg', 'life-2.jpg']);
+    const id = await createAlbum(owner, { title: 'Lifecycle', visibility: 'public' });
+    await add(owner, id, [a!.id, b!.id]);
+    const count = async () => (await t.sql`select image_count from albums where id = ${id}`)[0]?.image_count as number | undefined;
+    assert.equal(await count(), 2);
+    assert.equal((await owner.request(`/images/${a!.id}`, { method: 'DELETE' })).status, 200);
+    assert.equal(await count(), 1, 'in the trash: not counted');
+    assert.equal((await visitor().request(`/albums/${id}/images/${a!.id}`)).status, 404);
+    assert.deepEqual(tileIds(await (await visitor().request(`/albums/${id}`)).text()), [b!.id]);
+    assert.equal((await post(owner, '/trash/restore', { ids: a!.id })).status, 303);
+    assert.equal(await count(), 2, 'restored: back in the album');
+    assert.equal((await visitor().request(`/albums/${id}/images/${a!.id}`)).status, 200);
+    await owner.request(`/images/${a!.id}`, { method: 'DELETE' });
+    assert.equal((await post(owner, '/trash/empty', { ids: a!.id, selected: '1', confirm: '1' })).status, 303);
+    assert.equal(await count(), 1, 'purged');
+    assert.equal((await t.sql`select count(*)::int as n from album_images where image_id = ${a!.id}`)[0]!.n, 0);
+    const gone = await newUser(t, 'leaving');
+    await gone.upload([{ name: 'leaving.jpg', data: await jpeg(90, 60) }], 'private');
+    const leavingId = (await t.sql`select id from images where filename = 'leaving.jpg'`)[0]!.id as string;
+    const theirs = await createAlbum(gone, { title: 'Leaving' });
+    await add(gone, theirs, [leavingId]);
+    assert.equal((await post(gone, '/settings/delete-account', { password: 'correct horse battery' })).status, 303);
+    assert.equal((await t.sql`select count(*)::int as n from albums where id = ${theirs}`)[0]!.n, 0, 'their albums go with them');
+    assert.equal(await count(), 1, 'others are untouched');
+  });
+
   test('private images joining a shared album are asked about first', async () => {
     const [a, b, c] = await byNameAfter(owner, ['ask-1.jpg', 'ask-2.jpg', 'ask-3.jpg'], ['private', 'private', 'public']);
     const id = await createAlbum(owner, { title: 'Public one', visibility: 'public' });
@@ -307,6 +352,11 @@ describe('albums', () => {
     await post(owner, `/albums/${id}`, { cover: copies[59]! });
     assert.match(await (await owner.request(`/albums/${id}`)).text(), new RegExp(`class="album-banner" src="/albums/${id}/images/many-copy-59/display/`));
     assert.equal((await owner.request(`/albums/${id}?cursor=${Buffer.from('99999999999|x').toString('base64url')}`)).status, 400);
+    // A page link of the order before the owner changed it: the first page again, not an error.
+    await post(owner, `/albums/${id}`, { sort: 'oldest' });
+    const stale = await owner.request(`/albums/${id}?cursor=${Buffer.from('12|many-copy-3').toString('base64url')}`);
+    assert.equal(stale.status, 200);
+    assert.equal(tileIds(await stale.text())[0], copies[59]);
     assert.equal((await owner.request(`/albums/${id}?share=${'x'.repeat(300)}`)).status, 400);
   });
 });

@@ -13,11 +13,16 @@ export async function addToAlbum(sql: Sql, albumId: string, userId: string, ids:
   return sql.begin(async (tx) => {
     const [album] = await tx`select id from albums where id = ${albumId} and user_id = ${userId} for update`;
     if (!album) return undefined;
+    // Locked against a trash meanwhile: its trigger could not see the uncommitted member, which
+    // would then show in the album while the image is in the trash.
+    const live = await tx<{ id: string }[]>`
+      select id from images where id in ${tx(ids)} and user_id = ${userId} and deleted_at is null for share`;
+    if (live.length === 0) return [];
     const rows = await tx<{ image_id: string }[]>`
       insert into album_images (album_id, image_id, position, created_at)
-      select ${albumId}, i.id, coalesce((select max(position) from album_images where album_id = ${albumId}), 0) + g.n, i.created_at
+      select ${albumId}, g.id, coalesce((select max(position) from album_images where album_id = ${albumId}), 0) + g.n, i.created_at
       from unnest(${ids}::text[]) with ordinality g(id, n) join images i on i.id = g.id
-      where i.user_id = ${userId} and i.deleted_at is null
+      where i.id in ${tx(live.map((r) => r.id))}
       on conflict do nothing returning image_id`;
     return rows.map((r) => r.image_id);
   });
@@ -60,7 +65,7 @@ export async function reorderAlbum(sql: Sql, albumId: string, userId: string, gi
 export async function arrangedNeighbour(sql: Sql, albumId: string, imageId: string, direction: 'up' | 'down') {
   const [row] = await sql<{ id: string }[]>`
     select i.id from album_images me join ${members(sql)} on ai.album_id = me.album_id
-    where me.album_id = ${albumId} and me.image_id = ${imageId} and not ai.trashed
+    where me.album_id = ${albumId} and me.image_id = ${imageId} and not ai.trashed and i.deleted_at is null
       and ${direction === 'up' ? sql`ai.position < me.position` : sql`ai.position > me.position`}
     order by ai.position ${direction === 'up' ? sql`desc` : sql`asc`} limit 1`;
   return row?.id;
@@ -78,7 +83,7 @@ export async function countUnshared(sql: Sql, albumId: string, userId: string, i
 /** How many of the album's live images are not public: who would newly see them if it were shared. */
 export async function countUnsharedMembers(sql: Sql, albumId: string) {
   const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from ${members(sql)} where ai.album_id = ${albumId} and not ai.trashed and i.visibility <> 'public'`;
+    select count(*)::int as n from ${members(sql)} where ai.album_id = ${albumId} and not ai.trashed and i.deleted_at is null and i.visibility <> 'public'`;
   return row!.n;
 }
 

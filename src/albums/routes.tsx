@@ -59,6 +59,9 @@ const refused = (r: Validated) => {
   if (!r.success) throw new Invalid(fieldErrors(r.error!));
 };
 
+/** Who sees an album, from fewest to most. */
+const AUDIENCE_SIZE = { private: 0, unlisted: 1, public: 2 } as const;
+
 /** 160 random bits: the link is the only key to an unlisted album. */
 const freshToken = () => randomBytes(20).toString('base64url');
 
@@ -107,7 +110,10 @@ export function albumRoutes(deps: Deps) {
     const { album, isOwner } = await visibleAlbum(c);
     if (failed && !isOwner) throw new NotFound();
     const query = pageQuery.safeParse(c.req.query());
-    const cursor = query.data?.cursor ? decodeCursor(query.data.cursor, album.sort) : undefined;
+    const raw = query.data?.cursor;
+    // A page link of the album's order before the owner changed it starts again at the first page.
+    const stale = raw && !decodeCursor(raw, album.sort) && ALBUM_SORTS.some((sort) => decodeCursor(raw, sort));
+    const cursor = raw && !stale ? decodeCursor(raw, album.sort) : undefined;
     if (!query.success || cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
     const rows = await albumImages(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
     const { page, next } = paginate(rows, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
@@ -195,17 +201,20 @@ export function albumRoutes(deps: Deps) {
   app.get('/albums/:id{[\\w-]{1,64}}', (c) => albumPage(c));
 
   app.post('/albums/:id{[\\w-]{1,64}}', requireUser, zValidator('form', editSchema, showAgain((c, failed) => albumPage(c as Context<AppEnv>, failed as never))), async (c) => {
-    const form = c.req.valid('form');
-    // Sharing an album with private images in it widens who sees them: asked first.
-    if (form.visibility && form.visibility !== 'private' && !form.confirm) {
-      const album = await ownAlbum(c);
-      const unshared = album.visibility === form.visibility ? 0 : await countUnsharedMembers(sql, album.id);
+    const { confirm, ...form } = c.req.valid('form');
+    const album = await ownAlbum(c);
+    // The settings form always sends the audience: unchanged, with the link's expiry kept, it
+    // leaves the link alone (an expired one stays expired rather than being silently renewed).
+    const edit = form.visibility === album.visibility && form.expires === 'keep' ? { ...form, visibility: undefined } : form;
+    // Showing the album's private images to more people than before is asked first.
+    if (edit.visibility && AUDIENCE_SIZE[edit.visibility] > AUDIENCE_SIZE[album.visibility] && !confirm) {
+      const unshared = await countUnsharedMembers(sql, album.id);
       if (unshared > 0) {
         const sent = Object.fromEntries((await c.req.formData()).entries()) as Record<string, string>;
         return renderPage(c, 'Share album', <ConfirmShare album={album} fields={sent} unshared={unshared} />);
       }
     }
-    const changed = await updateAlbum(sql, c.req.param('id'), signedIn(c).user.id, { ...form, fresh: freshToken() });
+    const changed = await updateAlbum(sql, album.id, album.user_id, { ...edit, fresh: freshToken() });
     if (!changed) throw new NotFound();
     flash(c, form.cover ? 'Cover chosen.' : 'Album saved.');
     return c.redirect(backToAlbum(c, c.req.param('id'), form.cover ? `image-${form.cover}` : 'album-settings'), 303);

@@ -136,7 +136,7 @@ export function ExpiryField({ item, error, id = 'expires', label = 'The link exp
 export function ShareLink({ id, url, expires, revoke }: { id: string; url: string; expires: Date | null; revoke: string }) {
   return (
     <div class="share">
-      <label for={id}>Share link{expires && <>, expires <LocalTime date={expires} /></>}</label>
+      <label for={id}>Share link{expires && <>, {expires > new Date() ? 'expires' : 'expired'} <LocalTime date={expires} /></>}</label>
       <div class="copy-row">
         <input id={id} type="text" readonly value={url} />
         {/* Shown by static/app.js, which can write to the clipboard. */}

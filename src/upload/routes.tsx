@@ -9,7 +9,7 @@ import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } fro
 import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
 import { findThumbs } from './upload.sql.ts';
 import { addToAlbum, albumChoices, countUnshared } from '../albums/members.sql.ts';
-import type { AlbumChoice } from '../albums/membership-views.tsx';
+import { findAlbum } from '../albums/albums.sql.ts';
 import { UploadPage, UploadRefused, UploadResults, type JoinedAlbum, type UploadVisibility } from './views.tsx';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */
@@ -34,12 +34,13 @@ export function uploadRoutes(deps: UploadDeps) {
    * The images an upload kept (new, or already in the library) join the album it was sent to;
    * private ones joining an album others see wait for the confirmation the results then ask for.
    */
-  async function joinAlbum(userId: string, album: AlbumChoice | undefined, ids: string[]): Promise<JoinedAlbum | undefined> {
+  async function joinAlbum(userId: string, album: JoinedAlbum | undefined, ids: string[]): Promise<JoinedAlbum | undefined> {
     if (!album || ids.length === 0) return undefined;
+    const joined = { id: album.id, title: album.title, visibility: album.visibility };
     const unshared = album.visibility === 'private' ? 0 : await countUnshared(deps.sql, album.id, userId, ids);
-    if (unshared > 0) return { ...album, ask: { ids, unshared } };
+    if (unshared > 0) return { ...joined, ask: { ids, unshared } };
     await addToAlbum(deps.sql, album.id, userId, ids);
-    return album;
+    return joined;
   }
 
   /** Stores the upload and renders what became of it; a refused form is shown again. */
@@ -49,7 +50,8 @@ export function uploadRoutes(deps: UploadDeps) {
       const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, hooks);
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
       const albums = await albumChoices(deps.sql, userId);
-      const into = await joinAlbum(userId, albums.find((a) => a.id === album), ids);
+      const target = album ? await findAlbum(deps.sql, album) : undefined;
+      const into = await joinAlbum(userId, target?.user_id === userId ? target : undefined, ids);
       const thumbs = await findThumbs(deps.sql, userId, ids);
       const results = { outcomes, thumbs, visibility: visibilityOf(visibility), album: into };
       const page = <UploadPage limits={limits} visibility={results.visibility} results={results} albums={albums} album={album} />;
