@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { seedImages } from '../test-support/seed.ts';
+import { buffers, nodes, shape, type PlanNode } from '../test-support/plans.ts';
 import type { Cursor } from '../images/list.sql.ts';
 import { albumImages, albumKey, type AlbumSort } from './albums.sql.ts';
 import { ALBUM_PAGE_SIZE } from './routes.tsx';
@@ -14,8 +15,6 @@ import { ALBUM_PAGE_SIZE } from './routes.tsx';
 const OWNER = 'owner';
 const ALBUM = 'album';
 const DEEP_PAGE = 401;
-
-type PlanNode = { 'Node Type': string; 'Index Name'?: string; 'Shared Hit Blocks': number; 'Shared Read Blocks': number; Plans?: PlanNode[] };
 
 let dir: string;
 let db: TestDatabase;
@@ -34,10 +33,6 @@ after(async () => {
   await db.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-const buffers = (n: PlanNode) => n['Shared Hit Blocks'] + n['Shared Read Blocks'];
-const shape = (n: PlanNode) => nodes(n).map((x) => `${x['Node Type']}${x['Index Name'] ? ` ${x['Index Name']}` : ''}`).join(' > ');
 
 async function explain(sort: AlbumSort, cursor?: Cursor) {
   const [row] = await db.sql`explain (analyze, buffers, format json) ${albumImages(db.sql, { id: ALBUM, sort, cursor, limit: ALBUM_PAGE_SIZE })}`;

@@ -10,7 +10,7 @@ import { maySee } from '../images/access.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { BadRequest, Invalid, NotFound } from '../web/errors.tsx';
 import { flash, isLocalPath } from '../web/flash.ts';
-import { fieldErrors, showAgain, type FieldErrors, type Validated } from '../web/forms.tsx';
+import { fieldErrors, idsField, showAgain, type FieldErrors, type Validated } from '../web/forms.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { randomId } from '../web/ids.ts';
 import { renderPage } from '../web/render.tsx';
@@ -28,10 +28,6 @@ import { memberActions, NewAlbumForm } from './owner-views.tsx';
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;
 
-/** `ids` as a form sends them: one value or many. */
-const ids = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]))
-  .pipe(z.array(z.string().max(64)).min(1, 'Select at least one image').max(500));
-
 const title = z.string().trim().min(1, 'Give the album a title').max(200, 'A title is at most 200 characters');
 const description = z.string().trim().max(2000, 'A description is at most 2,000 characters');
 const visibility = z.enum(['private', 'unlisted', 'public'], 'Choose who can see the album');
@@ -48,10 +44,10 @@ const editSchema = z.object({
   confirm: z.literal('1').optional(),
 });
 const orderSchema = z.union([
-  z.object({ ids }),
+  z.object({ ids: idsField }),
   z.object({ move: z.string().max(64), direction: z.enum(['up', 'down']) }),
 ]);
-const addSchema = z.object({ ids, confirm: z.literal('1').optional(), back: z.string().max(1000).optional() });
+const addSchema = z.object({ ids: idsField, confirm: z.literal('1').optional(), back: z.string().max(1000).optional() });
 const pageQuery = z.object({ cursor: z.string().max(200).optional(), share: z.string().max(200).optional() });
 
 /** A form with no page of its own to show again: its first message, as an error fragment or page (422). */
@@ -239,7 +235,7 @@ export function albumRoutes(deps: Deps) {
     return addImagesAnswer(c, deps, { albumId: c.req.param('id'), ids, confirm: !!confirm, back });
   });
 
-  app.post('/albums/:id{[\\w-]{1,64}}/images/remove', requireUser, zValidator('form', z.object({ ids }), refused), async (c) => {
+  app.post('/albums/:id{[\\w-]{1,64}}/images/remove', requireUser, zValidator('form', z.object({ ids: idsField }), refused), async (c) => {
     const removed = await removeFromAlbum(sql, c.req.param('id'), signedIn(c).user.id, c.req.valid('form').ids);
     if (!removed) throw new NotFound();
     // htmx takes the tile away; the answer is nothing to swap in.

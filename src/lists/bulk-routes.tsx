@@ -7,6 +7,7 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { flash, UNDO_MAX_IDS } from '../web/flash.ts';
 import { plural } from '../web/format.tsx';
 import { renderPage } from '../web/render.tsx';
+import { idsField } from '../web/forms.tsx';
 import { deleteOwnedImages, findOwned, findZipped, setVisibilityOfMany } from '../images/images.sql.ts';
 import { trashOwnedImages } from '../images/trash.sql.ts';
 import { followingImage, type Sort } from '../images/list.sql.ts';
@@ -15,11 +16,6 @@ import { titleOf } from '../images/views.tsx';
 import type { BulkRefusal } from './routes.tsx';
 import { addImagesAnswer } from '../albums/add.tsx';
 import { zipEntries, zipResponse } from '../images/zip.ts';
-
-/** `ids` as a form sends them: one value or many. */
-export const idsField = z.union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]))
-  .pipe(z.array(z.string().max(64)).min(1).max(500));
 
 const bulkSchema = z.object({
   ids: idsField,

@@ -8,20 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { seedImages } from '../test-support/seed.ts';
+import { buffers, nodes, shape, type PlanNode } from '../test-support/plans.ts';
 import { listImages, type Cursor, type Scope } from '../images/list.sql.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
 const OWNER = 'owner';
 const DEEP_PAGE = 1_001;
-
-type PlanNode = {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Shared Hit Blocks': number;
-  'Shared Read Blocks': number;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-};
 
 let dir: string;
 let db: TestDatabase;
@@ -50,10 +42,6 @@ async function cursorOf(sql: Sql, scope: Scope, page: number): Promise<Cursor> {
   return { key: last.ts, id: last.id };
 }
 
-const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-const buffers = (n: PlanNode) => n['Shared Hit Blocks'] + n['Shared Read Blocks'];
-/** "Limit > Nested Loop > Index Scan images_public_created_idx > ...", for failure messages. */
-const shape = (n: PlanNode) => nodes(n).map((x) => `${x['Node Type']}${x['Index Name'] ? ` ${x['Index Name']}` : ''}`).join(' > ');
 
 // The keyset indexes are partial (`where deleted_at is null`, sql/0010): the trash never sits
 // in a list's index walk, and the lists' `deleted_at is null` lets the planner use them.

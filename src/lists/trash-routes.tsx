@@ -11,7 +11,7 @@ import { renderPage } from '../web/render.tsx';
 import { objectKeys } from '../images/keys.ts';
 import { serveObject } from '../images/serve.ts';
 import { countTrash, emptyTrash, findTrashed, listTrash, restoreOwnedImages } from '../images/trash.sql.ts';
-import { idsField } from './bulk-routes.tsx';
+import { idsField } from '../web/forms.tsx';
 import { decodeCursor, encodeCursor } from '../images/cursor.ts';
 import { ConfirmEmpty, TrashPage } from './trash-views.tsx';
 

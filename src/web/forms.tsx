@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { z } from 'zod';
 
 /** A message per form field (and `form` for the form as a whole). */
 export type FieldErrors = Partial<Record<string, string>>;
@@ -72,3 +73,8 @@ export function FieldError({ id, error }: { id: string; error?: string }) {
 export function FormError({ error }: { error?: string }) {
   return error ? <p class="form-error" role="alert">{error}</p> : <></>;
 }
+
+/** `ids` as a form sends them (one value or many): the images a form acts on, 1 to 500. */
+export const idsField = z.union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .pipe(z.array(z.string().max(64)).min(1, 'Select at least one image').max(500));
