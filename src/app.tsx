@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './account/routes.tsx';
 import { albumRoutes, imageAlbumsAside } from './albums/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
+import { oembedRoutes } from './embeds/oembed.ts';
 import { loadSession } from './auth/middleware.ts';
 import { createSessions } from './auth/session.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps) {
       strictTransportSecurity: secure ? 'max-age=31536000; includeSubDomains' : false,
       referrerPolicy: 'same-origin',
       crossOriginResourcePolicy: 'same-origin',
+      // Image bytes set their own Cross-Origin-Resource-Policy (public ones may be embedded).
+      overwrite: false,
     }),
   );
   // Headers added after the handler go on the response itself: c.header() at that point would
@@ -82,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', listRoutes(deps));
   app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));
   app.route('/', albumRoutes(deps));
+  app.route('/', oembedRoutes(deps));
 
   app.notFound((c) => renderError(c, new NotFound()));
   app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));

@@ -38,6 +38,16 @@ const schema = z.object({
   FORM_BODY_SECONDS: z.coerce.number().positive().default(10),
   CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
   HOST: z.string().min(1).default('0.0.0.0'),
+  EMBED_ORIGINS: z.string().trim().optional().transform((v, ctx) => {
+    const listed = v?.split(',').map((o) => o.trim()).filter(Boolean);
+    if (!listed?.length) return undefined;
+    const bad = listed.find((o) => !URL.canParse(o) || !/^https?:$/.test(new URL(o).protocol) || new URL(o).origin !== o.replace(/\/$/, ''));
+    if (bad) {
+      ctx.addIssue({ code: 'custom', message: `${bad} is not an origin (scheme://host[:port], comma-separated)` });
+      return z.NEVER;
+    }
+    return listed.map((o) => new URL(o).origin);
+  }),
 });
 
 export type Config = Readonly<{
@@ -59,6 +69,11 @@ export type Config = Readonly<{
   janitor: Readonly<{ graceMs: number; intervalMs: number }>;
   /** Days a deleted image stays in the trash before the janitor purges it; 0: deleted at once. */
   trashDays: number;
+  /**
+   * Origins whose pages may embed public and shared images (hotlinking); undefined: any page may.
+   * Our own pages always may.
+   */
+  embedOrigins?: readonly string[];
   /** The most one zip download (an album, or images selected on the dashboard) may hold. */
   zipMaxBytes: number;
   upload: Readonly<{
@@ -121,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     janitor: Object.freeze({ graceMs: e.JANITOR_GRACE_MINUTES * 60_000, intervalMs: e.JANITOR_INTERVAL_MINUTES * 60_000 }),
     trashDays: e.TRASH_DAYS,
+    embedOrigins: e.EMBED_ORIGINS && Object.freeze(e.EMBED_ORIGINS),
     zipMaxBytes: Math.round(e.ZIP_MAX_MB * MB),
     upload: Object.freeze({
       maxFileBytes: Math.round(e.MAX_FILE_MB * MB),

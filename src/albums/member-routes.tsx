@@ -1,5 +1,8 @@
 import { Hono, type Context } from 'hono';
+import { anyoneWith, maySee } from '../images/access.ts';
 import { imageBytesRoutes, type Found } from '../images/bytes.ts';
+import { ImagePreview } from '../images/embed.tsx';
+import { originOf } from '../web/origin.ts';
 import { imageUrl } from '../images/urls.ts';
 import { ImagePage, titleOf } from '../images/views.tsx';
 import { zipEntries, zipResponse } from '../images/zip.ts';
@@ -31,7 +34,8 @@ export function albumMemberRoutes(deps: Deps, visibleAlbum: VisibleAlbum) {
     if (!image) throw new NotFound();
     const share = isOwner ? undefined : c.req.query('share');
     // Whoever reaches it through the album, their browser asks every time (an ETag answers 304).
-    const found: Found & { image: typeof image } = { image, isOwner, cache: 'revalidate' };
+    const embeddable = maySee(album, undefined, c.req.query('share'));
+    const found: Found & { image: typeof image } = { image, isOwner, cache: 'revalidate', embeddable };
     return { album, share, ...found };
   }
 
@@ -44,9 +48,13 @@ export function albumMemberRoutes(deps: Deps, visibleAlbum: VisibleAlbum) {
     const back = imageUrl(image.id, link);
     const aside = isOwner && <ImageAlbums imageId={image.id} choices={await albumChoices(sql, album.user_id, image.id)} back={back} />;
     if (!isOwner) c.header('Cache-Control', 'private, no-cache');
-    const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
-    const page = <ImagePage image={image} isOwner={isOwner} link={link} origin={origin} around={{ prev: href(prev), next: href(next) }} crumb={crumb} aside={aside} />;
-    return renderPage(c, titleOf(image), page);
+    const origin = originOf(c, config.publicUrl);
+    const open = anyoneWith(album);
+    const anyone = open && { album: album.id, ...open };
+    const page = <ImagePage image={image} isOwner={isOwner} link={link} origin={origin} around={{ prev: href(prev), next: href(next) }}
+      crumb={crumb} aside={aside} anyone={anyone} />;
+    const head = anyone && <ImagePreview image={image} link={anyone} origin={origin} />;
+    return renderPage(c, titleOf(image), page, 200, head);
   });
 
   app.route('/albums/:album{[\\w-]{1,64}}/images', imageBytesRoutes(deps, member));

@@ -14,6 +14,8 @@ import { fieldErrors, idsField, showAgain, type FieldErrors, type Validated } fr
 import { wantsFragment } from '../web/htmx.ts';
 import { randomId } from '../web/ids.ts';
 import { renderPage } from '../web/render.tsx';
+import { originOf } from '../web/origin.ts';
+import { albumPreview } from './preview.tsx';
 import { addImagesAnswer } from './add.tsx';
 import { albumMemberRoutes } from './member-routes.tsx';
 import {
@@ -70,7 +72,7 @@ export function imageAlbumsAside(sql: Deps['sql']) {
 export function albumRoutes(deps: Deps) {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
-  const origin = (c: Context) => config.publicUrl?.origin ?? new URL(c.req.url).origin;
+  const origin = (c: Context) => originOf(c, config.publicUrl);
 
   /** The album if the request is in its audience; otherwise NotFound, exactly as if it did not exist. */
   async function visibleAlbum(c: Context<AppEnv>, id = c.req.param('id')!) {
@@ -122,8 +124,10 @@ export function albumRoutes(deps: Deps) {
     }
     const chosen = album.cover_image_id && !cursor ? await findMember(sql, album.id, album.cover_image_id) : undefined;
     const cover = cursor ? undefined : (chosen ?? page[0]);
-    const body = <AlbumPage album={album} cover={cover} images={page} next={next} isOwner={isOwner} share={link.share} origin={origin(c)} failed={failed} />;
-    return renderPage(c, album.title, body, failed ? 422 : 200);
+    const shared = albumPreview(album, cover, origin(c));
+    const body = <AlbumPage album={album} cover={cover} images={page} next={next} isOwner={isOwner} share={link.share} origin={origin(c)} failed={failed}
+      embed={shared?.embed} />;
+    return renderPage(c, album.title, body, failed ? 422 : 200, shared?.head);
   }
 
   /**

@@ -52,13 +52,15 @@ export function AlbumCards({ albums, owner = false, next, empty }: { albums: Alb
 type PageProps = {
   album: Album; cover?: Pick<ListedImage, 'id' | 'epoch' | 'display_hash' | 'width' | 'height'>; images: ListedImage[]; next?: string; isOwner: boolean; share?: string; origin: string;
   failed?: { errors: FieldErrors; values: Record<string, string> };
+  /** Its links and embed codes, when anyone may see it. */
+  embed?: Child;
 };
 
 /**
  * An album: its head (cover, title, description, owner), its images in the same grid as every
  * list, and for its owner the controls that arrange, share and delete it.
  */
-export function AlbumPage({ album, cover, images, next, isOwner, share, origin, failed }: PageProps) {
+export function AlbumPage({ album, cover, images, next, isOwner, share, origin, failed, embed }: PageProps) {
   const link = { album: album.id, share };
   const state: ListState = { base: `/albums/${album.id}`, sort: 'newest', link };
   return (
@@ -84,6 +86,7 @@ export function AlbumPage({ album, cover, images, next, isOwner, share, origin, 
             {isOwner && <a class="button secondary" href={`/upload?album=${album.id}`}><Icon name="upload" /> Upload to album</a>}
             {isOwner && <a class="button secondary" href="/dashboard"><Icon name="plus" /> Add from my images</a>}
           </div>
+          {embed}
         </div>
       </header>
       <ImageList images={images} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined}

@@ -19,3 +19,13 @@ export function maySee(image: Shareable, userId: string | undefined, share: stri
   return image.visibility === 'unlisted' && !!share && !!image.share_token && sameToken(share, image.share_token)
     && (!image.share_expires_at || image.share_expires_at > new Date());
 }
+
+/**
+ * The share token under which anyone may see `item` (none needed when it is public), or
+ * undefined when only its owner may (private, or a link that expired).
+ */
+export function anyoneWith(item: Shareable): { share?: string } | undefined {
+  if (item.visibility === 'public') return {};
+  const share = item.share_token ?? undefined;
+  return maySee(item, undefined, share) ? { share } : undefined;
+}

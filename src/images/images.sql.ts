@@ -5,6 +5,7 @@ import { allKeys, KEY_COLUMNS, type KeyParts } from './keys.ts';
 import { queueDeletions } from '../storage/deletions.sql.ts';
 import { lockUsedBytes } from '../auth/users.sql.ts';
 import type { Zipped } from './zip.ts';
+import { PHOTO_DETAIL_COLUMNS, type PhotoDetails } from './exif.ts';
 
 export type Visibility = 'public' | 'private' | 'unlisted';
 
@@ -35,7 +36,7 @@ export type ImageRow = {
   created_at: Date;
   /** When it went to the trash; null while it is not there. */
   deleted_at: Date | null;
-};
+} & PhotoDetails;
 
 export type NewImage = Omit<ImageRow, 'created_at' | 'deleted_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
 
@@ -86,7 +87,7 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
     if (fitting.length) {
       await tx`insert into images ${tx(fitting,
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
-        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes')}`;
+        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', ...PHOTO_DETAIL_COLUMNS)}`;
     }
     if (repeated.length) {
       await tx`update images set deleted_at = null
@@ -99,12 +100,12 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
 /** Every column of ImageRow: selects name them, since the table also holds the search vector. */
 export const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
   'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', 'epoch', 'title',
-  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at'] as const satisfies readonly (keyof ImageRow)[];
+  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at', ...PHOTO_DETAIL_COLUMNS] as const satisfies readonly (keyof ImageRow)[];
 
 /** The image with its owner's name, unless it is missing or in the trash (then no URL of it answers). */
 export async function findImage(sql: Sql, id: string) {
-  const [row]: [(ImageRow & { username: string; ts: string })?] = await sql`
-    select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username
+  const [row]: [(ImageRow & { username: string; ts: string; taken_ts: string })?] = await sql`
+    select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, i.taken_sort::text as taken_ts, u.username
     from images i join users u on u.id = i.user_id
     where i.id = ${id} and i.deleted_at is null`;
   return row;

@@ -1,4 +1,4 @@
-import type { ImageFormat } from './pipeline.ts';
+import { cleanFormat, type ImageFormat } from './pipeline.ts';
 
 export type KeyParts = { id: string; format: ImageFormat; thumb_hash: string; thumb2x_hash: string; display_hash: string };
 /** The columns of an image row that name its objects (`select ${sql(KEY_COLUMNS)} ...`). */
@@ -15,7 +15,7 @@ export function objectKeys(i: KeyParts) {
   const dir = `images/${i.id}`;
   return {
     original: `${dir}/original`,
-    clean: `${dir}/clean.${i.format}`,
+    clean: `${dir}/clean.${cleanFormat(i.format)}`,
     thumb: `${dir}/thumb-${i.thumb_hash}.webp`,
     thumb2x: `${dir}/thumb2x-${i.thumb2x_hash}.webp`,
     display: `${dir}/display-${i.display_hash}.webp`,

@@ -1,8 +1,8 @@
 import type { Sql } from '../db/client.ts';
 import type { ImageRow } from './images.sql.ts';
 
-export type Sort = 'newest' | 'oldest' | 'largest';
-export const SORTS: readonly Sort[] = ['newest', 'oldest', 'largest'];
+export type Sort = 'newest' | 'oldest' | 'largest' | 'taken';
+export const SORTS: readonly Sort[] = ['newest', 'oldest', 'largest', 'taken'];
 
 /** Whose images: everyone's public ones, one user's own, or one user's public ones. */
 export type Scope = { public: true } | { ownerId: string } | { username: string };
@@ -13,7 +13,7 @@ export type Cursor = { key: string; id: string };
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<ImageRow,
   'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'epoch' | 'created_at'
-> & { username: string; ts: string };
+> & { username: string; /** The sort's timestamp as text (upload time; for `taken`, the date taken or else the upload time). */ ts: string };
 
 /** `before`: the page that ends just before `cursor` (for "previous page") instead of the one after it. */
 export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; before?: boolean; limit: number };
@@ -46,27 +46,38 @@ function matching(sql: Sql, q?: string) {
 
 // Keyset pagination: each sort is an index order with the id breaking ties; the cursor's key is
 // sent as text, since postgres.js would make a timestamptz parameter a Date and lose microseconds.
-// `back` walks the same order the other way (for "previous").
+// `back` walks the same order the other way (for "previous"). `taken_sort` is the date taken, or
+// the upload time of an image without one (sql/0012).
+const ORDERS = {
+  newest: { column: 'created_at', type: 'timestamptz', ascending: false },
+  oldest: { column: 'created_at', type: 'timestamptz', ascending: true },
+  largest: { column: 'bytes', type: 'bigint', ascending: false },
+  taken: { column: 'taken_sort', type: 'timestamptz', ascending: false },
+} as const;
+
 function afterCursor(sql: Sql, sort: Sort, c?: Cursor, back = false) {
   if (!c) return sql``;
-  const ascending = (sort === 'oldest') !== back;
-  if (sort === 'largest') {
-    return ascending ? sql`and (i.bytes, i.id) > (${c.key}::text::bigint, ${c.id})` : sql`and (i.bytes, i.id) < (${c.key}::text::bigint, ${c.id})`;
-  }
-  return ascending
-    ? sql`and (i.created_at, i.id) > (${c.key}::text::timestamptz, ${c.id})`
-    : sql`and (i.created_at, i.id) < (${c.key}::text::timestamptz, ${c.id})`;
+  const { column, type, ascending } = ORDERS[sort];
+  const key = sql`(${sql(`i.${column}`)}, i.id)`;
+  const at = type === 'bigint' ? sql`(${c.key}::text::bigint, ${c.id})` : sql`(${c.key}::text::timestamptz, ${c.id})`;
+  return ascending !== back ? sql`and ${key} > ${at}` : sql`and ${key} < ${at}`;
 }
 
 function orderOf(sql: Sql, sort: Sort, back = false) {
-  const ascending = (sort === 'oldest') !== back;
-  const column = sort === 'largest' ? sql`i.bytes` : sql`i.created_at`;
-  return ascending ? sql`order by ${column} asc, i.id asc` : sql`order by ${column} desc, i.id desc`;
+  const { column, ascending } = ORDERS[sort];
+  return ascending !== back ? sql`order by ${sql(`i.${column}`)} asc, i.id asc` : sql`order by ${sql(`i.${column}`)} desc, i.id desc`;
 }
 
+/** The list's timestamp of a row, as text: what `ts` holds and a cursor of a time sort is keyed by. */
+const tsOf = (sql: Sql, sort: Sort) => (sort === 'taken' ? sql`i.taken_sort::text` : sql`i.created_at::text`);
+
+/** Where an image sits in every sort: its upload time and date-taken sort key as text, and its size. */
+export type SortKeys = { id: string; ts: string; taken_ts: string; bytes: number };
+
 /** The images just before and after `at` in a list (for previous / next on the image page). */
-export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: { ts: string; bytes: number; id: string }) {
-  const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
+export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: SortKeys) {
+  const key = l.sort === 'largest' ? String(at.bytes) : l.sort === 'taken' ? at.taken_ts : at.ts;
+  const cursor = { key, id: at.id };
   const step = (back: boolean) => sql<{ id: string }[]>`
     select i.id from images i join users u on u.id = i.user_id
     where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, cursor, back)}
@@ -83,7 +94,7 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 export function listImages(sql: Sql, l: ListQuery) {
   const rows = sql<ListedImage[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
-           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username
+           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, ${tsOf(sql, l.sort)} as ts, u.username
     from images i join users u on u.id = i.user_id
     where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
@@ -97,9 +108,22 @@ export function listImages(sql: Sql, l: ListQuery) {
  */
 export async function followingImage(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, ids: string[]) {
   if (ids.length === 0) return undefined;
-  const edge = (back: boolean) => sql<{ id: string; ts: string; bytes: number }[]>`
-    select i.id, i.created_at::text as ts, i.bytes from images i where i.id in ${sql(ids)} ${orderOf(sql, l.sort, back)} limit 1`;
+  const edge = (back: boolean) => sql<SortKeys[]>`
+    select i.id, i.created_at::text as ts, i.taken_sort::text as taken_ts, i.bytes from images i where i.id in ${sql(ids)} ${orderOf(sql, l.sort, back)} limit 1`;
   const [[first], [last]] = await Promise.all([edge(false), edge(true)]);
   if (!first || !last) return undefined;
   return (await neighbours(sql, l, last)).next ?? (await neighbours(sql, l, first)).prev;
+}
+
+/** What a feed entry shows of a public image (its display derivative, title and caption). */
+export type FeedImage = Pick<ImageRow, 'id' | 'filename' | 'title' | 'caption' | 'alt_text' | 'width' | 'height' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'epoch' | 'created_at'>
+  & { username: string };
+
+/** The newest `limit` public images of a public scope (everyone's, or one user's), for a feed. */
+export function newestPublic(sql: Sql, scope: Exclude<Scope, { ownerId: string }>, limit: number) {
+  return sql<FeedImage[]>`
+    select i.id, i.filename, i.title, i.caption, i.alt_text, i.width, i.height, i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch,
+           i.created_at, u.username
+    from images i join users u on u.id = i.user_id
+    where ${whereScope(sql, scope)} ${orderOf(sql, 'newest')} limit ${limit}`;
 }

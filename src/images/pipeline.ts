@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
+import { readPhotoDetails, type PhotoDetails } from './exif.ts';
+import { decodeHeic, type DecodedHeic } from './heic.ts';
 
 // sharp defaults to one thread on glibc without jemalloc; the machine has more.
 sharp.concurrency(availableParallelism());
@@ -13,7 +15,7 @@ sharp.unblock({
   operation: ['VipsForeignLoadJpeg', 'VipsForeignLoadPng', 'VipsForeignLoadWebp', 'VipsForeignLoadNsgif', 'VipsForeignLoadHeif'],
 });
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'heic';
 
 export const CONTENT_TYPES: Record<ImageFormat, string> = {
   jpeg: 'image/jpeg',
@@ -21,11 +23,15 @@ export const CONTENT_TYPES: Record<ImageFormat, string> = {
   webp: 'image/webp',
   gif: 'image/gif',
   avif: 'image/avif',
+  heic: 'image/heic',
 };
+
+/** The format of the metadata-free copy everyone but the owner gets: the original's, but JPEG for HEIC (few browsers show it). */
+export const cleanFormat = (format: ImageFormat) => (format === 'heic' ? 'jpeg' : format);
 
 export const SIZES = { thumb: 400, thumb2x: 800, display: 1600 } as const;
 
-const ACCEPTED = 'JPEG, PNG, WebP, GIF or AVIF';
+const ACCEPTED = 'JPEG, PNG, WebP, GIF, AVIF or HEIC';
 
 /** A file we will not store, with the reason shown to the user. */
 export class ImageRejected extends Error {}
@@ -41,10 +47,14 @@ export type ProcessedImage = {
   display: Derivative;
   /** Bytes of the full-size, metadata-free copy written to `cleanPath`. */
   cleanBytes: number;
+  /** What the camera recorded, read before anything is stripped. */
+  details: PhotoDetails;
+  /** Something the uploader should know about what was kept (a HEIC holding several images). */
+  note?: string;
 };
 
 function formatOf(meta: Metadata): ImageFormat | null {
-  if (meta.format === 'heif') return meta.compression === 'av1' ? 'avif' : null;
+  if (meta.format === 'heif') return meta.compression === 'av1' ? 'avif' : meta.compression === 'hevc' ? 'heic' : null;
   return (['jpeg', 'png', 'webp', 'gif'] as const).find((f) => f === meta.format) ?? null;
 }
 
@@ -54,7 +64,10 @@ function formatOf(meta: Metadata): ImageFormat | null {
 // and AVIF are decoded as whole frames (all frames of an animation together) and their full-size
 // copy is encoded in memory: at the default budget's limits (384 MB) the peak grew by 357 MB
 // (GIF, 18 MP), 387 MB (WebP, 14.4 MP) and 335 MB (AVIF, 8.7 MP).
-const BYTES_PER_PIXEL: Partial<Record<ImageFormat, number>> = { gif: 22, webp: 30, avif: 46 };
+// HEIC is decoded whole by libheif in a worker (its WebAssembly memory holds the file, the
+// decoded planes and the RGBA pixels), and those pixels are the source of both encodes: a 12 MP
+// HEIC raised the peak by 197 MB (16.4 bytes per pixel), so the default budget takes 23.6 MP.
+const BYTES_PER_PIXEL: Partial<Record<ImageFormat, number>> = { gif: 22, webp: 30, avif: 46, heic: 17 };
 
 /** The most pixels (all frames together) an image of `format` may have. */
 export function pixelLimit(format: ImageFormat, limits: DecodeLimits) {
@@ -75,6 +88,7 @@ function encodeLike(image: Sharp, format: ImageFormat, meta: Metadata) {
     case 'webp': return image.webp({ quality: 92 });
     case 'gif': return image.gif();
     case 'avif': return image.avif({ quality: 70, effort: 0 });
+    case 'heic': return image.jpeg({ quality: 92, optimiseCoding: false });
   }
 }
 
@@ -109,18 +123,17 @@ export async function processImage(path: string, cleanPath: string, limits: Deco
   // The header alone is read here: a pixel bomb is refused before any pixel is decoded.
   const meta = await readMetadata(path, limits.maxPixels);
   const format = formatOf(meta);
-  if (!format) {
-    const named = meta.format === 'heif' ? 'HEIC' : meta.format;
-    throw new ImageRejected(`Unsupported format${named ? ` (${named})` : ''}: use ${ACCEPTED}`);
-  }
+  if (!format) throw new ImageRejected(`Unsupported format${meta.format ? ` (${meta.format})` : ''}: use ${ACCEPTED}`);
   const animated = (format === 'gif' || format === 'webp') && (meta.pages ?? 1) > 1;
   const frames = animated ? meta.pages! : 1;
   const limit = pixelLimit(format, limits);
   if (meta.width * (meta.pageHeight ?? meta.height) * frames > limit) {
     throw tooLarge(limit, `A ${format.toUpperCase()}${animated ? ' animation (all frames together)' : ''}`);
   }
-  const source = () => sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
   try {
+    // HEIC: decoded once by libheif (the prebuilt libvips cannot), which also applies its rotation.
+    const heic = format === 'heic' ? await decodeHeic(path) : undefined;
+    const source = heic ? () => fromPixels(heic) : () => sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
     // One after the other: two full-size pipelines at once would double the peak memory.
     const display = await webp(source(), SIZES.display, 80);
     const clean = await encodeLike(source(), format, meta).toFile(cleanPath);
@@ -132,17 +145,25 @@ export async function processImage(path: string, cleanPath: string, limits: Deco
     const height = animated ? (meta.pageHeight ?? meta.height) : meta.height;
     return {
       format,
-      width: upright ? height : meta.width,
-      height: upright ? meta.width : height,
+      width: heic?.width ?? (upright ? height : meta.width),
+      height: heic?.height ?? (upright ? meta.width : height),
       placeholder: await thumbHash(thumb.data),
       thumb,
       thumb2x,
       display,
       cleanBytes: clean.size,
+      details: readPhotoDetails(meta.exif),
+      note: heic && heic.images > 1 ? `This HEIC holds ${heic.images} images (a burst or a moving photo): its primary image was kept.` : undefined,
     };
   } catch (err) {
     // System errors (disk full, too many open files) are the server's, not the image's.
     if ((err as NodeJS.ErrnoException).code) throw err;
     throw new ImageRejected('The image is damaged or incomplete: it could not be decoded');
   }
+}
+
+/** A sharp pipeline over a decoded HEIC's pixels (without the alpha channel of an opaque one). */
+function fromPixels(heic: DecodedHeic) {
+  const image = sharp(heic.pixels, { raw: { width: heic.width, height: heic.height, channels: 4 } });
+  return heic.alpha ? image : image.removeAlpha();
 }

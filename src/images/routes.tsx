@@ -9,14 +9,16 @@ import { wantsFragment } from '../web/htmx.ts';
 import { purgeObjects } from '../storage/purge.ts';
 import { flash, isLocalPath } from '../web/flash.ts';
 import { UndoForm, UndoToast } from '../web/flash-notice.tsx';
-import { maySee } from './access.ts';
+import { anyoneWith, maySee } from './access.ts';
+import { ImagePreview } from './embed.tsx';
+import { originOf } from '../web/origin.ts';
 import { deleteOwnedImages, findImage } from './images.sql.ts';
 import { trashOwnedImages } from './trash.sql.ts';
 import { imageBytesRoutes, type Found } from './bytes.ts';
 import { ImagePage, titleOf, type FailedEdit } from './views.tsx';
 import { imageUrl } from './urls.ts';
 import { listParams, readContext, scopeOfContext, type ListContext } from './list-context.ts';
-import { followingImage, neighbours } from './list.sql.ts';
+import { followingImage, neighbours, type SortKeys } from './list.sql.ts';
 
 /** The path and query of `url` when it is on `origin`, else ''. */
 function pathOn(origin: string, url?: string) {
@@ -38,16 +40,17 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
   const app = new Hono<AppEnv>();
 
   /** The image if the current user may see it; otherwise NotFound, exactly as if it did not exist. */
-  async function visibleImage(c: Context<AppEnv>): Promise<Found & { image: { username: string; ts: string } }> {
+  async function visibleImage(c: Context<AppEnv>): Promise<Found & { image: { username: string } & SortKeys }> {
     const image = await findImage(sql, c.req.param('id')!);
-    const userId = c.get('user')?.id;
-    if (!image || !maySee(image, userId, c.req.query('share'))) throw new NotFound();
+    const [userId, share] = [c.get('user')?.id, c.req.query('share')];
+    if (!image || !maySee(image, userId, share)) throw new NotFound();
     // Only public images may sit in shared caches: the others can become unreachable at any time.
-    return { image, isOwner: image.user_id === userId, cache: image.visibility === 'public' ? 'public' : 'private' };
+    const cache = image.visibility === 'public' ? 'public' : 'private';
+    return { image, isOwner: image.user_id === userId, cache, embeddable: maySee(image, undefined, share) };
   }
 
   /** Links to the previous and next image of the list the page was opened from, if any. */
-  async function aroundInList(c: Context<AppEnv>, image: { id: string; ts: string; bytes: number }) {
+  async function aroundInList(c: Context<AppEnv>, image: SortKeys) {
     const ctx = readContext(c.req.query());
     const scope = ctx && scopeOfContext(ctx, c.get('user')?.id);
     if (!ctx || !scope) return {};
@@ -60,14 +63,16 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
   async function imagePage(c: Context<AppEnv>, failed?: FailedEdit) {
     const found = await visibleImage(c);
     if (failed && !found.isOwner) throw new NotFound();
-    const origin = config.publicUrl?.origin ?? new URL(c.req.url).origin;
+    const origin = originOf(c, config.publicUrl);
     const around = await aroundInList(c, found.image);
     const ctx = readContext(c.req.query());
     const here = `${imageUrl(found.image.id)}${ctx ? `?${listParams(ctx)}` : ''}`;
     const aside = found.isOwner && ownerAside && (await ownerAside(found.image.user_id, found.image.id, here));
+    const anyone = anyoneWith(found.image);
     const page = <ImagePage image={found.image} isOwner={found.isOwner} link={{ share: c.req.query('share') }} origin={origin} around={around}
-      failed={failed} context={ctx && listParams(ctx)} aside={aside} />;
-    return renderPage(c, titleOf(found.image), page, failed ? 422 : 200);
+      failed={failed} context={ctx && listParams(ctx)} aside={aside} anyone={anyone} />;
+    const head = anyone && <ImagePreview image={found.image} link={anyone} origin={origin} />;
+    return renderPage(c, titleOf(found.image), page, failed ? 422 : 200, head);
   }
 
   app.get('/images/:id', (c) => imagePage(c));
@@ -110,7 +115,7 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
   // returns to the page the browser shows.
   app.delete('/images/:id', requireUser, async (c) => {
     const message = await deleteImage(c);
-    const here = pathOn(config.publicUrl?.origin ?? new URL(c.req.url).origin, c.req.header('HX-Current-URL'));
+    const here = pathOn(originOf(c, config.publicUrl), c.req.header('HX-Current-URL'));
     const undo = message && { ids: [c.req.param('id')], back: isLocalPath(here) ? here : '/dashboard' };
     if (wantsFragment(c)) return c.html(undo ? `${<UndoToast message={message} undo={undo} />}` : '');
     // Anyone else gets a page that says so.

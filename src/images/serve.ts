@@ -38,6 +38,10 @@ type ServeOptions = {
   ranges?: boolean;
   /** Redirect to a short-lived presigned URL instead of streaming (S3 with S3_PRESIGN=1). */
   presign?: boolean;
+  /** Pages of other origins may show it (`Cross-Origin-Resource-Policy: cross-origin`); else only ours. */
+  crossOrigin?: boolean;
+  /** Request headers the answer also depends on, besides the cookie. */
+  vary?: string;
 };
 
 const PRESIGN_SECONDS = 300;
@@ -49,7 +53,8 @@ export async function serveObject(c: Context, storage: Storage, o: ServeOptions)
     'Content-Type': o.contentType,
     'Cache-Control': o.cacheControl,
     ETag: o.etag,
-    Vary: 'Cookie',
+    Vary: o.vary ? `Cookie, ${o.vary}` : 'Cookie',
+    'Cross-Origin-Resource-Policy': o.crossOrigin ? 'cross-origin' : 'same-origin',
   };
   if (o.disposition) headers['Content-Disposition'] = o.disposition;
   if (o.ranges) headers['Accept-Ranges'] = 'bytes';
@@ -89,6 +94,7 @@ const EXTENSIONS: Record<ImageFormat, string[]> = {
   webp: ['webp'],
   gif: ['gif'],
   avif: ['avif'],
+  heic: ['heic', 'heif'],
 };
 
 /**

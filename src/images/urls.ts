@@ -27,6 +27,12 @@ export const originalUrl = (id: string, download = false, link?: ImageLink) =>
 export const variantUrl = (i: Hashes, variant: Variant, link?: ImageLink) =>
   withQuery(`${pathOf(i.id, link)}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp`, { share: link?.share });
 
+/**
+ * The image's direct link for embedding elsewhere: it serves whatever display derivative the
+ * image has now, so it outlives a re-encoding (the hashed `variantUrl` names one version).
+ */
+export const directUrl = (id: string, link?: ImageLink) => withQuery(`${pathOf(id, link)}/display.webp`, { share: link?.share });
+
 /** The display derivative's size: the image fitted inside the display box, never enlarged. */
 export function displaySize(i: { width: number; height: number }) {
   const scale = Math.min(1, SIZES.display / Math.max(i.width, i.height));

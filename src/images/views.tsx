@@ -5,6 +5,9 @@ import { formatBytes, formatDate, LocalTime } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
 import { DeleteForm } from './delete-form.tsx';
+import { altOf, titleOf } from './names.ts';
+import { EmbedBox, imageCodes } from './embed.tsx';
+import { PhotoFacts } from './photo-facts.tsx';
 
 type Image = ImageRow & { username: string };
 /** An owner's form that was sent and refused: its messages beside its fields, its values kept. */
@@ -16,19 +19,22 @@ export type FailedEdit = { form: 'details' | 'visibility'; errors: FieldErrors; 
 type Props = {
   image: Image; isOwner: boolean; link?: ImageLink; origin: string; around?: { prev?: string; next?: string }; failed?: FailedEdit;
   context?: string; crumb?: Child; aside?: Child;
+  /** Where anyone may see the image (its own URLs, or an album's; with a share token if it needs one): the page offers its links and embed codes. */
+  anyone?: ImageLink;
 };
 
 /** How each visibility is named, on badges and in the image's facts. */
 export const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 
-export const titleOf = (i: { title: string; filename: string }) => i.title || i.filename;
-export const altOf = (i: { alt_text: string; title: string; filename: string }) => i.alt_text || titleOf(i);
+export { altOf, titleOf } from './names.ts';
 
-export function ImagePage({ image, isOwner, link, origin, around = {}, failed, context = '', crumb, aside }: Props) {
+export function ImagePage({ image, isOwner, link, origin, around = {}, failed, context = '', crumb, aside, anyone }: Props) {
+  // The owner's HEIC original is not something browsers show: full size is the display derivative.
+  const fullSize = isOwner && image.format === 'heic' ? variantUrl(image, 'display', link) : originalUrl(image.id, false, link);
   return (
     <article class="image-page">
       <div class="stage">
-        <a href={originalUrl(image.id, false, link)} class="display" aria-label={`${titleOf(image)}, full size`}>
+        <a href={fullSize} class="display" aria-label={`${titleOf(image)}, full size`}>
           <img src={variantUrl(image, 'display', link)} alt={altOf(image)} {...displaySize(image)} />
         </a>
         {(around.prev || around.next) && (
@@ -55,7 +61,10 @@ export function ImagePage({ image, isOwner, link, origin, around = {}, failed, c
           <dt>Format</dt><dd>{image.format.toUpperCase()}</dd>
           <dt>Uploaded</dt><dd><LocalTime date={image.created_at} /></dd>
           <dt>Visibility</dt><dd>{VISIBILITY_LABELS[image.visibility]}</dd>
+          {/* Camera and location: its owner's alone. */}
+          {isOwner && <PhotoFacts details={image} />}
         </dl>
+        {anyone && <EmbedBox codes={imageCodes(image, anyone, origin)} open />}
         {isOwner && aside}
         {isOwner && <OwnerControls image={image} origin={origin} failed={failed} context={context} />}
       </div>

@@ -13,11 +13,14 @@ import { wantsFragment } from '../web/htmx.ts';
 import { pageHtml, renderPage } from '../web/render.tsx';
 import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
 import { createPageCache } from './page-cache.ts';
-import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
+import { listImages, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
 import { BulkBar, SearchForm } from './views.tsx';
 import { ImageList, ListItems } from '../images/grid.tsx';
 import { Icon } from '../web/icons.tsx';
 import { HomePage } from './home.tsx';
+import { atomFeed, ATOM_TYPE, FEED_ENTRIES } from './feed.ts';
+import { FeedLink, ProfileHead } from './heads.tsx';
+import { originOf } from '../web/origin.ts';
 import { listAlbums } from '../albums/albums.sql.ts';
 import { albumChoices } from '../albums/members.sql.ts';
 import { AlbumCards } from '../albums/views.tsx';
@@ -39,6 +42,8 @@ type ListPage = {
   albums?: AlbumChoice[];
   /** Shown between the heading and the images on the first page, made with them (and cached with them). */
   above?: () => Promise<Child>;
+  /** More of the page's `<head>` (feed link, link preview), made with its images. */
+  head?: (images: ListedImage[]) => Child;
 };
 
 const query = zValidator('query', listQuery, (r) => {
@@ -88,12 +93,16 @@ export function listRoutes(deps: Deps) {
           <ImageList {...props} empty={opts.empty} />
         </section>
       );
-      return shape === 'page' ? pageHtml(opts.title, section) : section.toString();
+      const head = opts.head?.(page);
+      return shape === 'page' ? pageHtml(opts.title, section, null, undefined, head) : JSON.stringify([`${section}`, head && `${head}`]);
     };
     const at = cursor ? `${before ? '<' : '>'}${cursor.key}|${cursor.id}` : '';
-    const key = `${shape} ${opts.base} ${sort} ${at}`;
+    // The head's links are absolute: without PUBLIC_URL, each origin the app is reached by has its own.
+    const key = `${shape} ${originOf(c, config.publicUrl)} ${opts.base} ${sort} ${at}`;
     const html = opts.shared && !q ? await cache.get(key, render) : await render();
-    return shape === 'section' ? renderPage(c, opts.title, raw(html), opts.bulk ? 422 : 200) : c.html(html);
+    if (shape !== 'section') return c.html(html);
+    const [section, head] = JSON.parse(html) as [string, string | null];
+    return renderPage(c, opts.title, raw(section), opts.bulk ? 422 : 200, head ? raw(head) : undefined);
   }
 
   /** The signed-in user's own images, with their storage meter (and a refused bulk action). */
@@ -139,7 +148,23 @@ export function listRoutes(deps: Deps) {
     byline: true,
     heading: <div class="heading"><h1>Gallery</h1><a class="button secondary" href="/albums/public"><Icon name="album" /> Public albums</a></div>,
     empty: 'No public images yet. Sign up and be the first to share one.',
+    head: () => <FeedLink title="Gallery" href="/gallery.atom" />,
   }));
+
+  /** An Atom feed of a public list's newest images, from the page cache like the pages. */
+  async function feed(c: Context<AppEnv>, scope: { public: true } | { username: string }, f: { title: string; page: string; self: string }) {
+    const origin = originOf(c, config.publicUrl);
+    const xml = await cache.get(`atom ${origin} ${f.self}`, async () => atomFeed(origin, { ...f, images: await newestPublic(sql, scope, FEED_ENTRIES) }));
+    return c.body(xml, 200, { 'Content-Type': ATOM_TYPE });
+  }
+
+  app.get('/gallery.atom', (c) => feed(c, { public: true }, { title: 'Gallery', page: '/gallery', self: '/gallery.atom' }));
+
+  app.get('/u/:file{[A-Za-z0-9_-]{3,32}\\.atom}', async (c) => {
+    const username = c.req.param('file').slice(0, -'.atom'.length);
+    if (!(await userExists(sql, username))) throw new NotFound();
+    return feed(c, { username }, { title: `Images of ${username}`, page: `/u/${username}`, self: `/u/${username}.atom` });
+  });
 
   app.get('/u/:username{[A-Za-z0-9_-]{3,32}}', query, async (c) => {
     const username = c.req.param('username');
@@ -151,6 +176,7 @@ export function listRoutes(deps: Deps) {
       shared: true,
       heading: <h1>{username}</h1>,
       empty: `${username} has no public images yet.`,
+      head: (images) => <ProfileHead username={username} newest={images[0]} origin={originOf(c, config.publicUrl)} />,
       above: async () => {
         const albums = await listAlbums(sql, { scope: { username }, limit: PROFILE_ALBUMS });
         return albums.length > 0 && (

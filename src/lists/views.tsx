@@ -4,7 +4,7 @@ import { FieldError } from '../web/forms.tsx';
 import { Icon } from '../web/icons.tsx';
 import { AlbumSelect, type AlbumChoice } from '../albums/membership-views.tsx';
 
-const SORT_LABELS: Record<Sort, string> = { newest: 'Newest first', oldest: 'Oldest first', largest: 'Largest first' };
+const SORT_LABELS: Record<Sort, string> = { newest: 'Newest first', oldest: 'Oldest first', largest: 'Largest first', taken: 'Date taken' };
 
 /**
  * A plain GET form: the URL carries the search, so results can be bookmarked. With JavaScript a

@@ -47,19 +47,47 @@ export function pixelFloodPng(side = 50_000) {
   ]);
 }
 
-/** A JPEG carrying GPS coordinates, camera EXIF, XMP and IPTC, written by exiftool. */
-export async function jpegWithLocation(width = 400, height = 300) {
+/** Camera EXIF as a phone writes it (exiftool arguments): taken in Paris, with its offset. */
+export const PHONE_EXIF = [
+  '-DateTimeOriginal=2024:06:01 14:30:15', '-OffsetTimeOriginal=+02:00', '-Make=Apple', '-Model=iPhone 15 Pro',
+  '-LensModel=iPhone 15 Pro back triple camera 6.86mm f/1.78', '-FocalLength=6.86', '-FNumber=1.78', '-ExposureTime=0.004',
+  '-ISO=80', '-GPSLatitude=48.8584', '-GPSLatitudeRef=N', '-GPSLongitude=2.2945', '-GPSLongitudeRef=E',
+];
+
+/** A JPEG with `tags` (exiftool arguments; the phone's by default) written into it by exiftool. */
+export async function jpegWithExif(width = 400, height = 300, tags = PHONE_EXIF) {
   const dir = await mkdtemp(join(tmpdir(), 'cir-exif-'));
   const path = join(dir, 'photo.jpg');
   try {
     await writeFile(path, await jpeg(width, height));
-    execFileSync('exiftool', [
-      '-q', '-overwrite_original',
-      '-GPSLatitude=48.8583', '-GPSLatitudeRef=N', '-GPSLongitude=2.2945', '-GPSLongitudeRef=E',
-      '-Make=SecretCam', '-XMP-dc:Creator=Alice Secret', '-IPTC:City=Paris',
-      path,
-    ]);
+    execFileSync('exiftool', ['-q', '-overwrite_original', ...tags, path]);
     return await readFile(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A JPEG carrying GPS coordinates, camera EXIF, XMP and IPTC, written by exiftool. */
+export const jpegWithLocation = (width = 400, height = 300) => jpegWithExif(width, height, [
+  '-GPSLatitude=48.8583', '-GPSLatitudeRef=N', '-GPSLongitude=2.2945', '-GPSLongitudeRef=E',
+  '-Make=SecretCam', '-XMP-dc:Creator=Alice Secret', '-IPTC:City=Paris',
+]);
+
+/**
+ * A real HEIC (HEVC in HEIF, as iPhones write) made by libheif's own encoder, `heif-enc` (Debian's
+ * libheif-examples), from the given JPEGs: the first is the primary image, any others are more
+ * images in the same file (as a burst holds). heif-enc carries the first JPEG's EXIF over.
+ */
+export async function heic(...jpegs: Buffer[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'cir-heic-'));
+  try {
+    const inputs = await Promise.all(jpegs.map(async (data, i) => {
+      const path = join(dir, `in-${i}.jpg`);
+      await writeFile(path, data);
+      return path;
+    }));
+    execFileSync('heif-enc', ['-q', '50', '-o', join(dir, 'out.heic'), ...inputs], { stdio: 'ignore' });
+    return await readFile(join(dir, 'out.heic'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -17,12 +17,12 @@ import type { TempSpace } from './temp-space.ts';
 export type UploadDeps = Deps & { decodes: DecodeQueue; tempSpace: TempSpace };
 
 export type FileOutcome =
-  | { filename: string; status: 'stored'; id: string }
+  | { filename: string; status: 'stored'; id: string; note?: string }
   | { filename: string; status: 'duplicate'; id: string }
   | { filename: string; status: 'rejected'; reason: string; retryAfter?: number };
 
 /** A file decoded and its objects written, waiting for its row. */
-type Prepared = { filename: string; row: NewImage };
+type Prepared = { filename: string; row: NewImage; note?: string };
 /** The same bytes as an image the user already had before this upload. */
 type Known = { filename: string; duplicateOf: string };
 /** The same bytes as an earlier file of this upload: it shares that file's fate, decoded once. */
@@ -115,6 +115,7 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
         clean_bytes: img.cleanBytes,
         // What the quota charges: every object the image keeps.
         stored_bytes: file.bytes + img.cleanBytes + img.thumb.data.length + img.thumb2x.data.length + img.display.data.length,
+        ...img.details,
       };
       const key = objectKeys(row);
       staged.add(row.id, allKeys(row));
@@ -129,7 +130,7 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
       ]);
       const failed = writes.find((w) => w.status === 'rejected');
       if (failed) throw failed.reason;
-      return { filename: file.filename, row };
+      return { filename: file.filename, row, note: img.note };
     } catch (err) {
       if (err instanceof Invalid) throw err;
       return { filename: file.filename, ...refusal(err) };
@@ -197,7 +198,7 @@ function outcomeOf(r: FileResult, verdicts: Map<string, Verdict>, quota: number)
   if ('reason' in r) return { filename: r.filename, status: 'rejected', reason: r.reason, retryAfter: r.retryAfter };
   if ('duplicateOf' in r) return { filename: r.filename, status: 'duplicate', id: r.duplicateOf };
   const verdict = verdicts.get(r.row.id)!;
-  if ('stored' in verdict) return { filename: r.filename, status: 'stored', id: r.row.id };
+  if ('stored' in verdict) return { filename: r.filename, status: 'stored', id: r.row.id, note: r.note };
   if ('duplicateOf' in verdict) return { filename: r.filename, status: 'duplicate', id: verdict.duplicateOf };
   const left = formatBytes(Math.max(0, verdict.overQuota.left));
   const reason = `Over your storage quota: ${left} left of ${formatBytes(quota)} (images in the trash count until it is emptied)`;

@@ -154,7 +154,7 @@ describe('the upload page', () => {
     assert.match(html, /data-max-files="5"/);
     assert.match(html, /data-max-file-bytes="1048576"/);
     assert.match(html, /data-max-file-size="1 MB"/);
-    assert.match(html, /data-accept="image\/jpeg,image\/png,image\/webp,image\/gif,image\/avif"/);
+    assert.match(html, /data-accept="image\/jpeg,image\/png,image\/webp,image\/gif,image\/avif,image\/heic,image\/heif,.heic,.heif"/);
   });
 
   test('starts on the visibility asked for, and after an upload without script on the one just sent', async () => {

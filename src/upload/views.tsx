@@ -18,8 +18,9 @@ type PageProps = {
   limits: UploadLimits; visibility: UploadVisibility; errors?: FieldErrors; results?: ResultsProps; albums?: AlbumChoice[]; album?: string;
 };
 
-const ACCEPT = Object.values(CONTENT_TYPES);
-const TYPE_NAMES = 'JPEG, PNG, WebP, GIF or AVIF';
+// HEIF is HEIC's family name: phones and browsers label the same files either way.
+const ACCEPT = [...Object.values(CONTENT_TYPES), 'image/heif', '.heic', '.heif'];
+const TYPE_NAMES = 'JPEG, PNG, WebP, GIF, AVIF or HEIC';
 
 /**
  * The upload page: the results of the last upload (without JavaScript, after a POST) at the top,
@@ -152,6 +153,7 @@ function Outcome({ outcome: o, thumb }: { outcome: FileOutcome; thumb?: ResultTh
       <span class="tile-note">
         {o.status === 'stored' ? <><Icon name="check" />Uploaded</> : <><Icon name="copy" />Already in your library</>}
       </span>
+      {o.status === 'stored' && o.note && <span class="outcome-note">{o.note}</span>}
     </li>
   );
 }

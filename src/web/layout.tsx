@@ -5,7 +5,8 @@ import { Icon } from './icons.tsx';
 
 export const HTMX_SRC = '/static/vendor/htmx.min.js';
 
-type PageProps = { title: string; user: Viewer | null; flash?: string; children: Child };
+/** `head`: more of the page's `<head>` (link previews, feed links). */
+type PageProps = { title: string; user: Viewer | null; flash?: string; head?: Child; children: Child };
 
 /** The site's mark: a picture in a rounded square (static/favicon.svg is the same drawing). */
 function Mark() {
@@ -19,7 +20,7 @@ function Mark() {
 }
 
 /** The full HTML page around a view; fragments for htmx are the same views without it. */
-export function Page({ title, user, flash, children }: PageProps) {
+export function Page({ title, user, flash, head, children }: PageProps) {
   return (
     <html lang="en">
       <head>
@@ -35,6 +36,7 @@ export function Page({ title, user, flash, children }: PageProps) {
         <script src={HTMX_SRC} defer></script>
         <script src="/static/app.js" type="module"></script>
         <script src="/static/viewer.js" type="module"></script>
+        {head}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

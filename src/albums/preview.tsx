@@ -1,0 +1,35 @@
+import { anyoneWith } from '../images/access.ts';
+import { EmbedBox, embedCodes, oembedUrl } from '../images/embed.tsx';
+import { directUrl, displaySize, variantUrl } from '../images/urls.ts';
+import type { ImageRow } from '../images/images.sql.ts';
+import { describe, PreviewTags } from '../web/preview.tsx';
+import type { Album } from './albums.sql.ts';
+import { albumUrl } from './urls.ts';
+
+type Cover = Pick<ImageRow, 'id' | 'epoch' | 'display_hash' | 'width' | 'height'>;
+
+/**
+ * An album anyone may see (public, or through its live link): its link preview (the cover as
+ * the card's image) and its links and embed codes (the cover, linked to the album). Undefined for
+ * a private album.
+ */
+export function albumPreview(album: Album, cover: Cover | undefined, origin: string) {
+  const open = anyoneWith(album);
+  if (!open) return undefined;
+  const link = { album: album.id, ...open };
+  const url = `${origin}${albumUrl(album.id, open.share)}`;
+  const image = cover && { ...displaySize(cover), alt: album.title };
+  const codes = cover && image && embedCodes(url, `${origin}${directUrl(cover.id, link)}`, image);
+  return {
+    head: (
+      <PreviewTags preview={{
+        title: album.title,
+        description: describe(album.description),
+        url,
+        image: cover && image && { url: `${origin}${variantUrl(cover, 'display', link)}`, ...image },
+        oembed: cover && oembedUrl(origin, url),
+      }} />
+    ),
+    embed: codes && <EmbedBox codes={codes} prefix="album-embed" />,
+  };
+}

@@ -1,0 +1,69 @@
+import { Icon } from '../web/icons.tsx';
+import { describe, PreviewTags } from '../web/preview.tsx';
+import { altOf, titleOf } from './names.ts';
+import { directUrl, displaySize, imageUrl, variantUrl, type ImageLink } from './urls.ts';
+import type { ImageRow } from './images.sql.ts';
+
+type Shown = Pick<ImageRow, 'id' | 'title' | 'filename' | 'alt_text' | 'caption' | 'width' | 'height' | 'epoch' | 'display_hash'>;
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeMarkdown = (s: string) => s.replace(/\s+/g, ' ').replace(/[\\[\]]/g, '\\$&');
+
+/** What the share box offers to copy: the page, the image itself, and the image as Markdown, HTML and BBCode. */
+export function embedCodes(page: string, direct: string, image: { alt: string; width: number; height: number }) {
+  return {
+    page,
+    direct,
+    markdown: `![${escapeMarkdown(image.alt)}](${direct})`,
+    html: `<img src="${escapeHtml(direct)}" alt="${escapeHtml(image.alt)}" width="${image.width}" height="${image.height}">`,
+    bbcode: `[url=${page}][img]${direct}[/img][/url]`,
+  };
+}
+
+const LABELS = { page: 'Page link', direct: 'Direct link', markdown: 'Markdown', html: 'HTML', bbcode: 'BBCode' } as const;
+
+/** The codes of an image anyone may see through `link` (its own URLs or an album's, with a share token if it needs one). */
+export function imageCodes(image: Shown, link: ImageLink, origin: string) {
+  const alt = altOf(image);
+  return embedCodes(`${origin}${imageUrl(image.id, link)}`, `${origin}${directUrl(image.id, link)}`, { alt, ...displaySize(image) });
+}
+
+/**
+ * Copy fields for each code: without JavaScript, read-only text to select; with it, a Copy
+ * button beside each (static/app.js). `prefix` keeps the ids of two boxes on one page apart.
+ */
+export function EmbedBox({ codes, prefix = 'embed', open = false }: { codes: ReturnType<typeof embedCodes>; prefix?: string; open?: boolean }) {
+  return (
+    <details class="embed" open={open}>
+      <summary><Icon name="share-2" /> Share and embed</summary>
+      {(Object.keys(LABELS) as (keyof typeof LABELS)[]).map((k) => (
+        <div class="copy-field">
+          <label for={`${prefix}-${k}`}>{LABELS[k]}</label>
+          <div class="copy-row">
+            <input id={`${prefix}-${k}`} type="text" readonly value={codes[k]} spellcheck={false} />
+            <button type="button" class="secondary" data-copy={`${prefix}-${k}`} aria-label={`Copy ${LABELS[k].toLowerCase()}`} hidden>
+              <Icon name="copy" /> Copy
+            </button>
+          </div>
+        </div>
+      ))}
+    </details>
+  );
+}
+
+/** The link preview of an image anyone may see through `link`: its title, caption and display derivative. */
+export function ImagePreview({ image, link, origin }: { image: Shown; link: ImageLink; origin: string }) {
+  const url = `${origin}${imageUrl(image.id, link)}`;
+  return (
+    <PreviewTags preview={{
+      title: titleOf(image),
+      description: describe(image.caption),
+      url,
+      image: { url: `${origin}${variantUrl(image, 'display', link)}`, ...displaySize(image), alt: altOf(image) },
+      oembed: oembedUrl(origin, url),
+    }} />
+  );
+}
+
+/** The oEmbed endpoint for a page of ours. */
+export const oembedUrl = (origin: string, page: string) => `${origin}/oembed?${new URLSearchParams({ url: page, format: 'json' })}`;
