@@ -218,23 +218,25 @@ describe('EMBED_ORIGINS', () => {
 
   test('only listed origins (and ours) may show public images; direct visits and tools still may', async () => {
     const get = (headers: Record<string, string>) => new TestClient(limited).request(`/images/${img!.id}/display.webp`, { headers });
-    for (const headers of [
+    const allowed: Record<string, string>[] = [
       { Referer: 'https://blog.example/post/1', 'Sec-Fetch-Site': 'cross-site' },
       { Referer: 'https://forum.example:8443/t/2' },
       { Referer: `${ORIGIN}/gallery`, 'Sec-Fetch-Site': 'same-origin' },
       { 'Sec-Fetch-Site': 'none' },
       {},
-    ]) {
+    ];
+    for (const headers of allowed) {
       const res = await get(headers);
       assert.equal(res.status, 200, JSON.stringify(headers));
       assert.match(res.headers.get('vary')!, /Referer, Sec-Fetch-Site/);
     }
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       { Referer: 'https://elsewhere.example/', 'Sec-Fetch-Site': 'cross-site' },
       { Referer: 'https://blog.example.evil/' },
       { 'Sec-Fetch-Site': 'cross-site' },
       { 'Sec-Fetch-Site': 'same-site' },
-    ]) {
+    ];
+    for (const headers of refused) {
       assert.equal((await get(headers)).status, 403, JSON.stringify(headers));
     }
   });

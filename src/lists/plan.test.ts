@@ -9,7 +9,7 @@ import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { seedImages } from '../test-support/seed.ts';
 import { buffers, nodes, shape, type PlanNode } from '../test-support/plans.ts';
-import { listImages, type Cursor, type Scope } from '../images/list.sql.ts';
+import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
 const OWNER = 'owner';
@@ -29,31 +29,34 @@ after(async () => {
 });
 
 /** The plan the database ran for the app's own list query (listImages' query, nested unexecuted). */
-async function explain(sql: Sql, scope: Scope, cursor?: Cursor, q?: string) {
-  const list = listImages(sql, { scope, sort: 'newest', cursor, q, limit: PAGE_SIZE });
+async function explain(sql: Sql, scope: Scope, sort: Sort, cursor?: Cursor, q?: string) {
+  const list = listImages(sql, { scope, sort, cursor, q, limit: PAGE_SIZE });
   const [row] = await sql`explain (analyze, buffers, format json) ${list}`;
   return (row!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
 }
 
 /** Where page `page` starts: the cursor of the last row of the page before it. */
-async function cursorOf(sql: Sql, scope: Scope, page: number): Promise<Cursor> {
-  const rows = await listImages(sql, { scope, sort: 'newest', limit: (page - 1) * PAGE_SIZE });
+async function cursorOf(sql: Sql, scope: Scope, sort: Sort, page: number): Promise<Cursor> {
+  const rows = await listImages(sql, { scope, sort, limit: (page - 1) * PAGE_SIZE });
   const last = rows[(page - 1) * PAGE_SIZE - 1]!;
   return { key: last.ts, id: last.id };
 }
 
 
 // The keyset indexes are partial (`where deleted_at is null`, sql/0010): the trash never sits
-// in a list's index walk, and the lists' `deleted_at is null` lets the planner use them.
+// in a list's index walk, and the lists' `deleted_at is null` lets the planner use them. Each
+// sort has its own: upload time (sql/0010), and date taken or else upload time (sql/0012).
 describe('listImages at depth', () => {
   const lists = [
-    { name: 'gallery', scope: { public: true } as const, index: 'images_public_created_idx' },
-    { name: 'dashboard', scope: { ownerId: OWNER }, index: 'images_user_created_idx' },
-  ];
-  for (const { name, scope, index } of lists) {
-    test(`${name}: page ${DEEP_PAGE} walks ${index} from the cursor and reads as many buffers as page 1`, async (t) => {
-      const first = await explain(db.sql, scope);
-      const deep = await explain(db.sql, scope, await cursorOf(db.sql, scope, DEEP_PAGE));
+    { name: 'gallery', sort: 'newest', scope: { public: true } as const, index: 'images_public_created_idx' },
+    { name: 'dashboard', sort: 'newest', scope: { ownerId: OWNER }, index: 'images_user_created_idx' },
+    { name: 'gallery', sort: 'taken', scope: { public: true } as const, index: 'images_public_taken_idx' },
+    { name: 'dashboard', sort: 'taken', scope: { ownerId: OWNER }, index: 'images_user_taken_idx' },
+  ] satisfies { name: string; sort: Sort; scope: Scope; index: string }[];
+  for (const { name, sort, scope, index } of lists) {
+    test(`${name}, sort=${sort}: page ${DEEP_PAGE} walks ${index} from the cursor and reads as many buffers as page 1`, async (t) => {
+      const first = await explain(db.sql, scope, sort);
+      const deep = await explain(db.sql, scope, sort, await cursorOf(db.sql, scope, sort, DEEP_PAGE));
       const summary = `page 1: ${buffers(first)} buffers, page ${DEEP_PAGE}: ${buffers(deep)}`;
       t.diagnostic(summary);
       for (const plan of [first, deep]) {
@@ -66,6 +69,19 @@ describe('listImages at depth', () => {
       assert.ok(buffers(deep) <= 2 * buffers(first) + 20, summary);
     });
   }
+
+  // The seed dates every third image a year before any upload: sort=taken lists the undated
+  // ones first, so the deep page above was read from among the dated ones.
+  test(`sort=taken: page ${DEEP_PAGE} lists dated images, page 1 undated ones`, async () => {
+    for (const scope of [{ public: true } as const, { ownerId: OWNER }]) {
+      const cursor = await cursorOf(db.sql, scope, 'taken', DEEP_PAGE);
+      const [first] = await listImages(db.sql, { scope, sort: 'taken', limit: 1 });
+      const [deep] = await listImages(db.sql, { scope, sort: 'taken', cursor, limit: 1 });
+      const takenAt = async (id: string) => ((await db.sql`select taken_at from images where id = ${id}`)[0]!.taken_at as Date | null);
+      assert.equal(await takenAt(first!.id), null);
+      assert.ok(await takenAt(deep!.id));
+    }
+  });
 });
 
 describe('listImages searching by words', () => {
@@ -77,7 +93,7 @@ describe('listImages searching by words', () => {
     test(`${name}: a search for rare words reads the GIN index, not the whole list`, async (t) => {
       // photo-12345.jpg and the few whose number begins with 12345 (123450..123459): public ones
       // are odd, the owner's even.
-      const plan = await explain(db.sql, scope, undefined, 'photo 12345');
+      const plan = await explain(db.sql, scope, 'newest', undefined, 'photo 12345');
       t.diagnostic(shape(plan));
       assert.ok(nodes(plan).some((n) => n['Index Name'] === 'images_search_idx'), `images_search_idx unused: ${shape(plan)}`);
       const removed = Math.max(0, ...nodes(plan).map((n) => n['Rows Removed by Filter'] ?? 0));

@@ -4,7 +4,9 @@ export type SeedPlan = { owner: string; users: number; publicImages: number; own
 
 /**
  * Rows only (no objects), from bulk SQL: `publicImages` public images spread over `users` users,
- * and `ownerImages` private ones of `owner` taken in between; vacuumed and analyzed.
+ * and `ownerImages` private ones of `owner` uploaded in between; vacuumed and analyzed. Every
+ * third image has a date taken, a year before its upload: `sort=taken` lists the undated ones
+ * first, then these.
  */
 export async function seedImages(sql: Sql, plan: SeedPlan) {
   await sql.begin(async (tx) => {
@@ -18,11 +20,12 @@ export async function seedImages(sql: Sql, plan: SeedPlan) {
     // Every second second is a public image; the ones between are the owner's.
     const insert = (count: number, first: 1 | 2, owner: string | null) => tx`
       insert into images (id, user_id, filename, visibility, format, bytes, sha256, width, height, placeholder,
-                          thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at)
+                          thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at, taken_at)
       select 'img-' || s, coalesce(${owner}, 'user-' || (s % ${plan.users} + 1)), 'photo-' || s || '.jpg',
              ${owner ? 'private' : 'public'}, 'jpeg', 1000 + s, md5(s::text), 40, 30, 'placeholder',
              '0123456789abcdef', '0123456789abcdef', '0123456789abcdef', 900 + s, 1900 + 2 * s,
-             now() - s * interval '1 second'
+             now() - s * interval '1 second',
+             case when s % 3 = 0 then now() - interval '1 year' - s * interval '1 second' end
       from generate_series(${first}, ${2 * count}, 2) s`;
     await insert(plan.publicImages, 1, null);
     await insert(plan.ownerImages, 2, plan.owner);
