@@ -20,7 +20,14 @@ export function embedCodes(page: string, direct: string, image: { alt: string; w
   };
 }
 
-const LABELS = { page: 'Page link', direct: 'Direct link', markdown: 'Markdown', html: 'HTML', bbcode: 'BBCode' } as const;
+/** Each code's label, and its Copy button's name. */
+const LABELS = {
+  page: ['Page link', 'Copy page link'],
+  direct: ['Direct link', 'Copy direct link'],
+  markdown: ['Markdown', 'Copy Markdown'],
+  html: ['HTML', 'Copy HTML'],
+  bbcode: ['BBCode', 'Copy BBCode'],
+} as const;
 
 /** The codes of an image anyone may see through `link` (its own URLs or an album's, with a share token if it needs one). */
 export function imageCodes(image: Shown, link: ImageLink, origin: string) {
@@ -38,10 +45,10 @@ export function EmbedBox({ codes, prefix = 'embed', open = false }: { codes: Ret
       <summary><Icon name="share-2" /> Share and embed</summary>
       {(Object.keys(LABELS) as (keyof typeof LABELS)[]).map((k) => (
         <div class="copy-field">
-          <label for={`${prefix}-${k}`}>{LABELS[k]}</label>
+          <label for={`${prefix}-${k}`}>{LABELS[k][0]}</label>
           <div class="copy-row">
             <input id={`${prefix}-${k}`} type="text" readonly value={codes[k]} spellcheck={false} />
-            <button type="button" class="secondary" data-copy={`${prefix}-${k}`} aria-label={`Copy ${LABELS[k].toLowerCase()}`} hidden>
+            <button type="button" class="secondary" data-copy={`${prefix}-${k}`} aria-label={LABELS[k][1]} hidden>
               <Icon name="copy" /> Copy
             </button>
           </div>

@@ -118,6 +118,9 @@ describe('photo details', () => {
     assert.match(theirs.headers.get('content-disposition')!, /filename="IMG_0001\.jpg"/);
     const zip = await unzip(Buffer.from(await (await visitor().request(`/albums/${album}/download`)).arrayBuffer()));
     assert.deepEqual(zip.map((e) => e.name).sort(), ['IMG_0001.jpg', 'paris.jpg']);
+    // Each page names the format its reader downloads.
+    assert.match(await (await owner.request(`/images/${phone.id}`)).text(), /<dt>Format<\/dt><dd>HEIC<\/dd>/);
+    assert.match(await (await visitor().request(`/images/${phone.id}`)).text(), /<dt>Format<\/dt><dd>JPEG<\/dd>/);
   });
 
   test('a plain photo without EXIF has no details and its owner\'s page says nothing about them', async () => {
