@@ -7,7 +7,14 @@ import { SITE_NAME } from '../web/preview.tsx';
 export const FEED_ENTRIES = 50;
 export const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Characters XML 1.0 does not allow at all, even escaped: one in a caption would break the feed.
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/**
+ * The owner's words as the HTML the feed's `title`, `summary` and `content` hold (the `feed`
+ * package marks them `type="html"`): escaped, so a reader shows them as text, never as markup.
+ */
+const html = (s: string) => s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * An Atom feed (RFC 4287) of public images, newest first: each entry links to the image's page
@@ -29,16 +36,16 @@ export function atomFeed(origin: string, f: { title: string; page: string; self:
     const link = `${origin}${imageUrl(i.id)}`;
     const src = `${origin}${variantUrl(i, 'display', {})}`;
     const { width, height } = displaySize(i);
-    const caption = i.caption && `<p>${escapeHtml(i.caption)}</p>`;
+    const caption = i.caption && `<p>${html(i.caption)}</p>`;
     feed.addItem({
       id: link,
-      title: titleOf(i),
+      title: html(titleOf(i)),
       link,
       date: i.created_at,
       published: i.created_at,
       author: [{ name: i.username, link: `${origin}/u/${i.username}` }],
-      content: `<p><a href="${escapeHtml(link)}"><img src="${escapeHtml(src)}" alt="${escapeHtml(altOf(i))}" width="${width}" height="${height}"></a></p>${caption}`,
-      ...(i.caption && { description: i.caption }),
+      content: `<p><a href="${link}"><img src="${src}" alt="${html(altOf(i))}" width="${width}" height="${height}"></a></p>${caption}`,
+      ...(i.caption && { description: html(i.caption) }),
       image: { url: src, type: 'image/webp' },
     });
   }
