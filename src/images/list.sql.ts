@@ -94,7 +94,8 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 export function listImages(sql: Sql, l: ListQuery) {
   const rows = sql<ListedImage[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
-           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, ${tsOf(sql, l.sort)} as ts, u.username
+           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, ${tsOf(sql, l.sort)} as ts, u.username,
+           i.taken_sort -- for the outer order of a page read backwards
     from images i join users u on u.id = i.user_id
     where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
