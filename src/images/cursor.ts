@@ -17,9 +17,12 @@ function isTimestamp(key: string) {
 /** A cursor of its key (a timestamp or a number, as text) and id. */
 export const encodeKey = (key: string, id: string) => Buffer.from(`${key}|${id}`).toString('base64url');
 
-/** The next-page cursor after `row` in `sort` order. */
+/**
+ * The next-page cursor after `row` in `sort` order. A cursor of the date-taken order carries no
+ * date (`taken`): the database looks up where its image sorts.
+ */
 export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort: Sort) {
-  return encodeKey(sort === 'largest' ? String(row.bytes) : row.ts, row.id);
+  return encodeKey(sort === 'largest' ? String(row.bytes) : sort === 'taken' ? 'taken' : row.ts, row.id);
 }
 
 /**
@@ -28,7 +31,8 @@ export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort
  */
 export function decodeCursor(value: string, sort: Sort | 'manual'): Cursor | null {
   const [key, id, extra] = Buffer.from(value, 'base64url').toString().split('|');
-  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : sort === 'manual' ? /^\d{1,9}$/.test(key ?? '') : isTimestamp(key ?? '');
+  const keyOk = sort === 'largest' ? /^\d{1,18}$/.test(key ?? '') : sort === 'manual' ? /^\d{1,9}$/.test(key ?? '')
+    : sort === 'taken' ? key === 'taken' : isTimestamp(key ?? '');
   return extra === undefined && keyOk && id && /^[\w-]{1,64}$/.test(id) ? { key: key!, id } : null;
 }
 

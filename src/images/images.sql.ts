@@ -104,8 +104,8 @@ export const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format
 
 /** The image with its owner's name, unless it is missing or in the trash (then no URL of it answers). */
 export async function findImage(sql: Sql, id: string) {
-  const [row]: [(ImageRow & { username: string; ts: string; taken_ts: string })?] = await sql`
-    select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, i.taken_sort::text as taken_ts, u.username
+  const [row]: [(ImageRow & { username: string; ts: string })?] = await sql`
+    select ${sql(IMAGE_COLUMNS.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username
     from images i join users u on u.id = i.user_id
     where i.id = ${id} and i.deleted_at is null`;
   return row;

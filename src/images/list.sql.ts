@@ -13,7 +13,11 @@ export type Cursor = { key: string; id: string };
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<ImageRow,
   'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'epoch' | 'created_at'
-> & { username: string; /** The sort's timestamp as text (upload time; for `taken`, the date taken or else the upload time). */ ts: string };
+> & { username: string; /** The upload time as text: the key of a cursor of the time sorts. */ ts: string };
+
+/** The columns of a ListedImage that are the image's own. */
+const LISTED = ['id', 'filename', 'title', 'alt_text', 'visibility', 'width', 'height', 'bytes', 'placeholder', 'thumb_hash',
+  'thumb2x_hash', 'display_hash', 'epoch', 'created_at'] as const;
 
 /** `before`: the page that ends just before `cursor` (for "previous page") instead of the one after it. */
 export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; before?: boolean; limit: number };
@@ -59,7 +63,10 @@ function afterCursor(sql: Sql, sort: Sort, c?: Cursor, back = false) {
   if (!c) return sql``;
   const { column, type, ascending } = ORDERS[sort];
   const key = sql`(${sql(`i.${column}`)}, i.id)`;
-  const at = type === 'bigint' ? sql`(${c.key}::text::bigint, ${c.id})` : sql`(${c.key}::text::timestamptz, ${c.id})`;
+  // The date taken is its owner's to know: a cursor of that order names only the image, and the
+  // database looks up where it sorts (an image keeps its row, in the trash too, until purged).
+  const at = sort === 'taken' ? sql`((select c.taken_sort from images c where c.id = ${c.id}), ${c.id})`
+    : type === 'bigint' ? sql`(${c.key}::text::bigint, ${c.id})` : sql`(${c.key}::text::timestamptz, ${c.id})`;
   return ascending !== back ? sql`and ${key} > ${at}` : sql`and ${key} < ${at}`;
 }
 
@@ -68,16 +75,12 @@ function orderOf(sql: Sql, sort: Sort, back = false) {
   return ascending !== back ? sql`order by ${sql(`i.${column}`)} asc, i.id asc` : sql`order by ${sql(`i.${column}`)} desc, i.id desc`;
 }
 
-/** The list's timestamp of a row, as text: what `ts` holds and a cursor of a time sort is keyed by. */
-const tsOf = (sql: Sql, sort: Sort) => (sort === 'taken' ? sql`i.taken_sort::text` : sql`i.created_at::text`);
-
-/** Where an image sits in every sort: its upload time and date-taken sort key as text, and its size. */
-export type SortKeys = { id: string; ts: string; taken_ts: string; bytes: number };
+/** Where an image sits in every sort: its upload time as text and its size (the date taken is looked up by id). */
+export type SortKeys = { id: string; ts: string; bytes: number };
 
 /** The images just before and after `at` in a list (for previous / next on the image page). */
 export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: SortKeys) {
-  const key = l.sort === 'largest' ? String(at.bytes) : l.sort === 'taken' ? at.taken_ts : at.ts;
-  const cursor = { key, id: at.id };
+  const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
   const step = (back: boolean) => sql<{ id: string }[]>`
     select i.id from images i join users u on u.id = i.user_id
     where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, cursor, back)}
@@ -92,15 +95,17 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
  * comes first (it belongs to the page before this one).
  */
 export function listImages(sql: Sql, l: ListQuery) {
-  const rows = sql<ListedImage[]>`
-    select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
-           i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, ${tsOf(sql, l.sort)} as ts, u.username,
-           i.taken_sort -- for the outer order of a page read backwards
-    from images i join users u on u.id = i.user_id
+  const from = sql`from images i join users u on u.id = i.user_id
     where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
-  // Walked backwards from the cursor through the same index, then turned around (limit + 1 rows).
-  return l.before ? sql<ListedImage[]>`select * from (${rows}) i ${orderOf(sql, l.sort)}` : rows;
+  const columns = sql`${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username`;
+  if (!l.before) return sql<ListedImage[]>`select ${columns} ${from}`;
+  // Walked backwards from the cursor through the same index, then turned around (limit + 1 rows);
+  // the sort column goes no further than the turn.
+  const { column, ascending } = ORDERS[l.sort];
+  const rows = sql`select ${columns}, ${sql(`i.${column}`)} as sort_key ${from}`;
+  const order = ascending ? sql`order by sort_key asc, id asc` : sql`order by sort_key desc, id desc`;
+  return sql<ListedImage[]>`select ${sql([...LISTED, 'ts', 'username'])} from (${rows}) i ${order}`;
 }
 
 /**
@@ -110,7 +115,7 @@ export function listImages(sql: Sql, l: ListQuery) {
 export async function followingImage(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, ids: string[]) {
   if (ids.length === 0) return undefined;
   const edge = (back: boolean) => sql<SortKeys[]>`
-    select i.id, i.created_at::text as ts, i.taken_sort::text as taken_ts, i.bytes from images i where i.id in ${sql(ids)} ${orderOf(sql, l.sort, back)} limit 1`;
+    select i.id, i.created_at::text as ts, i.bytes from images i where i.id in ${sql(ids)} ${orderOf(sql, l.sort, back)} limit 1`;
   const [[first], [last]] = await Promise.all([edge(false), edge(true)]);
   if (!first || !last) return undefined;
   return (await neighbours(sql, l, last)).next ?? (await neighbours(sql, l, first)).prev;

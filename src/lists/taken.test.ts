@@ -39,7 +39,12 @@ async function walk(client: TestClient, url: string) {
     assert.ok(page.length <= PAGE_SIZE);
     pages.push(page);
     next = pageLink(html, 'next');
-    if (next) assert.match(next, /[?&]sort=taken&cursor=[\w-]+$/);
+    if (next) {
+      const cursor = next.match(/[?&]sort=taken&cursor=([\w-]+)$/)?.[1];
+      assert.ok(cursor, next);
+      // The date taken is its owner's: a cursor names the image only.
+      assert.match(Buffer.from(cursor, 'base64url').toString(), /^taken\|[\w-]+$/);
+    }
     assert.ok(pages.length < 100, 'pages without end');
   }
   const all = pages.flat();
