@@ -161,7 +161,7 @@ describe('embedding on other sites', () => {
   test('the direct link serves the display derivative the image has now, so it survives a re-encoding', async () => {
     const first = await visitor().request(`/images/${pub.id}/display.webp`);
     assert.equal(first.headers.get('content-type'), 'image/webp');
-    assert.match(first.headers.get('cache-control')!, /^public, max-age=300$/);
+    assert.match(first.headers.get('cache-control')!, /^public, max-age=60$/);
     const before = Buffer.from(await first.arrayBuffer());
     // A re-encoding: a new display object under a new hash, the row pointing at it.
     const [row] = await t.sql<{ id: string; format: 'jpeg'; thumb_hash: string; thumb2x_hash: string }[]>`
@@ -223,6 +223,8 @@ describe('EMBED_ORIGINS', () => {
       { Referer: 'https://forum.example:8443/t/2' },
       { Referer: `${ORIGIN}/gallery`, 'Sec-Fetch-Site': 'same-origin' },
       { 'Sec-Fetch-Site': 'none' },
+      // A link to the image followed from anywhere: a visit, not an embedding.
+      { Referer: 'https://elsewhere.example/', 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
       {},
     ];
     for (const headers of allowed) {
@@ -231,7 +233,7 @@ describe('EMBED_ORIGINS', () => {
       assert.match(res.headers.get('vary')!, /Referer, Sec-Fetch-Site/);
     }
     const refused: Record<string, string>[] = [
-      { Referer: 'https://elsewhere.example/', 'Sec-Fetch-Site': 'cross-site' },
+      { Referer: 'https://elsewhere.example/', 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' },
       { Referer: 'https://blog.example.evil/' },
       { 'Sec-Fetch-Site': 'cross-site' },
       { 'Sec-Fetch-Site': 'same-site' },

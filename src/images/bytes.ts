@@ -20,11 +20,11 @@ export type Found = { image: ImageRow; isOwner: boolean; cache: 'public' | 'priv
 
 /**
  * With EMBED_ORIGINS set, whether the page asking for an image is allowed to show it: our own
- * pages and the listed origins, by the Referer; without one, anything but a cross-site request
- * (a link opened directly, a download tool).
+ * pages and the listed origins, by the Referer; without one, anything but a cross-site request.
+ * Opening the image itself (a link followed, an address typed) is no embedding, from anywhere.
  */
 function mayHotlink(c: Context, origins: readonly string[] | undefined, own: string) {
-  if (!origins) return true;
+  if (!origins || c.req.header('Sec-Fetch-Mode') === 'navigate') return true;
   const referer = c.req.header('Referer');
   const from = referer && URL.canParse(referer) ? new URL(referer).origin : undefined;
   if (from) return from === own || origins.includes(from);
@@ -78,8 +78,9 @@ export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<Ap
       key: objectKeys(found.image).display,
       contentType: 'image/webp',
       etag: `"${found.image.display_hash}-${found.image.epoch}"`,
-      // Its URL does not change when the image is withdrawn or re-encoded: shared caches keep it briefly.
-      cacheControl: found.cache === 'revalidate' ? 'private, no-cache' : `${found.cache}, max-age=300`,
+      // Its URL does not change when the image is withdrawn or re-encoded: shared caches keep it
+      // as briefly as the clean copy.
+      cacheControl: found.cache === 'revalidate' ? 'private, no-cache' : `${found.cache}, max-age=60`,
       presign: presign && found.cache !== 'revalidate',
       ...embedding(c, found),
     });

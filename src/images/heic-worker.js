@@ -10,14 +10,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 console.log = () => {};
 const libheif = createRequire(import.meta.url)('libheif-js/wasm-bundle');
 
-/** @param {string} path */
-async function decode(path) {
+/** @param {{ path: string, maxPixels: number }} job */
+async function decode({ path, maxPixels }) {
   const decoder = new libheif.HeifDecoder();
   const images = decoder.decode(await readFile(path));
   try {
     const primary = images.find((i) => i.is_primary()) ?? images[0];
     if (!primary) throw new Error('no image in the file');
     const [width, height] = [primary.get_width(), primary.get_height()];
+    if (width * height > maxPixels) throw new Error(`the primary image has more than ${maxPixels} pixels`);
     const data = new Uint8ClampedArray(width * height * 4);
     const done = await new Promise((resolve) => primary.display({ data, width, height }, resolve));
     if (!done) throw new Error('the image could not be decoded');

@@ -65,8 +65,9 @@ function formatOf(meta: Metadata): ImageFormat | null {
 // copy is encoded in memory: at the default budget's limits (384 MB) the peak grew by 357 MB
 // (GIF, 18 MP), 387 MB (WebP, 14.4 MP) and 335 MB (AVIF, 8.7 MP).
 // HEIC is decoded whole by libheif in a worker (its WebAssembly memory holds the file, the
-// decoded planes and the RGBA pixels), and those pixels are the source of both encodes: a 12 MP
-// HEIC raised the peak by 197 MB (16.4 bytes per pixel), so the default budget takes 23.6 MP.
+// decoded planes and the RGBA pixels), and those pixels are the source of both encodes: the peak
+// grew by 197 MB at 12 MP (16.4 bytes per pixel) and by 350 MB at 23.5 MP (14.9), the most the
+// default budget takes.
 const BYTES_PER_PIXEL: Partial<Record<ImageFormat, number>> = { gif: 22, webp: 30, avif: 46, heic: 17 };
 
 /** The most pixels (all frames together) an image of `format` may have. */
@@ -88,7 +89,8 @@ function encodeLike(image: Sharp, format: ImageFormat, meta: Metadata) {
     case 'webp': return image.webp({ quality: 92 });
     case 'gif': return image.gif();
     case 'avif': return image.avif({ quality: 70, effort: 0 });
-    case 'heic': return image.jpeg({ quality: 92, optimiseCoding: false });
+    // Its copy for others is a JPEG: a transparent HEIC comes out on white.
+    case 'heic': return image.flatten({ background: '#fff' }).jpeg({ quality: 92, optimiseCoding: false });
   }
 }
 
@@ -132,7 +134,7 @@ export async function processImage(path: string, cleanPath: string, limits: Deco
   }
   try {
     // HEIC: decoded once by libheif (the prebuilt libvips cannot), which also applies its rotation.
-    const heic = format === 'heic' ? await decodeHeic(path) : undefined;
+    const heic = format === 'heic' ? await decodeHeic(path, limit) : undefined;
     const source = heic ? () => fromPixels(heic) : () => sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
     // One after the other: two full-size pipelines at once would double the peak memory.
     const display = await webp(source(), SIZES.display, 80);

@@ -32,3 +32,17 @@ test('the app checks access, then redirects to S3; others still get 404 and no U
   assert.equal(stranger.status, 404);
   assert.equal(stranger.headers.get('location'), null);
 });
+
+test('the redirect of a public image may be followed by other sites\' pages; a private one\'s may not', async () => {
+  const owner = await newUser(t, 'embedder');
+  await owner.upload([{ name: 'open.jpg', data: await jpeg(70, 50) }], 'public');
+  await owner.upload([{ name: 'closed.jpg', data: await jpeg(60, 40) }], 'private');
+  const idOf = async (name: string) => ((await t.sql`select id from images where filename = ${name}`)[0]!.id as string);
+  const open = await new TestClient(t).request(`/images/${await idOf('open.jpg')}/display.webp`);
+  assert.equal(open.status, 302);
+  // Browsers check Cross-Origin-Resource-Policy on each response of a redirect chain.
+  assert.equal(open.headers.get('cross-origin-resource-policy'), 'cross-origin');
+  const closed = await owner.request(`/images/${await idOf('closed.jpg')}/display.webp`);
+  assert.equal(closed.status, 302);
+  assert.equal(closed.headers.get('cross-origin-resource-policy'), 'same-origin');
+});

@@ -69,8 +69,12 @@ export async function serveObject(c: Context, storage: Storage, o: ServeOptions)
       disposition: o.disposition,
       cacheControl: o.cacheControl,
     });
-    // The redirect was decided by this user's access: never cache it anywhere.
-    return c.body(null, 302, { Location: url, 'Cache-Control': 'private, no-store' });
+    // The redirect was decided by this user's access: never cache it anywhere. Browsers check
+    // Cross-Origin-Resource-Policy on a redirect too.
+    return c.body(null, 302, {
+      Location: url, 'Cache-Control': 'private, no-store', Vary: headers.Vary!,
+      'Cross-Origin-Resource-Policy': headers['Cross-Origin-Resource-Policy']!,
+    });
   }
   const range = o.ranges && o.size !== undefined ? parseRange(c.req.header('Range'), o.size) : null;
   if (range === 'unsatisfiable') {
