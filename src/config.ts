@@ -5,6 +5,12 @@ import type { S3Options } from './storage/s3.ts';
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const optional = z.string().trim().min(1).optional();
 
+/** The origin `value` is (`https://blog.example`, a trailing slash allowed), or undefined when it is anything more or less. */
+function originIn(value: string) {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  return url && /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '') ? url.origin : undefined;
+}
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -39,14 +45,13 @@ const schema = z.object({
   CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
   HOST: z.string().min(1).default('0.0.0.0'),
   EMBED_ORIGINS: z.string().trim().optional().transform((v, ctx) => {
-    const listed = v?.split(',').map((o) => o.trim()).filter(Boolean);
-    if (!listed?.length) return undefined;
-    const bad = listed.find((o) => !URL.canParse(o) || !/^https?:$/.test(new URL(o).protocol) || new URL(o).origin !== o.replace(/\/$/, ''));
+    const listed = v?.split(',').map((o) => o.trim()).filter(Boolean).map((o) => ({ given: o, origin: originIn(o) }));
+    const bad = listed?.find((o) => !o.origin);
     if (bad) {
-      ctx.addIssue({ code: 'custom', message: `${bad} is not an origin (scheme://host[:port], comma-separated)` });
+      ctx.addIssue({ code: 'custom', message: `${bad.given} is not an origin (scheme://host[:port], comma-separated)` });
       return z.NEVER;
     }
-    return listed.map((o) => new URL(o).origin);
+    return listed?.length ? listed.map((o) => o.origin!) : undefined;
   }),
 });
 

@@ -1,5 +1,6 @@
 import type { ListedImage } from '../images/list.sql.ts';
-import { ExpiryField, ShareLink, titleOf, VISIBILITY_LABELS } from '../images/views.tsx';
+import { ExpiryField, ShareLink, VISIBILITY_LABELS } from '../images/views.tsx';
+import { titleOf } from '../images/names.ts';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { Album, AlbumSort } from './albums.sql.ts';

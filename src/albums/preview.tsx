@@ -2,7 +2,7 @@ import { anyoneWith } from '../images/access.ts';
 import { EmbedBox, embedCodes, oembedUrl } from '../images/embed.tsx';
 import { directUrl, displaySize, variantUrl } from '../images/urls.ts';
 import type { ImageRow } from '../images/images.sql.ts';
-import { describe, PreviewTags } from '../web/preview.tsx';
+import { cardText, PreviewTags } from '../web/preview.tsx';
 import type { Album } from './albums.sql.ts';
 import { albumUrl } from './urls.ts';
 
@@ -24,7 +24,7 @@ export function albumPreview(album: Album, cover: Cover | undefined, origin: str
     head: (
       <PreviewTags preview={{
         title: album.title,
-        description: describe(album.description),
+        description: cardText(album.description),
         url,
         image: cover && image && { url: `${origin}${variantUrl(cover, 'display', link)}`, ...image },
         oembed: cover && oembedUrl(origin, url),

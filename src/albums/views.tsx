@@ -1,7 +1,8 @@
 import type { Child } from 'hono/jsx';
 import type { ListedImage } from '../images/list.sql.ts';
 import { ImageList, VISIBILITY_ICONS, type ListState } from '../images/grid.tsx';
-import { altOf, VISIBILITY_LABELS } from '../images/views.tsx';
+import { VISIBILITY_LABELS } from '../images/views.tsx';
+import { altOf } from '../images/names.ts';
 import { variantUrl } from '../images/urls.ts';
 import type { FieldErrors } from '../web/forms.tsx';
 import { plural } from '../web/format.tsx';

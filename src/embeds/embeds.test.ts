@@ -88,6 +88,17 @@ describe('link previews', () => {
     assert.equal((await answer.json()).url, display(unlisted, share));
   });
 
+  test('a profile: its newest public image, on its first page in the usual order only; its canonical URL everywhere', async () => {
+    const first = await previewOf(visitor(), '/u/embedder');
+    assert.equal(first.tags['og:image'], display(pub));
+    assert.equal(first.tags['og:url'], `${ORIGIN}/u/embedder`);
+    const other = await previewOf(visitor(), '/u/embedder?sort=oldest');
+    assert.equal(other.tags['og:image'], undefined);
+    assert.equal(other.tags['og:url'], `${ORIGIN}/u/embedder`);
+    // Signed in, the page (not cached whole) carries the same head.
+    assert.equal((await previewOf(owner, '/u/embedder')).tags['og:image'], display(pub));
+  });
+
   test('a private image page carries no preview at all, even for its owner', async () => {
     const { tags, oembed, html } = await previewOf(owner, `/images/${priv.id}`);
     assert.deepEqual(tags, {});
@@ -109,12 +120,13 @@ describe('GET /oembed', () => {
     });
   });
 
-  test('maxwidth and maxheight choose a derivative that fits', async () => {
+  test('maxwidth and maxheight choose a derivative that fits; when none does, there is no answer', async () => {
     const body = await (await ask(`${ORIGIN}/images/${pub.id}`, '&maxwidth=500')).json();
     assert.deepEqual([body.width, body.height], [400, 200]);
     assert.match(body.url, /\/thumb\/[0-9a-f]{16}-\d+\.webp$/);
     const mid = await (await ask(`${ORIGIN}/images/${pub.id}`, '&maxwidth=900&maxheight=900')).json();
     assert.deepEqual([mid.width, mid.height], [800, 400]);
+    assert.equal((await ask(`${ORIGIN}/images/${pub.id}`, '&maxwidth=300')).status, 404);
   });
 
   test('private, unknown, foreign and malformed URLs are 404 or 400; formats other than JSON are 501', async () => {

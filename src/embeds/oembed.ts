@@ -5,7 +5,6 @@ import { maySee } from '../images/access.ts';
 import { findImage } from '../images/images.sql.ts';
 import { newestPublic } from '../images/list.sql.ts';
 import { titleOf } from '../images/names.ts';
-import { SIZES } from '../images/pipeline.ts';
 import { displaySize, variantUrl, type ImageLink } from '../images/urls.ts';
 import type { Variant } from '../images/keys.ts';
 import { albumCover, findAlbum, findMember } from '../albums/albums.sql.ts';
@@ -30,14 +29,11 @@ class NotImplemented extends HttpError {
 
 type Shown = { id: string; width: number; height: number; epoch: number } & Record<`${Variant}_hash`, string>;
 
-/** The largest derivative that fits the consumer's maximum size (the smallest when none does), with its size. */
+/** The largest derivative within the consumer's maximum size, with its size; none when even the smallest is larger. */
 function fitting(image: Shown, max: { maxwidth?: number; maxheight?: number }) {
-  const sizes = (['display', 'thumb2x', 'thumb'] as const).map((variant) => {
-    const scale = Math.min(1, SIZES[variant] / Math.max(image.width, image.height));
-    const size = variant === 'display' ? displaySize(image) : { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
-    return { variant, ...size };
-  });
-  return sizes.find((s) => s.width <= (max.maxwidth ?? Infinity) && s.height <= (max.maxheight ?? Infinity)) ?? sizes[sizes.length - 1]!;
+  return (['display', 'thumb2x', 'thumb'] as const)
+    .map((variant) => ({ variant, ...displaySize(image, variant) }))
+    .find((s) => s.width <= (max.maxwidth ?? Infinity) && s.height <= (max.maxheight ?? Infinity));
 }
 
 /**
@@ -80,7 +76,9 @@ export function oembedRoutes({ sql, config }: Deps) {
     if (!page || page.origin !== origin) throw new NotFound();
     const found = await resolve(page);
     if (!found) throw new NotFound();
+    // oEmbed: nothing larger than asked for; when nothing fits, there is no answer.
     const size = fitting(found.image, q);
+    if (!size) throw new NotFound();
     return c.json({
       version: '1.0',
       type: 'photo',

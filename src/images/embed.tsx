@@ -1,12 +1,12 @@
+import { escapeHtml } from '../web/escape.ts';
 import { Icon } from '../web/icons.tsx';
-import { describe, PreviewTags } from '../web/preview.tsx';
+import { cardText, PreviewTags } from '../web/preview.tsx';
 import { altOf, titleOf } from './names.ts';
 import { directUrl, displaySize, imageUrl, variantUrl, type ImageLink } from './urls.ts';
 import type { ImageRow } from './images.sql.ts';
 
 type Shown = Pick<ImageRow, 'id' | 'title' | 'filename' | 'alt_text' | 'caption' | 'width' | 'height' | 'epoch' | 'display_hash'>;
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const escapeMarkdown = (s: string) => s.replace(/\s+/g, ' ').replace(/[\\[\]]/g, '\\$&');
 
 /** What the share box offers to copy: the page, the image itself, and the image as Markdown, HTML and BBCode. */
@@ -64,7 +64,7 @@ export function ImagePreview({ image, link, origin }: { image: Shown; link: Imag
   return (
     <PreviewTags preview={{
       title: titleOf(image),
-      description: describe(image.caption),
+      description: cardText(image.caption),
       url,
       image: { url: `${origin}${variantUrl(image, 'display', link)}`, ...displaySize(image), alt: altOf(image) },
       oembed: oembedUrl(origin, url),

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { ListedImage, Sort } from './list.sql.ts';
-import { altOf, titleOf, VISIBILITY_LABELS } from './views.tsx';
+import { VISIBILITY_LABELS } from './views.tsx';
+import { altOf, titleOf } from './names.ts';
 import { DeleteForm } from './delete-form.tsx';
 import { displaySize, imageUrl, originalUrl, variantUrl, type ImageLink } from './urls.ts';
 import { aspectClass } from '../web/aspect.ts';

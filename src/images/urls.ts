@@ -33,8 +33,8 @@ export const variantUrl = (i: Hashes, variant: Variant, link?: ImageLink) =>
  */
 export const directUrl = (id: string, link?: ImageLink) => withQuery(`${pathOf(id, link)}/display.webp`, { share: link?.share });
 
-/** The display derivative's size: the image fitted inside the display box, never enlarged. */
-export function displaySize(i: { width: number; height: number }) {
-  const scale = Math.min(1, SIZES.display / Math.max(i.width, i.height));
+/** A derivative's size (the display one's by default): the image fitted inside its box, never enlarged. */
+export function displaySize(i: { width: number; height: number }, variant: Variant = 'display') {
+  const scale = Math.min(1, SIZES[variant] / Math.max(i.width, i.height));
   return { width: Math.max(1, Math.round(i.width * scale)), height: Math.max(1, Math.round(i.height * scale)) };
 }

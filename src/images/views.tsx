@@ -27,7 +27,6 @@ type Props = {
 /** How each visibility is named, on badges and in the image's facts. */
 export const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 
-export { altOf, titleOf } from './names.ts';
 
 export function ImagePage({ image, isOwner, link, origin, around = {}, failed, context = '', crumb, aside, anyone }: Props) {
   // The owner's HEIC original is not something browsers show: full size is the display derivative.

@@ -12,7 +12,7 @@ import { deleteOwnedImages, findOwned, findZipped, setVisibilityOfMany } from '.
 import { trashOwnedImages } from '../images/trash.sql.ts';
 import { followingImage, type Sort } from '../images/list.sql.ts';
 import { listParams, searchFields } from '../images/list-context.ts';
-import { titleOf } from '../images/views.tsx';
+import { titleOf } from '../images/names.ts';
 import type { BulkRefusal } from './routes.tsx';
 import { addImagesAnswer } from '../albums/add.tsx';
 import { zipEntries, zipResponse } from '../images/zip.ts';

@@ -2,6 +2,7 @@ import { Feed } from 'feed';
 import type { FeedImage } from '../images/list.sql.ts';
 import { altOf, titleOf } from '../images/names.ts';
 import { displaySize, imageUrl, variantUrl } from '../images/urls.ts';
+import { escapeHtml } from '../web/escape.ts';
 import { SITE_NAME } from '../web/preview.tsx';
 
 export const FEED_ENTRIES = 50;
@@ -14,7 +15,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
  * The owner's words as the HTML the feed's `title`, `summary` and `content` hold (the `feed`
  * package marks them `type="html"`): escaped, so a reader shows them as text, never as markup.
  */
-const html = (s: string) => s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const html = (s: string) => escapeHtml(s.replace(NOT_XML, ''));
 
 /**
  * An Atom feed (RFC 4287) of public images, newest first: each entry links to the image's page

@@ -31,6 +31,7 @@ const HOME_IMAGES = 18;
 const PROFILE_ALBUMS = 6;
 
 type ListRequest = { q?: string; sort: Sort; cursor?: Cursor; before?: boolean };
+type Rendered = { body: string; head?: string };
 /**
  * `shared`: every visitor sees the same list, so its rendering may come from the page cache.
  * `byline`: each tile names its owner (not on lists of one person's images).
@@ -42,8 +43,8 @@ type ListPage = {
   albums?: AlbumChoice[];
   /** Shown between the heading and the images on the first page, made with them (and cached with them). */
   above?: () => Promise<Child>;
-  /** More of the page's `<head>` (feed link, link preview), made with its images. */
-  head?: (images: ListedImage[]) => Child;
+  /** More of the page's `<head>` (feed link, link preview), given the list's newest image when the page shows it. */
+  head?: (newest?: ListedImage) => Child;
 };
 
 const query = zValidator('query', listQuery, (r) => {
@@ -56,7 +57,8 @@ export type BulkRefusal = { error: string; action?: string; list?: { q?: string;
 export function listRoutes(deps: Deps) {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
-  const cache = createPageCache(sql);
+  // A rendering, and what it adds to the page's <head> (a feed link, a link preview).
+  const cache = createPageCache<Rendered>(sql, undefined, (r) => r.body.length + (r.head?.length ?? 0));
 
   /**
    * One page of `scope` for the request's search, sort and cursor: the next items alone for
@@ -80,7 +82,7 @@ export function listRoutes(deps: Deps) {
       const { page, next, prev } = paginate(rows, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
       const state = { base: opts.base, q, sort };
       const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };
-      if (shape === 'items') return (<ListItems {...props} prev={undefined} />).toString();
+      if (shape === 'items') return { body: (<ListItems {...props} prev={undefined} />).toString() };
       const above = opts.above && !cursor ? await opts.above() : undefined;
       const section = (
         <section class="list">
@@ -93,16 +95,17 @@ export function listRoutes(deps: Deps) {
           <ImageList {...props} empty={opts.empty} />
         </section>
       );
-      const head = opts.head?.(page);
-      return shape === 'page' ? pageHtml(opts.title, section, null, undefined, head) : JSON.stringify([`${section}`, head && `${head}`]);
+      // The preview's image is the newest: only the list's first page in its usual order has it.
+      const head = opts.head?.(!cursor && sort === 'newest' ? page[0] : undefined);
+      if (shape === 'page') return { body: pageHtml(opts.title, section, null, undefined, head) };
+      return { body: `${section}`, head: head ? `${head}` : undefined };
     };
     const at = cursor ? `${before ? '<' : '>'}${cursor.key}|${cursor.id}` : '';
     // The head's links are absolute: without PUBLIC_URL, each origin the app is reached by has its own.
     const key = `${shape} ${originOf(c, config.publicUrl)} ${opts.base} ${sort} ${at}`;
-    const html = opts.shared && !q ? await cache.get(key, render) : await render();
-    if (shape !== 'section') return c.html(html);
-    const [section, head] = JSON.parse(html) as [string, string | null];
-    return renderPage(c, opts.title, raw(section), opts.bulk ? 422 : 200, head ? raw(head) : undefined);
+    const { body, head } = opts.shared && !q ? await cache.get(key, render) : await render();
+    if (shape !== 'section') return c.html(body);
+    return renderPage(c, opts.title, raw(body), opts.bulk ? 422 : 200, head && raw(head));
   }
 
   /** The signed-in user's own images, with their storage meter (and a refused bulk action). */
@@ -137,7 +140,8 @@ export function listRoutes(deps: Deps) {
     const user = c.get('user');
     const newest = async () => (await listImages(sql, { scope: { public: true }, sort: 'newest', limit: HOME_IMAGES })).slice(0, HOME_IMAGES);
     if (user || c.get('flash')) return renderPage(c, 'Home', <HomePage user={user} images={await newest()} />);
-    return c.html(await cache.get('page /', async () => pageHtml('Home', <HomePage user={null} images={await newest()} />)));
+    const home = await cache.get('page /', async () => ({ body: pageHtml('Home', <HomePage user={null} images={await newest()} />) }));
+    return c.html(home.body);
   });
 
   app.get('/gallery', query, (c) => list(c, c.req.valid('query'), {
@@ -154,8 +158,8 @@ export function listRoutes(deps: Deps) {
   /** An Atom feed of a public list's newest images, from the page cache like the pages. */
   async function feed(c: Context<AppEnv>, scope: { public: true } | { username: string }, f: { title: string; page: string; self: string }) {
     const origin = originOf(c, config.publicUrl);
-    const xml = await cache.get(`atom ${origin} ${f.self}`, async () => atomFeed(origin, { ...f, images: await newestPublic(sql, scope, FEED_ENTRIES) }));
-    return c.body(xml, 200, { 'Content-Type': ATOM_TYPE });
+    const feed = await cache.get(`atom ${origin} ${f.self}`, async () => ({ body: atomFeed(origin, { ...f, images: await newestPublic(sql, scope, FEED_ENTRIES) }) }));
+    return c.body(feed.body, 200, { 'Content-Type': ATOM_TYPE });
   }
 
   app.get('/gallery.atom', (c) => feed(c, { public: true }, { title: 'Gallery', page: '/gallery', self: '/gallery.atom' }));
@@ -176,7 +180,7 @@ export function listRoutes(deps: Deps) {
       shared: true,
       heading: <h1>{username}</h1>,
       empty: `${username} has no public images yet.`,
-      head: (images) => <ProfileHead username={username} newest={images[0]} origin={originOf(c, config.publicUrl)} />,
+      head: (newest) => <ProfileHead username={username} newest={newest} origin={originOf(c, config.publicUrl)} />,
       above: async () => {
         const albums = await listAlbums(sql, { scope: { username }, limit: PROFILE_ALBUMS });
         return albums.length > 0 && (

@@ -1,4 +1,4 @@
-import { altOf, titleOf } from '../images/views.tsx';
+import { altOf, titleOf } from '../images/names.ts';
 import type { TrashedImage } from '../images/trash.sql.ts';
 import { FormError } from '../web/forms.tsx';
 import { LocalTime, plural } from '../web/format.tsx';

@@ -45,7 +45,7 @@ export function PreviewTags({ preview: p }: { preview: Preview }) {
 }
 
 /** A description fit for a card: one line, at most 300 characters. */
-export function describe(text: string) {
+export function cardText(text: string) {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 299)}…` : line || undefined;
 }
