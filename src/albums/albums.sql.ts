@@ -185,7 +185,6 @@ export function listAlbums(sql: Sql, l: { scope: AlbumScope; cursor?: Cursor; li
     order by a.created_at desc, a.id desc limit ${l.limit + 1}`;
 }
 
-
 /** The album's cover: the chosen one while it is a live member, else the first image in its order. */
 export async function albumCover(sql: Sql, album: Pick<AlbumRow, 'id' | 'sort' | 'cover_image_id'>) {
   const chosen = album.cover_image_id ? await findMember(sql, album.id, album.cover_image_id) : undefined;
