@@ -54,9 +54,9 @@ describe('processImage with HEIC', () => {
 
   test('past the decode memory budget it is refused before anything is decoded; a damaged one is refused', async () => {
     const file = await heic(await jpeg(800, 600));
-    // 17 bytes per pixel: 4 MB of budget allows 246,723 pixels, fewer than 480,000.
+    // 16 bytes per pixel: 4 MB of budget allows 262,144 pixels, fewer than 480,000.
     await assert.rejects(run(file, { maxPixels: 100_000_000, memoryBytes: 4 * 1024 * 1024 }),
-      (err: Error) => err instanceof ImageRejected && /A HEIC is too large: more than 246,723 pixels/.test(err.message));
+      (err: Error) => err instanceof ImageRejected && /A HEIC is too large: more than 262,144 pixels/.test(err.message));
     const cut = file.subarray(0, Math.floor(file.length * 0.6));
     await assert.rejects(run(cut), (err: Error) => err instanceof ImageRejected && /damaged or incomplete/.test(err.message));
   });

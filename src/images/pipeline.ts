@@ -66,9 +66,9 @@ function formatOf(meta: Metadata): ImageFormat | null {
 // (GIF, 18 MP), 387 MB (WebP, 14.4 MP) and 335 MB (AVIF, 8.7 MP).
 // HEIC is decoded whole by libheif in a worker (its WebAssembly memory holds the file, the
 // decoded planes and the RGBA pixels), and those pixels are the source of both encodes: the peak
-// grew by 197 MB at 12 MP (16.4 bytes per pixel) and by 350 MB at 23.5 MP (14.9), the most the
-// default budget takes.
-const BYTES_PER_PIXEL: Partial<Record<ImageFormat, number>> = { gif: 22, webp: 30, avif: 46, heic: 17 };
+// grew by 197 MB at 12 MP (16.4 bytes per pixel) and by 350 MB at 23.5 MP (14.9). At 16 the
+// default budget takes 25.1 MP: an iPhone's 24 MP photos, not its 48 MP ones.
+const BYTES_PER_PIXEL: Partial<Record<ImageFormat, number>> = { gif: 22, webp: 30, avif: 46, heic: 16 };
 
 /** The most pixels (all frames together) an image of `format` may have. */
 export function pixelLimit(format: ImageFormat, limits: DecodeLimits) {
