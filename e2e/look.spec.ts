@@ -151,7 +151,7 @@ test('saving on the image page comes back to the same list, section and link', a
   await expect(page).toHaveURL(/#visibility$/);
   const link = await page.getByLabel(/^Share link/).inputValue();
   expect(link).toMatch(/share=/);
-  await page.getByRole('button', { name: 'Copy' }).click();
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
   // The expiry shows its state, and saving again keeps the link people already have.
   await expect(page.getByLabel('The link expires')).toHaveValue('keep');

@@ -81,7 +81,7 @@ test('files the server would refuse are marked and not sent; processing is repor
   await expect(chosen(page)).toHaveCount(5);
   const tile = (name: string) => chosen(page).filter({ hasText: name });
   await expect(tile('big.jpg')).toContainText(`Refused: File is larger than the limit of ${maxFileSize}`);
-  for (const name of ['drawing.svg', 'notes.pdf']) await expect(tile(name)).toContainText('Refused: Not a JPEG, PNG, WebP, GIF or AVIF image');
+  for (const name of ['drawing.svg', 'notes.pdf']) await expect(tile(name)).toContainText('Refused: Not a JPEG, PNG, WebP, GIF, AVIF or HEIC image');
   for (const name of ['big.jpg', 'drawing.svg', 'notes.pdf']) {
     // An icon, not a preview the browser cannot show, and no progress bar.
     await expect(tile(name).locator('img')).toHaveCount(0);
