@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps) {
     if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
   });
   app.use(refuseNulInUrl);
-  app.use(csrfGuard(deps.config.publicUrl?.origin));
+  app.use(csrfGuard(deps.config.publicUrl));
   // Forms are small and must arrive quickly; only /upload streams large bodies (with limits of
   // its own).
   app.use(async (c, next) => {

@@ -1,6 +1,6 @@
 import { anyoneWith } from '../images/access.ts';
-import { EmbedBox, embedCodes, oembedUrl } from '../images/embed.tsx';
-import { directUrl, displaySize, variantUrl } from '../images/urls.ts';
+import { cardImage, EmbedBox, embedCodes } from '../images/embed.tsx';
+import { directUrl, displaySize } from '../images/urls.ts';
 import type { ImageRow } from '../images/images.sql.ts';
 import { cardText, PreviewTags } from '../web/preview.tsx';
 import type { Album } from './albums.sql.ts';
@@ -18,16 +18,14 @@ export function albumPreview(album: Album, cover: Cover | undefined, origin: str
   if (!open) return undefined;
   const link = { album: album.id, ...open };
   const url = `${origin}${albumUrl(album.id, open.share)}`;
-  const image = cover && { ...displaySize(cover), alt: album.title };
-  const codes = cover && image && embedCodes(url, `${origin}${directUrl(cover.id, link)}`, image);
+  const codes = cover && embedCodes(url, `${origin}${directUrl(cover.id, link)}`, { ...displaySize(cover), alt: album.title });
   return {
     head: (
       <PreviewTags preview={{
         title: album.title,
         description: cardText(album.description),
         url,
-        image: cover && image && { url: `${origin}${variantUrl(cover, 'display', link)}`, ...image },
-        oembed: cover && oembedUrl(origin, url),
+        image: cover && cardImage(cover, link, origin, album.title),
       }} />
     ),
     embed: codes && <EmbedBox codes={codes} prefix="album-embed" />,

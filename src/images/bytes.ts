@@ -4,7 +4,7 @@ import { Forbidden, NotFound } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
 import type { ImageRow } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
-import { CONTENT_TYPES, cleanFormat } from './pipeline.ts';
+import { CONTENT_TYPES, servedFormat } from './pipeline.ts';
 import { attachment, downloadName, serveObject } from './serve.ts';
 
 const YEAR = 31_536_000;
@@ -55,7 +55,7 @@ export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<Ap
     const { image, isOwner, cache } = found;
     const keys = objectKeys(image);
     // Only the owner gets the exact bytes they uploaded; everyone else a metadata-free copy.
-    const format = isOwner ? image.format : cleanFormat(image.format);
+    const format = servedFormat(image.format, isOwner);
     return serveObject(c, storage, {
       key: isOwner ? keys.original : keys.clean,
       size: Number(isOwner ? image.bytes : image.clean_bytes),

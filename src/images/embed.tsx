@@ -58,19 +58,19 @@ export function EmbedBox({ codes, prefix = 'embed', open = false }: { codes: Ret
   );
 }
 
+/** A link preview's image: the display derivative reached through `link`, absolute, with its size. */
+export function cardImage(image: Pick<Shown, 'id' | 'epoch' | 'display_hash' | 'width' | 'height'>, link: ImageLink, origin: string, alt: string) {
+  return { url: `${origin}${variantUrl(image, 'display', link)}`, ...displaySize(image), alt };
+}
+
 /** The link preview of an image anyone may see through `link`: its title, caption and display derivative. */
 export function ImagePreview({ image, link, origin }: { image: Shown; link: ImageLink; origin: string }) {
-  const url = `${origin}${imageUrl(image.id, link)}`;
   return (
     <PreviewTags preview={{
       title: titleOf(image),
       description: cardText(image.caption),
-      url,
-      image: { url: `${origin}${variantUrl(image, 'display', link)}`, ...displaySize(image), alt: altOf(image) },
-      oembed: oembedUrl(origin, url),
+      url: `${origin}${imageUrl(image.id, link)}`,
+      image: cardImage(image, link, origin, altOf(image)),
     }} />
   );
 }
-
-/** The oEmbed endpoint for a page of ours. */
-export const oembedUrl = (origin: string, page: string) => `${origin}/oembed?${new URLSearchParams({ url: page, format: 'json' })}`;

@@ -43,6 +43,13 @@ function degrees(dms: unknown, ref: unknown, max: number) {
   return Math.round((ref === 'S' || ref === 'W' ? -value : value) * 1e6) / 1e6;
 }
 
+/** Minutes east of UTC in an EXIF offset (`+02:00` is 120), or null when it is not one. */
+export function offsetMinutes(offset: string | null) {
+  const m = offset?.match(/^([+-])(\d\d):(\d\d)$/);
+  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
 /** When it was taken: exif-reader reads the camera's clock as UTC; the recorded offset makes it an instant. */
 function taken(photo: Record<string, unknown>) {
   const clock = photo.DateTimeOriginal ?? photo.DateTimeDigitized;
@@ -50,9 +57,8 @@ function taken(photo: Record<string, unknown>) {
   const year = clock.getUTCFullYear();
   if (year < 1826 || year > 2200) return { taken_at: null, taken_offset: null };
   const offset = text(photo.OffsetTimeOriginal ?? photo.OffsetTimeDigitized);
-  const m = offset?.match(/^([+-])(\d\d):(\d\d)$/);
-  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) return { taken_at: clock, taken_offset: null };
-  const minutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  const minutes = offsetMinutes(offset);
+  if (minutes === null) return { taken_at: clock, taken_offset: null };
   return { taken_at: new Date(clock.getTime() - minutes * 60_000), taken_offset: offset };
 }
 

@@ -1,9 +1,8 @@
-import type { PhotoDetails } from './exif.ts';
+import { offsetMinutes, type PhotoDetails } from './exif.ts';
 
 /** "2024-06-01 14:30" as the camera's clock read it, with its offset when it recorded one. */
 function takenText(d: PhotoDetails) {
-  const [sign, h, m] = d.taken_offset ? [d.taken_offset[0] === '-' ? -1 : 1, Number(d.taken_offset.slice(1, 3)), Number(d.taken_offset.slice(4))] : [1, 0, 0];
-  const clock = new Date(d.taken_at!.getTime() + sign * (h * 60 + m) * 60_000);
+  const clock = new Date(d.taken_at!.getTime() + (offsetMinutes(d.taken_offset) ?? 0) * 60_000);
   const text = clock.toISOString().slice(0, 16).replace('T', ' ');
   return d.taken_offset ? `${text} (UTC${d.taken_offset})` : text;
 }

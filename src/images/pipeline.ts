@@ -28,6 +28,8 @@ export const CONTENT_TYPES: Record<ImageFormat, string> = {
 
 /** The format of the metadata-free copy everyone but the owner gets: the original's, but JPEG for HEIC (few browsers show it). */
 export const cleanFormat = (format: ImageFormat) => (format === 'heic' ? 'jpeg' : format);
+/** The format of the file a viewer downloads: the owner's exact original, or everyone else's clean copy. */
+export const servedFormat = (format: ImageFormat, owner: boolean) => (owner ? format : cleanFormat(format));
 
 export const SIZES = { thumb: 400, thumb2x: 800, display: 1600 } as const;
 

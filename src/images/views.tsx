@@ -5,7 +5,7 @@ import { formatBytes, formatDate, LocalTime } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
 import { DeleteForm } from './delete-form.tsx';
-import { cleanFormat } from './pipeline.ts';
+import { servedFormat } from './pipeline.ts';
 import { altOf, titleOf } from './names.ts';
 import { EmbedBox, imageCodes } from './embed.tsx';
 import { PhotoFacts } from './photo-facts.tsx';
@@ -59,7 +59,7 @@ export function ImagePage({ image, isOwner, link, origin, around = {}, failed, c
           <dt>Dimensions</dt><dd>{image.width} × {image.height}</dd>
           <dt>Size</dt><dd>{formatBytes(Number(image.bytes))}</dd>
           {/* What the visitor's download is: a HEIC's copy for them is a JPEG. */}
-          <dt>Format</dt><dd>{(isOwner ? image.format : cleanFormat(image.format)).toUpperCase()}</dd>
+          <dt>Format</dt><dd>{servedFormat(image.format, isOwner).toUpperCase()}</dd>
           <dt>Uploaded</dt><dd><LocalTime date={image.created_at} /></dd>
           <dt>Visibility</dt><dd>{VISIBILITY_LABELS[image.visibility]}</dd>
           {/* Camera and location: its owner's alone. */}

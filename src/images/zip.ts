@@ -6,7 +6,7 @@ import { TooLarge } from '../web/errors.tsx';
 import { formatBytes } from '../web/format.tsx';
 import type { ImageRow } from './images.sql.ts';
 import { objectKeys } from './keys.ts';
-import { cleanFormat } from './pipeline.ts';
+import { servedFormat } from './pipeline.ts';
 import { attachment, downloadName } from './serve.ts';
 
 /** The columns a zip needs of each image. */
@@ -22,7 +22,7 @@ export function zipEntries(images: Zipped[], viewerId: string | undefined): Entr
   const taken = new Set<string>();
   return images.map((i) => {
     const own = i.user_id === viewerId;
-    const name = downloadName(i.filename.replace(/[/\\]/g, '_'), own ? i.format : cleanFormat(i.format));
+    const name = downloadName(i.filename.replace(/[/\\]/g, '_'), servedFormat(i.format, own));
     const dot = name.lastIndexOf('.');
     const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
     let unique = name;

@@ -1,7 +1,6 @@
 import type { ListedImage } from '../images/list.sql.ts';
 import { altOf } from '../images/names.ts';
-import { displaySize, variantUrl } from '../images/urls.ts';
-import { oembedUrl } from '../images/embed.tsx';
+import { cardImage } from '../images/embed.tsx';
 import { PreviewTags } from '../web/preview.tsx';
 
 /** Where feed readers find a list's Atom feed. */
@@ -11,17 +10,14 @@ export function FeedLink({ title, href }: { title: string; href: string }) {
 
 /** A person's public page: their feed, and a link preview with their newest public image. */
 export function ProfileHead({ username, newest, origin }: { username: string; newest?: ListedImage; origin: string }) {
-  const url = `${origin}/u/${username}`;
-  const image = newest && { url: `${origin}${variantUrl(newest, 'display')}`, ...displaySize(newest), alt: altOf(newest) };
   return (
     <>
       <FeedLink title={`Images of ${username}`} href={`/u/${username}.atom`} />
       <PreviewTags preview={{
         title: `Images of ${username}`,
         description: `Public images and albums of ${username}.`,
-        url,
-        image,
-        oembed: image && oembedUrl(origin, url),
+        url: `${origin}/u/${username}`,
+        image: newest && cardImage(newest, {}, origin, altOf(newest)),
       }} />
     </>
   );

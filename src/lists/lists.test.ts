@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import { listedRow } from '../test-support/seed.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
@@ -13,23 +14,8 @@ let bob: TestClient;
 /** Rows only (no objects): enough for the lists, and fast. */
 async function seed(username: string, count: number, visibility: 'public' | 'private', prefix: string) {
   const [{ id: userId }] = (await t.sql`select id from users where username = ${username}`) as unknown as [{ id: string }];
-  const rows = Array.from({ length: count }, (_, i) => ({
-    id: `${prefix}${String(i).padStart(4, '0')}`,
-    user_id: userId,
-    filename: `${prefix}-${i}.jpg`,
-    visibility,
-    format: 'jpeg',
-    width: 10,
-    height: 10,
-    bytes: 100,
-    sha256: `${prefix}${i}`,
-    placeholder: 'HvgBBYAH7FqVb4tImdp9MlagyF+k',
-    thumb_hash: '0123456789abcdef',
-    thumb2x_hash: '0123456789abcdef',
-    display_hash: '0123456789abcdef',
-    clean_bytes: 100,
-    stored_bytes: 300,
-  }));
+  const rows = Array.from({ length: count }, (_, i) =>
+    listedRow({ id: `${prefix}${String(i).padStart(4, '0')}`, user_id: userId, filename: `${prefix}-${i}.jpg`, visibility, sha256: `${prefix}${i}` }));
   // Every row gets the same timestamp, so the id alone must order and split the pages.
   await t.sql`insert into images ${t.sql(rows)}`;
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
+import { listedRow } from '../test-support/seed.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg, jpegWithExif } from '../test-support/fixtures.ts';
 import { PAGE_SIZE } from './routes.tsx';
@@ -182,22 +183,7 @@ describe('sort=taken across pages', () => {
     // In the trash: taken at a group's moment, with an id among the group's. Never listed.
     const trashed = { id: 'tk-b03-25', taken_at: planned.find((p) => p.id === 'tk-b03-3')!.taken_at, created_at: uploaded, visibility: 'public', deleted_at: uploaded };
     const all = [...planned.map((p) => ({ ...p, deleted_at: null })), trashed];
-    const rows = all.map(({ taken_at: _, created_at: __, ...p }, i) => ({
-      ...p,
-      user_id: userId,
-      filename: `${p.id}.jpg`,
-      format: 'jpeg',
-      width: 10,
-      height: 10,
-      bytes: 100 + i,
-      sha256: p.id,
-      placeholder: 'HvgBBYAH7FqVb4tImdp9MlagyF+k',
-      thumb_hash: '0123456789abcdef',
-      thumb2x_hash: '0123456789abcdef',
-      display_hash: '0123456789abcdef',
-      clean_bytes: 100,
-      stored_bytes: 300,
-    }));
+    const rows = all.map(({ taken_at: _, created_at: __, ...p }, i) => listedRow({ ...p, user_id: userId }, 100 + i));
     await t.sql`insert into images ${t.sql(rows)}`;
     // The times go as text, for PostgreSQL to read: postgres.js would pass them through a Date,
     // which keeps milliseconds only.

@@ -35,3 +35,25 @@ export async function seedImages(sql: Sql, plan: SeedPlan) {
   // What autovacuum would have done by now: statistics, hint bits, the old users rows pruned.
   await sql`vacuum analyze images, users`;
 }
+
+/**
+ * An image row with no objects behind it (fine for lists, which read rows only): `p` names it
+ * and its owner; the rest are small valid stand-ins.
+ */
+export function listedRow<P extends { id: string; user_id: string; visibility: string }>(p: P, bytes = 100) {
+  return {
+    filename: `${p.id}.jpg`,
+    format: 'jpeg',
+    width: 10,
+    height: 10,
+    bytes,
+    sha256: p.id,
+    placeholder: 'HvgBBYAH7FqVb4tImdp9MlagyF+k',
+    thumb_hash: '0123456789abcdef',
+    thumb2x_hash: '0123456789abcdef',
+    display_hash: '0123456789abcdef',
+    clean_bytes: 100,
+    stored_bytes: 300,
+    ...p,
+  };
+}

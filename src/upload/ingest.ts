@@ -7,7 +7,7 @@ import { randomId } from '../web/ids.ts';
 import { formatBytes } from '../web/format.tsx';
 import { findDuplicates, insertWithinQuota, type NewImage, type Verdict, type Visibility } from '../images/images.sql.ts';
 import { allKeys, objectKeys } from '../images/keys.ts';
-import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
+import { CONTENT_TYPES, cleanFormat, ImageRejected, processImage } from '../images/pipeline.ts';
 import { DecodeBusy, type DecodeQueue } from '../images/decode-queue.ts';
 import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
 import { stageObjects } from './staged.ts';
@@ -119,11 +119,10 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
       };
       const key = objectKeys(row);
       staged.add(row.id, allKeys(row));
-      const type = CONTENT_TYPES[img.format];
       // allSettled: when one write fails, the others must have finished before they are discarded.
       const writes = await Promise.allSettled([
-        storage.putFile(key.original, file.path, type),
-        storage.putFile(key.clean, cleanPath, type),
+        storage.putFile(key.original, file.path, CONTENT_TYPES[img.format]),
+        storage.putFile(key.clean, cleanPath, CONTENT_TYPES[cleanFormat(img.format)]),
         storage.put(key.thumb, img.thumb.data, 'image/webp'),
         storage.put(key.thumb2x, img.thumb2x.data, 'image/webp'),
         storage.put(key.display, img.display.data, 'image/webp'),

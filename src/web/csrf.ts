@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { Forbidden } from './errors.tsx';
+import { originOf } from './origin.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -9,12 +10,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * state here too). Browsers send Origin on every non-GET request; when it is missing, the
  * Sec-Fetch-Site header decides, and a request with neither is refused.
  */
-export function csrfGuard(publicOrigin?: string): MiddlewareHandler {
+export function csrfGuard(publicUrl?: URL): MiddlewareHandler {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const origin = c.req.header('Origin');
-    const expected = publicOrigin ?? new URL(c.req.url).origin;
-    const allowed = origin ? origin === expected : c.req.header('Sec-Fetch-Site') === 'same-origin';
+    const allowed = origin ? origin === originOf(c, publicUrl) : c.req.header('Sec-Fetch-Site') === 'same-origin';
     if (!allowed) throw new Forbidden('This request came from another site, so it was refused.');
     return next();
   };

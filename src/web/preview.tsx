@@ -1,7 +1,7 @@
 /**
- * What a link to a page shows where it is pasted (Open Graph and Twitter cards) and how it is
- * embedded (oEmbed discovery). Only for what anyone holding the link may see: a private page
- * carries none of it. Every URL is absolute.
+ * What a link to a page shows where it is pasted (Open Graph and Twitter cards) and, when it has
+ * an image, how it is embedded (oEmbed discovery). Only for what anyone holding the link may see:
+ * a private page carries none of it. Every URL is absolute.
  */
 export type Preview = {
   title: string;
@@ -9,14 +9,13 @@ export type Preview = {
   /** The page's canonical URL. */
   url: string;
   image?: { url: string; width: number; height: number; alt: string };
-  /** The page's oEmbed endpoint URL (JSON). */
-  oembed?: string;
 };
 
 export const SITE_NAME = 'Image Repository';
 
 /** The `<head>` tags of a preview. */
 export function PreviewTags({ preview: p }: { preview: Preview }) {
+  const oembed = p.image && `${new URL(p.url).origin}/oembed?${new URLSearchParams({ url: p.url, format: 'json' })}`;
   return (
     <>
       <link rel="canonical" href={p.url} />
@@ -39,7 +38,7 @@ export function PreviewTags({ preview: p }: { preview: Preview }) {
       <meta name="twitter:card" content={p.image ? 'summary_large_image' : 'summary'} />
       <meta name="twitter:title" content={p.title} />
       {p.description && <meta name="twitter:description" content={p.description} />}
-      {p.oembed && <link rel="alternate" type="application/json+oembed" href={p.oembed} title={p.title} />}
+      {oembed && <link rel="alternate" type="application/json+oembed" href={oembed} title={p.title} />}
     </>
   );
 }
