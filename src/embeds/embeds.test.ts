@@ -137,6 +137,7 @@ describe('GET /oembed', () => {
     assert.equal((await ask(`${ORIGIN}/images/${unlisted.id}?share=wrong`)).status, 404);
     assert.equal((await ask(`https://elsewhere.example/images/${pub.id}`)).status, 404);
     assert.equal((await ask(`${ORIGIN}/images/nope`)).status, 404);
+    assert.equal((await ask(`${ORIGIN}/images/${pub.id}/images/${pub.id}`)).status, 404, 'no such page');
     assert.equal((await ask('not a url')).status, 404);
     assert.equal((await visitor().request('/oembed')).status, 400);
     assert.equal((await visitor().request(`/oembed?url=${encodeURIComponent(`${ORIGIN}/images/${pub.id}`)}&format=xml`)).status, 501);

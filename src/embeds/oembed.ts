@@ -54,7 +54,7 @@ export function oembedRoutes({ sql, config }: Deps) {
       return newest && { image: newest, link: {}, title: `Images of ${newest.username}`, author: newest.username, cache: true };
     }
     const [, kind, id, sub, imageId] = page.pathname.match(/^\/(images|albums)\/([\w-]{1,64})(?:\/(images)\/([\w-]{1,64}))?$/) ?? [];
-    if (kind === 'images' && id) {
+    if (kind === 'images' && id && !sub) {
       const image = await findImage(sql, id);
       if (!image || !maySee(image, undefined, share)) return undefined;
       return { image, link: { share } as ImageLink, title: titleOf(image), author: image.username, cache: image.visibility === 'public' };
