@@ -99,6 +99,28 @@ describe('link previews', () => {
     assert.equal((await previewOf(owner, '/u/embedder')).tags['og:image'], display(pub));
   });
 
+  test('an album: a public one and a shared one preview their cover; a private one carries nothing', async () => {
+    const albumOf = async (visibility: string) => {
+      const id = (await owner.postForm('/albums', { title: `Trip ${visibility}`, description: 'Tide pools.', visibility })).headers.get('location')!.split('/')[2]!;
+      await owner.postForm(`/albums/${id}/images`, { ids: pub.id, confirm: '1' });
+      const [{ share_token }] = await t.sql<{ share_token: string | null }[]>`select share_token from albums where id = ${id}`;
+      return { id, share: share_token ? `?share=${share_token}` : '' };
+    };
+    for (const visibility of ['public', 'unlisted']) {
+      const album = await albumOf(visibility);
+      const { tags, oembed } = await previewOf(visitor(), `/albums/${album.id}${album.share}`);
+      assert.equal(tags['og:title'], `Trip ${visibility}`);
+      assert.equal(tags['og:description'], 'Tide pools.');
+      assert.equal(tags['og:url'], `${ORIGIN}/albums/${album.id}${album.share}`);
+      assert.equal(tags['og:image'], `${ORIGIN}/albums/${album.id}/images/${pub.id}/display/${pub.display_hash}-${pub.epoch}.webp${album.share}`);
+      assert.equal(tags['twitter:card'], 'summary_large_image');
+      assert.equal((await visitor().request(tags['og:image']!.slice(ORIGIN.length))).status, 200);
+      assert.equal((await visitor().request(oembed!.slice(ORIGIN.length))).status, 200);
+    }
+    const hidden = await albumOf('private');
+    assert.deepEqual((await previewOf(owner, `/albums/${hidden.id}`)).tags, {});
+  });
+
   test('a private image page carries no preview at all, even for its owner', async () => {
     const { tags, oembed, html } = await previewOf(owner, `/images/${priv.id}`);
     assert.deepEqual(tags, {});
