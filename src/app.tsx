@@ -6,6 +6,10 @@ import { authRoutes } from './auth/routes.tsx';
 import { oembedRoutes } from './embeds/oembed.ts';
 import { loadSession } from './auth/middleware.ts';
 import { createSessions } from './auth/session.ts';
+import { signInWith } from './auth/sign-in.ts';
+import { passkeyRoutes } from './passkeys/routes.tsx';
+import { recoveryRoutes } from './recovery/routes.tsx';
+import { twoFactorRoutes } from './two-factor/routes.tsx';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
@@ -79,7 +83,11 @@ export function createApp(deps: AppDeps) {
     if (c.get('user') && !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
-  app.route('/', authRoutes(deps, sessions));
+  const signIn = signInWith(deps.sql, sessions, secure);
+  app.route('/', authRoutes(deps, sessions, signIn));
+  app.route('/', recoveryRoutes(deps, sessions, signIn));
+  app.route('/', twoFactorRoutes(deps, signIn));
+  app.route('/', passkeyRoutes(deps, signIn));
   app.route('/', accountRoutes(deps, sessions));
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));

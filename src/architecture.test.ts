@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 // Lowest first. A folder not named here is a feature (lists, upload, account, ...) at FEATURE.
 const FEATURE = 4;
 // Albums sit between images and the features that offer them (upload, the dashboard's lists).
-const LAYERS: Record<string, number> = { config: 0, db: 0, storage: 0, web: 1, auth: 2, images: 3, albums: 3.5, app: 9 };
+// Mail is a service like storage. The ways to prove who you are (a reset or verification link, a
+// second factor, a passkey) sit on auth, under everything that asks whether an account may act.
+const LAYERS: Record<string, number> = {
+  config: 0, db: 0, storage: 0, mail: 0.5, web: 1, auth: 2, recovery: 2.5, 'two-factor': 2.5, passkeys: 2.5, images: 3, albums: 3.5, app: 9,
+};
 // Folders that may import only these folders or files, whatever their layer.
 const ONLY: Record<string, string[]> = {
   janitor: ['config', 'db', 'storage', 'images/keys.ts'],

@@ -44,6 +44,9 @@ const schema = z.object({
   FORM_BODY_SECONDS: z.coerce.number().positive().default(10),
   CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
   HOST: z.string().min(1).default('0.0.0.0'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().trim().min(3).optional(),
+  REQUIRE_VERIFIED_EMAIL: flag.default(false),
   EMBED_ORIGINS: z.string().trim().optional().transform((v, ctx) => {
     const listed = v?.split(',').map((o) => o.trim()).filter(Boolean).map((o) => ({ given: o, origin: originIn(o) }));
     const bad = listed?.find((o) => !o.origin);
@@ -79,6 +82,14 @@ export type Config = Readonly<{
    * Our own pages always may.
    */
   embedOrigins?: readonly string[];
+  mail: Readonly<{
+    /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://` (TLS); unset: mail goes to the log. */
+    smtpUrl?: string;
+    /** The From of every mail. */
+    from: string;
+  }>;
+  /** Public images, unlisted links and public albums wait until the account's address is verified. */
+  requireVerifiedEmail: boolean;
   /** The most one zip download (an album, or images selected on the dashboard) may hold. */
   zipMaxBytes: number;
   upload: Readonly<{
@@ -142,6 +153,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     janitor: Object.freeze({ graceMs: e.JANITOR_GRACE_MINUTES * 60_000, intervalMs: e.JANITOR_INTERVAL_MINUTES * 60_000 }),
     trashDays: e.TRASH_DAYS,
     embedOrigins: e.EMBED_ORIGINS && Object.freeze(e.EMBED_ORIGINS),
+    mail: Object.freeze({
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `Image Repository <no-reply@${e.PUBLIC_URL ? new URL(e.PUBLIC_URL).hostname : 'localhost'}>`,
+    }),
+    requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
     zipMaxBytes: Math.round(e.ZIP_MAX_MB * MB),
     upload: Object.freeze({
       maxFileBytes: Math.round(e.MAX_FILE_MB * MB),

@@ -11,11 +11,26 @@ import { keysInUse } from './images/images.sql.ts';
 import { purgeExpiredTrash } from './images/trash.sql.ts';
 import { createDecodeQueue } from './images/decode-queue.ts';
 import { createTempSpace } from './upload/temp-space.ts';
+import type { Sql } from './db/client.ts';
+import { createMailer } from './mail/mailer.ts';
+import { createTransport, type Transport } from './mail/transport.ts';
+import { recoveryMails } from './recovery/mails.ts';
 
 export const MIGRATIONS_DIR = 'sql';
 
 export function createStorage(config: Config): Storage {
   return config.s3 ? createS3Storage(config.s3) : createDiskStorage(join(config.dataDir, 'objects'));
+}
+
+/** The app's mail: every kind it sends, through `transport` (SMTP or the log, as configured). */
+export function createMail(sql: Sql, config: Config, transport: Transport = createTransport(config.mail)) {
+  const kinds = recoveryMails(sql);
+  return createMailer(sql, transport, async (row) => {
+    const make = kinds[row.kind];
+    if (make) return make(row);
+    console.error(`mail: dropped a mail of unknown kind ${row.kind}`);
+    return null;
+  });
 }
 
 /** Everything the app is built from: the shared services and this instance's own limits. */
@@ -48,7 +63,12 @@ export async function buildDeps(config: Config): Promise<AppDeps & { close(): Pr
     await migrate(db.sql, MIGRATIONS_DIR);
     const storage = createStorage(config);
     await storage.init();
-    return { config, sql: db.sql, storage, ...localLimits(config), close: db.close };
+    const mail = createMail(db.sql, config);
+    const close = async () => {
+      await mail.idle();
+      await db.close();
+    };
+    return { config, sql: db.sql, storage, mail, ...localLimits(config), close };
   } catch (err) {
     await db.close();
     throw err;

@@ -33,11 +33,15 @@ async function gc() {
   }
 }
 
+const MAIL_POLL_MS = 5_000;
+
 async function serveApp() {
   const config = loadConfig(process.env);
   const deps = await buildDeps(config);
   const app = createApp(deps);
   const stopJanitor = startJanitor(janitorDeps(deps), config.janitor);
+  // Mail that failed is tried again from here (new mail goes out at once, from its request).
+  const stopMail = deps.mail.start(MAIL_POLL_MS);
   const hostname = config.host;
   const announce = () => console.log(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
 
@@ -52,6 +56,7 @@ async function serveApp() {
   }
   const shutdown = async () => {
     stopJanitor();
+    stopMail();
     await stop();
     await deps.close();
     process.exit(0);

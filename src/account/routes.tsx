@@ -3,10 +3,13 @@ import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, setSessionCookie, signedIn } from '../auth/middleware.ts';
 import { hashPassword } from '../auth/password.ts';
-import { checkPassword, countAccountProbe } from '../auth/throttle.ts';
-import { clientAddress } from '../web/client-address.ts';
+import { countAccountProbe } from '../auth/throttle.ts';
+import { checkCurrentPassword } from '../auth/current-password.ts';
 import type { Sessions } from '../auth/session.ts';
-import { passwordHashOf, updateEmail, updatePasswordHash, usedBytes } from '../auth/users.sql.ts';
+import { updatePasswordHash, usedBytes } from '../auth/users.sql.ts';
+import { accountById, emailInUse, setPendingEmail } from '../recovery/accounts.sql.ts';
+import { originOf } from '../web/origin.ts';
+import { securityOf } from './security.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { RateLimited } from '../web/errors.tsx';
@@ -21,13 +24,14 @@ const passwordSchema = z.object({ current: currentPasswordField(CURRENT), passwo
 const confirmSchema = z.object({ password: currentPasswordField('Enter your password to delete your account') });
 
 const NOTICES: Record<string, string> = {
-  email: 'Your email address was changed.',
+  email: 'We sent a confirmation link to your new address. Your account keeps its current address until you follow it.',
+  verify: 'We sent a new confirmation link.',
   password: 'Your password was changed; every other session was signed out.',
   sessions: 'Every other session was signed out.',
 };
 
 export function accountRoutes(deps: Deps, sessions: Sessions) {
-  const { sql, config } = deps;
+  const { sql, config, mail } = deps;
   const app = new Hono<AppEnv>();
   app.use('/settings', requireUser);
   app.use('/settings/*', requireUser);
@@ -35,25 +39,14 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
   async function settings(c: Context<any>, failed?: FailedForm) {
     const { user, session } = signedIn(c);
-    const [used, list] = await Promise.all([usedBytes(sql, user.id), sessions.listSessions(user.id, session.id)]);
-    const page = <SettingsPage user={user} used={used} quota={config.upload.quotaBytes} sessions={list}
+    const [used, list, security] = await Promise.all([usedBytes(sql, user.id), sessions.listSessions(user.id, session.id), securityOf(sql, user.id)]);
+    const page = <SettingsPage user={user} used={used} quota={config.upload.quotaBytes} sessions={list} security={security}
       notice={NOTICES[c.req.query('done') ?? '']} failed={failed} />;
     return renderPage(c, 'Settings', page, failed ? 422 : 200);
   }
   const refused = (form: FailedForm['form']) => showAgain<FailedForm['values']>((c, failed) => settings(c, { form, ...failed }));
 
-  /**
-   * The signed-in user's password, checked and counted exactly like a login (same limits); a
-   * refusal over the limit is thrown.
-   */
-  async function checkCurrent(c: Context, password: string) {
-    const { user } = signedIn(c);
-    const hash = await passwordHashOf(sql, user.id);
-    const account = hash === undefined ? undefined : { id: user.id, password_hash: hash };
-    const check = await checkPassword(sql, account, { login: user.username, password, ip: clientAddress(c, config.trustProxy) });
-    if (check.retryAfter) throw new RateLimited('Too many password attempts', check.retryAfter);
-    return check.ok;
-  }
+  const checkCurrent = (c: Context, password: string) => checkCurrentPassword(deps, c, password);
   const WRONG = 'Your current password is not right';
 
   app.get('/settings', (c) => settings(c));
@@ -62,14 +55,24 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
     const { email, current } = c.req.valid('form');
     const { user } = signedIn(c);
     if (!(await checkCurrent(c, current))) return settings(c, { form: 'email', errors: { current: WRONG }, values: { email } });
-    if (!(await updateEmail(sql, user.id, email))) {
+    const account = (await accountById(sql, user.id))!;
+    if (email.toLowerCase() === account.email.toLowerCase()) {
+      await setPendingEmail(sql, user.id, null);
+      return c.redirect('/settings#email', 303);
+    }
+    if (await emailInUse(sql, email)) {
       // Only the account's owner learns this, and only a few times per window: no way to test
       // many addresses for an account.
       const wait = await countAccountProbe(sql, user);
       if (wait) throw new RateLimited('Too many password attempts', wait);
       return settings(c, { form: 'email', errors: { email: 'An account with this email already exists' }, values: { email } });
     }
-    return c.redirect('/settings?done=email', 303);
+    // The old address stays in force until the new one is confirmed, and hears of the change.
+    await setPendingEmail(sql, user.id, email);
+    const origin = originOf(c, config.publicUrl);
+    await mail.send('verify-email', email, { userId: user.id }, origin);
+    await mail.send('email-change-notice', account.email, { username: user.username, newEmail: email }, origin);
+    return c.redirect('/settings?done=email#email', 303);
   });
 
   app.post('/settings/password', zValidator('form', passwordSchema, refused('password')), async (c) => {

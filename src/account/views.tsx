@@ -2,11 +2,14 @@ import type { Viewer } from '../web/env.ts';
 import Bowser from 'bowser';
 import { formatBytes, LocalTime } from '../web/format.tsx';
 import { Field, type FieldErrors } from '../web/forms.tsx';
+import { PasskeyList } from '../passkeys/views.tsx';
+import type { Security } from './security.ts';
 
 export type SessionListItem = { current: boolean; createdAt: Date; userAgent: string };
 
 type Props = {
   user: Viewer;
+  security: Security;
   used: number;
   quota: number;
   sessions: SessionListItem[];
@@ -17,6 +20,32 @@ type Props = {
 /** The settings form that was sent and refused: its messages beside its fields, its values kept. */
 export type FailedForm = { form: 'email' | 'password' | 'delete'; errors: FieldErrors; values?: { email?: string } };
 
+/** Whether the address is confirmed, and a way to send the link again while it is not. */
+function EmailState({ security }: { security: Security }) {
+  if (security.verified && !security.pendingEmail) return <span class="state ok">verified</span>;
+  return (
+    <>
+      {!security.verified && <span class="state warn">not verified</span>}
+      <form method="post" action="/settings/email/verify" class="inline">
+        <button type="submit" class="link">Send the confirmation link again</button>
+      </form>
+    </>
+  );
+}
+
+/** What protects the account, at a glance. */
+function SecuritySummary({ security }: { security: Security }) {
+  return (
+    <dl class="facts security">
+      <dt>Email</dt><dd>{security.verified ? 'Verified' : 'Not verified'}</dd>
+      <dt>Two-factor login</dt>
+      <dd>{security.totp ? 'On (authenticator app)' : 'Off'} · <a href="/settings/2fa">{security.totp ? 'Manage' : 'Turn on'}</a></dd>
+      <dt>Recovery codes</dt><dd>{security.totp ? `${security.codesLeft} left` : 'None (they come with two-factor login)'}</dd>
+      <dt>Passkeys</dt><dd>{security.passkeys.length || 'None'}</dd>
+    </dl>
+  );
+}
+
 /** "Firefox on Linux" from a User-Agent header; what is not recognised is left out. */
 export function describeBrowser(userAgent: string) {
   if (!userAgent) return 'Unknown browser';
@@ -25,7 +54,7 @@ export function describeBrowser(userAgent: string) {
   return os.name ? `${name} on ${os.name}` : name;
 }
 
-export function SettingsPage({ user, used, quota, sessions, notice, failed }: Props) {
+export function SettingsPage({ user, security, used, quota, sessions, notice, failed }: Props) {
   const errorsOf = (form: FailedForm['form']): FieldErrors => (failed?.form === form ? failed.errors : {});
   const [email, password, remove] = [errorsOf('email'), errorsOf('password'), errorsOf('delete')];
   return (
@@ -34,13 +63,23 @@ export function SettingsPage({ user, used, quota, sessions, notice, failed }: Pr
       {notice && <p class="notice" role="status">{notice}</p>}
       <dl class="facts">
         <dt>Username</dt><dd>{user.username}</dd>
-        <dt>Email</dt><dd>{user.email}</dd>
+        <dt>Email</dt><dd>{user.email} <EmailState security={security} /></dd>
         <dt>Storage</dt><dd>{formatBytes(used)} of {formatBytes(quota)} used</dd>
       </dl>
 
-      <h2 id="change-email">Change email</h2>
+      <h2 id="security">Security</h2>
+      <SecuritySummary security={security} />
+      <h3 id="passkeys">Passkeys</h3>
+      <p class="hint">A passkey signs you in with your fingerprint, face or device PIN, without your password; it also stands in for a two-factor code.</p>
+      <PasskeyList passkeys={security.passkeys} />
+
+      <h2 id="email">Change email</h2>
+      {security.pendingEmail && (
+        <p class="notice" role="status">Waiting for <strong>{security.pendingEmail}</strong> to be confirmed: follow the link we sent there.
+          Until then your account uses {user.email}.</p>
+      )}
       {/* The #fragment brings a refused form's answer back to the form, not to the page's top. */}
-      <form method="post" action="/settings/email#change-email" aria-labelledby="change-email" novalidate>
+      <form method="post" action="/settings/email#email" aria-labelledby="email" novalidate>
         <Field id="new-email" name="email" label="New email" type="email" autocomplete="email"
           value={failed?.values?.email ?? user.email} error={email.email} />
         <Field id="email-current-password" name="current" label="Current password" type="password"

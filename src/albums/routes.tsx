@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
@@ -26,6 +26,7 @@ import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum,
 import { AlbumCards, AlbumPage } from './views.tsx';
 import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
 import { memberActions, NewAlbumForm } from './owner-views.tsx';
+import { randomBytes } from 'node:crypto';
 
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;
@@ -153,6 +154,7 @@ export function albumRoutes(deps: Deps) {
   app.post('/albums', requireUser, zValidator('form', newSchema, showAgain((c, failed) => myAlbums(c as Context<AppEnv>, failed as never))), async (c) => {
     const form = c.req.valid('form');
     const id = randomId();
+    await mustBeVerifiedFor(deps, signedIn(c).user.id, form.visibility);
     await createAlbum(sql, { id, user_id: signedIn(c).user.id, ...form, share_token: form.visibility === 'unlisted' ? freshToken() : null });
     flash(c, `Album “${form.title}” created. Add images from your dashboard, an image's page, or while uploading.`);
     return c.redirect(`/albums/${id}`, 303);
@@ -206,6 +208,7 @@ export function albumRoutes(deps: Deps) {
     // The settings form always sends the audience: unchanged, with the link's expiry kept, it
     // leaves the link alone (an expired one stays expired rather than being silently renewed).
     const edit = form.visibility === album.visibility && form.expires === 'keep' ? { ...form, visibility: undefined } : form;
+    if (edit.visibility) await mustBeVerifiedFor(deps, album.user_id, edit.visibility);
     // Showing the album's private images to more people than before is asked first.
     if (edit.visibility && AUDIENCE_SIZE[edit.visibility] > AUDIENCE_SIZE[album.visibility] && !confirm) {
       const unshared = await countUnsharedMembers(sql, album.id);

@@ -12,7 +12,9 @@ import { hashPassword } from './password.ts';
 import type { Sessions } from './session.ts';
 import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
 import { LoginForm, SignupForm } from './views.tsx';
-import { safeNext, setSessionCookie } from './middleware.ts';
+import { setSessionCookie } from './middleware.ts';
+import type { SignIn } from './sign-in.ts';
+import { originOf } from '../web/origin.ts';
 import { checkPassword, countSignup } from './throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 
@@ -26,10 +28,9 @@ const loginSchema = z.object({
 
 const LOGIN_FAILED = 'Wrong username/email or password.';
 
-export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
+export function authRoutes({ sql, config, mail }: Deps, sessions: Sessions, signIn: SignIn) {
   const app = new Hono<AppEnv>();
   const address = (c: Context) => clientAddress(c, config.trustProxy);
-  const userAgent = (c: Context) => c.req.header('User-Agent') ?? '';
 
   app.get('/signup', (c) => renderPage(c, 'Sign up', <SignupForm />));
 
@@ -59,7 +60,8 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
         if (!isUniqueViolation(err)) throw err;
         return renderPage(c, 'Sign up', <SignupForm values={form} errors={{ form: 'That email or username was just taken' }} />, 422);
       }
-      setSessionCookie(c, await sessions.createSession(id, userAgent(c)));
+      await signIn.startSession(c, id);
+      await mail.send('verify-email', form.email, { userId: id }, originOf(c, config.publicUrl));
       return c.redirect('/dashboard', 303);
     },
   );
@@ -79,10 +81,7 @@ export function authRoutes({ sql, config }: Deps, sessions: Sessions) {
       const check = await checkPassword(sql, user, { login: username, password, ip: address(c) });
       if (check.retryAfter) throw new RateLimited('Too many login attempts', check.retryAfter);
       if (!user || !check.ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
-      const old = c.get('session');
-      if (old) await sessions.invalidateSession(old.id);
-      setSessionCookie(c, await sessions.createSession(user.id, userAgent(c)));
-      return c.redirect(safeNext(next), 303);
+      return signIn.afterFirstFactor(c, user.id, next);
     },
   );
 

@@ -54,3 +54,20 @@ export async function countSignup(sql: Sql, ip: string, perHour: number) {
   const { hits, retry_after } = await hit(sql, `signup:address:${ip}`, 60 * 60_000);
   return hits > perHour ? retry_after : 0;
 }
+
+const secondFactorKey = (userId: string) => `2fa:account:${userId}`;
+
+/**
+ * Counts a second-factor attempt against the account and the address, with the password limits.
+ * The account's count is its own: a right password (which starts the password count again) must
+ * not give a code guesser a fresh allowance. Seconds to wait when over a limit, else 0.
+ */
+export async function countSecondFactor(sql: Sql, userId: string, ip: string) {
+  const [account, address] = await Promise.all([hit(sql, secondFactorKey(userId), WINDOW_MS), hit(sql, addressKey(ip), WINDOW_MS)]);
+  return Math.max(
+    account.hits > LIMITS.account ? account.retry_after : 0,
+    address.hits > LIMITS.address ? address.retry_after : 0,
+  );
+}
+
+export const clearSecondFactor = (sql: Sql, userId: string) => clear(sql, secondFactorKey(userId));

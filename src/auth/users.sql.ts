@@ -1,4 +1,4 @@
-import { isUniqueViolation, type Queryable, type Sql } from '../db/client.ts';
+import type { Queryable, Sql } from '../db/client.ts';
 
 export type UserRow = { id: string; email: string; username: string; password_hash: string };
 
@@ -25,19 +25,8 @@ export async function findUserByLogin(sql: Sql, login: string) {
   return user;
 }
 
-export async function updatePasswordHash(sql: Sql, userId: string, hash: string) {
+export async function updatePasswordHash(sql: Queryable, userId: string, hash: string) {
   await sql`update users set password_hash = ${hash} where id = ${userId}`;
-}
-
-/** Sets the user's email; false when another account already uses it (any letter case). */
-export async function updateEmail(sql: Sql, userId: string, email: string) {
-  try {
-    await sql`update users set email = ${email} where id = ${userId}`;
-    return true;
-  } catch (err) {
-    if (isUniqueViolation(err)) return false;
-    throw err;
-  }
 }
 
 export async function userExists(sql: Sql, username: string) {

@@ -28,9 +28,25 @@ export function LoginForm(props: { login?: string; error?: string; next?: string
         <Field name="username" label="Username or email" autocomplete="username" value={props.login} />
         <Field name="password" label="Password" type="password" autocomplete="current-password" />
         {props.next && <input type="hidden" name="next" value={props.next} />}
+        <p class="forgot"><a href="/password/forgot">Forgot password?</a></p>
         <button type="submit">Log in</button>
       </form>
+      <PasskeySignIn next={props.next} />
       <p>New here? <a href="/signup">Create an account</a></p>
     </section>
+  );
+}
+
+/**
+ * "Sign in with a passkey": hidden until static/passkeys.js finds WebAuthn in the browser, so
+ * without JavaScript it is simply not offered.
+ */
+export function PasskeySignIn({ next, label = 'Sign in with a passkey' }: { next?: string; label?: string }) {
+  return (
+    <div class="passkey-sign-in" data-passkey-sign-in data-next={next} hidden>
+      <p class="or"><span>or</span></p>
+      <button type="button" class="secondary">{label}</button>
+      <p class="field-error" role="alert" data-passkey-error></p>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { type LinkExpiry, updateDetails, updateVisibility } from './images.sql.t
 import { listParams, readContext } from './list-context.ts';
 import { imageUrl } from './urls.ts';
 import type { FailedEdit } from './views.tsx';
+import { randomBytes } from 'node:crypto';
 
 const detailsSchema = z.object({
   title: z.string().trim().max(200, 'A title is at most 200 characters').default(''),
@@ -30,7 +31,7 @@ type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
  * The owner's changes to an image: texts, visibility and its share link; others get 404. A
  * refused form comes back on the image's page (`imagePage`), its values kept.
  */
-export function imageEditRoutes({ sql }: Deps, imagePage: ImagePage) {
+export function imageEditRoutes({ sql, config }: Deps, imagePage: ImagePage) {
   const app = new Hono<AppEnv>();
   const refused = (form: FailedEdit['form']) =>
     showAgain<Record<string, string>>((c, failed) => imagePage(c as Context<AppEnv>, { form, ...failed }));
@@ -52,6 +53,7 @@ export function imageEditRoutes({ sql }: Deps, imagePage: ImagePage) {
 
   app.post('/images/:id/visibility', requireUser, zValidator('form', visibilitySchema, refused('visibility')), async (c) => {
     const { visibility, expires } = c.req.valid('form');
+    await mustBeVerifiedFor({ sql, config }, signedIn(c).user.id, visibility);
     // 160 random bits: the link is the only key to an unlisted image. Used only when the image
     // has no live link: saving the form again must not break links already shared.
     const change = visibility === 'unlisted' ? { visibility, expires, fresh: randomBytes(20).toString('base64url') } : { visibility };

@@ -16,6 +16,7 @@ import { titleOf } from '../images/names.ts';
 import type { BulkRefusal } from './routes.tsx';
 import { addImagesAnswer } from '../albums/add.tsx';
 import { zipEntries, zipResponse } from '../images/zip.ts';
+import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 
 const bulkSchema = z.object({
   ids: idsField,
@@ -88,6 +89,7 @@ export function bulkRoutes(deps: Deps, dashboard: (c: Context<AppEnv>, refusal: 
       return zipResponse(deps.storage, entries, { filename: 'images.zip', maxBytes: config.zipMaxBytes });
     }
     if (action !== 'delete') {
+      await mustBeVerifiedFor(deps, userId, action);
       const changed = await setVisibilityOfMany(sql, userId, ids, action);
       flash(c, `Made ${plural(changed.length)} ${action}.`);
       return c.redirect(dashboardAt(list, changed[0]), 303);

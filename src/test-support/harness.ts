@@ -9,7 +9,7 @@ import { createApp } from '../app.tsx';
 import { loadConfig } from '../config.ts';
 import { openDatabase, type Sql } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { localLimits, MIGRATIONS_DIR } from '../deps.ts';
+import { createMail, localLimits, MIGRATIONS_DIR } from '../deps.ts';
 import { createDiskStorage } from '../storage/disk.ts';
 import { createS3Storage } from '../storage/s3.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -76,12 +76,15 @@ export async function startTestApp(env: Record<string, string> = {}, opts: TestA
   const store = await openTestStorage(dir, opts.storage);
   const storage = opts.wrap ? opts.wrap(store.storage) : store.storage;
   const config = loadConfig({ DATA_DIR: dir, ...env });
-  const deps = { config, sql: db.sql, storage, ...localLimits(config) };
+  // Without SMTP_URL the mail that would go to the log is kept quiet.
+  const mail = createMail(db.sql, config, config.mail.smtpUrl ? undefined : { send: async () => {} });
+  const deps = { config, sql: db.sql, storage, mail, ...localLimits(config) };
   const app = createApp(deps);
   return {
     app,
     ...deps,
     async close() {
+      await mail.idle();
       await db.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });

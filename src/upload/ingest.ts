@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { VERIFY_TO_SHARE } from '../recovery/sharing.ts';
 import type { Deps } from '../web/env.ts';
 import { Invalid } from '../web/errors.tsx';
 import { fieldErrors } from '../web/forms.tsx';
@@ -33,6 +34,8 @@ type FileResult = Prepared | Known | Repeat | Refused;
 /** An upload's visibility, the album it was sent to, and, in the order the files were sent, what became of each. */
 export type Ingested = { visibility: Visibility; album?: string; outcomes: FileOutcome[] };
 export type IngestHooks = {
+  /** False when public images must wait (REQUIRE_VERIFIED_EMAIL and an unverified address). */
+  mayPublish?: boolean;
   /**
    * Called once the body is read (with the files already processed), then as each other file's
    * processing ends: how many are done, of all the files of the upload.
@@ -49,7 +52,7 @@ const fieldsSchema = z.object({
  * once (our form sends the fields before the files, so nothing is decoded); `ready` settles when
  * they are valid, or when the body ended without them. Files wait for it before writing objects.
  */
-function uploadFields() {
+function uploadFields(mayPublish: boolean) {
   let settle!: (v: Visibility) => void;
   let fail!: (err: Invalid) => void;
   const ready = new Promise<Visibility>((resolve, reject) => ((settle = resolve), (fail = reject)));
@@ -57,8 +60,8 @@ function uploadFields() {
   /** Settles `ready` with the fields, or fails it (and returns the error) when they are not valid. */
   const check = (fields: Record<string, string>) => {
     const parsed = fieldsSchema.safeParse(fields);
-    if (parsed.success) return settle(parsed.data.visibility);
-    const err = new Invalid(fieldErrors(parsed.error));
+    if (parsed.success && (mayPublish || parsed.data.visibility === 'private')) return settle(parsed.data.visibility);
+    const err = new Invalid(parsed.success ? { visibility: VERIFY_TO_SHARE } : fieldErrors(parsed.error));
     fail(err);
     return err;
   };
@@ -84,7 +87,7 @@ function uploadFields() {
  */
 export async function ingestUpload(deps: UploadDeps, userId: string, req: Request, hooks: IngestHooks = {}): Promise<Ingested> {
   const { sql, storage, config } = deps;
-  const fields = uploadFields();
+  const fields = uploadFields(hooks.mayPublish ?? true);
   const staged = stageObjects(deps);
   const bySha256 = new Map<string, Promise<FileResult>>();
   const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };

@@ -1,9 +1,10 @@
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Mailer } from '../mail/mailer.ts';
 
 /** What every feature needs from outside, built once in main.ts (or by a test). */
-export type Deps = { config: Config; sql: Sql; storage: Storage };
+export type Deps = { config: Config; sql: Sql; storage: Storage; mail: Mailer };
 
 /** The signed-in person, as pages show them (set by auth's session middleware). */
 export type Viewer = { id: string; username: string; email: string };

@@ -36,6 +36,7 @@ export function Page({ title, user, flash, head, children }: PageProps) {
         <script src={HTMX_SRC} defer></script>
         <script src="/static/app.js" type="module"></script>
         <script src="/static/viewer.js" type="module"></script>
+        <script src="/static/passkeys.js" type="module"></script>
         {head}
       </head>
       <body>

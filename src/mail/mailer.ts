@@ -1,0 +1,86 @@
+import type { Sql } from '../db/client.ts';
+import { claimDue, deleteMail, insertMail, retryLater, type OutboxRow } from './outbox.sql.ts';
+import type { Message, Transport } from './transport.ts';
+
+/** Makes the mail of an outbox row when it is sent; null: nothing to send any more (dropped). */
+export type Compose = (row: OutboxRow) => Promise<Message | null>;
+
+const BATCH = 20;
+// A claim outlasts any send: nodemailer gives up on a silent server well before this.
+const LEASE_MS = 3 * 60_000;
+const FIRST_RETRY_MS = 10_000;
+const MAX_RETRY_MS = 5 * 60_000;
+
+/** How long after the `attempts`-th failed attempt the next one comes: 10 s, 20 s, 40 s, ... at most 5 minutes. */
+export const retryDelay = (attempts: number) => Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+
+export type Mailer = ReturnType<typeof createMailer>;
+
+/**
+ * Mail through the outbox: `send` only writes a row (so a request never waits on, or fails with,
+ * the mail server) and then starts a delivery pass in the background; `deliverDue` sends what is
+ * due, and whichever instance runs it first takes each mail. A failed send is tried again later,
+ * with backoff.
+ */
+export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
+  let running: Promise<number> | undefined;
+  let again = false;
+
+  async function deliverOne(row: OutboxRow) {
+    try {
+      const message = await compose(row);
+      if (message) await transport.send(message);
+      await deleteMail(sql, row.id);
+      return message ? 1 : 0;
+    } catch (err) {
+      await retryLater(sql, row.id, retryDelay(row.attempts), String((err as Error).message ?? err));
+      console.error(`mail ${row.kind} to ${row.recipient}: attempt ${row.attempts} failed:`, (err as Error).message ?? err);
+      return 0;
+    }
+  }
+
+  async function pass() {
+    let sent = 0;
+    for (let rows = await claimDue(sql, BATCH, LEASE_MS); rows.length; rows = await claimDue(sql, BATCH, LEASE_MS)) {
+      for (const row of rows) sent += await deliverOne(row);
+      if (rows.length < BATCH) break;
+    }
+    return sent;
+  }
+
+  /** Sends every due mail; one pass at a time in this instance (a call during a pass runs one more after it). */
+  function deliverDue(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let sent = 0;
+      do {
+        again = false;
+        sent += await pass();
+      } while (again);
+      return sent;
+    })().finally(() => (running = undefined));
+    return running;
+  }
+
+  return {
+    /** Queues a mail; `origin` is where its links point. Resolves once the row is written, not sent. */
+    async send(kind: string, recipient: string, data: Record<string, string>, origin: string) {
+      await insertMail(sql, { kind, recipient, data, origin });
+      deliverDue().catch((err) => console.error('mail:', err));
+    },
+    deliverDue,
+    /** Resolves when this instance's delivery pass (if any) has ended. */
+    idle: async () => {
+      await running?.catch(() => {});
+    },
+    /** Delivers due mail (retries) every `intervalMs`; returns the stop function. */
+    start(intervalMs: number) {
+      const timer = setInterval(() => deliverDue().catch((err) => console.error('mail:', err)), intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}

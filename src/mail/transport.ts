@@ -1,0 +1,26 @@
+import nodemailer from 'nodemailer';
+
+/** A mail ready to go: plain text, and simple HTML saying the same. */
+export type Message = { to: string; subject: string; text: string; html: string };
+export type Transport = { send(message: Message): Promise<void> };
+
+/**
+ * SMTP through nodemailer when `smtpUrl` is set (`smtps://` for implicit TLS, `smtp://` upgrading
+ * with STARTTLS when the server offers it); otherwise each mail is written to the log, so the
+ * embedded default needs no mail server and its links can still be followed.
+ */
+export function createTransport(opts: { smtpUrl?: string; from: string }, log = console.log): Transport {
+  if (!opts.smtpUrl) {
+    return {
+      async send(m) {
+        log(`mail to ${m.to}: ${m.subject}\n${m.text}`);
+      },
+    };
+  }
+  const smtp = nodemailer.createTransport(opts.smtpUrl, { from: opts.from });
+  return {
+    async send(m) {
+      await smtp.sendMail({ to: m.to, subject: m.subject, text: m.text, html: m.html });
+    },
+  };
+}

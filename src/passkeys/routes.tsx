@@ -1,0 +1,122 @@
+import { Hono, type Context } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { z } from 'zod';
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { requireUser, safeNext, signedIn } from '../auth/middleware.ts';
+import type { SignIn } from '../auth/sign-in.ts';
+import type { AppEnv, Deps } from '../web/env.ts';
+import { flash } from '../web/flash.ts';
+import { originOf } from '../web/origin.ts';
+import { deletePasskey, findPasskey, insertPasskey, passkeysOf, recordUse, saveChallenge, takeChallenge } from './passkeys.sql.ts';
+
+const SITE = 'Image Repository';
+
+// The browser's answer, checked for shape and size here; its content is the library's to verify.
+const credential = z.looseObject({
+  id: z.string().min(1).max(1400),
+  rawId: z.string().max(1400),
+  type: z.literal('public-key'),
+  response: z.looseObject({ clientDataJSON: z.string().max(8192) }),
+});
+const registerSchema = z.object({ name: z.string().trim().min(1).max(60), credential });
+const signInSchema = z.object({ credential, next: z.string().max(2048).optional() });
+
+const refuse = (c: Context, message: string, status: 400 | 401 = 400) => c.json({ error: message }, status);
+
+export function passkeyRoutes({ sql, config }: Deps, signIn: SignIn) {
+  const app = new Hono<AppEnv>();
+  app.use('/settings/passkeys', requireUser);
+  app.use('/settings/passkeys/*', requireUser);
+  // Passkeys belong to the site's name (PUBLIC_URL's host, else the host the browser used).
+  const party = (c: Context) => {
+    const origin = originOf(c, config.publicUrl);
+    return { origin, rpID: new URL(origin).hostname };
+  };
+
+  app.post('/settings/passkeys/options', async (c) => {
+    const { user } = signedIn(c);
+    const existing = await passkeysOf(sql, user.id);
+    const options = await generateRegistrationOptions({
+      rpName: SITE,
+      rpID: party(c).rpID,
+      userName: user.username,
+      userID: new TextEncoder().encode(user.id),
+      attestationType: 'none',
+      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports.split(',').filter(Boolean) as AuthenticatorTransport[] })),
+      // A discoverable credential: it can sign in without a username being typed.
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+    });
+    await saveChallenge(sql, options.challenge, user.id);
+    return c.json(options);
+  });
+
+  app.post('/settings/passkeys', zValidator('json', registerSchema, (r, c) => (r.success ? undefined : refuse(c, 'That is not a passkey'))), async (c) => {
+    const { user } = signedIn(c);
+    const { name, credential: response } = c.req.valid('json');
+    const { origin, rpID } = party(c);
+    const verified = await verifyRegistrationResponse({
+      response: response as unknown as RegistrationResponseJSON,
+      expectedChallenge: (challenge) => takeChallenge(sql, challenge, user.id),
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+    }).catch(() => undefined);
+    const info = verified?.verified ? verified.registrationInfo : undefined;
+    if (!info) return refuse(c, 'The passkey could not be verified; try again');
+    if (await findPasskey(sql, info.credential.id)) return refuse(c, 'This passkey is already registered');
+    await insertPasskey(sql, {
+      id: info.credential.id,
+      user_id: user.id,
+      public_key: info.credential.publicKey,
+      counter: info.credential.counter,
+      transports: (info.credential.transports ?? []).join(','),
+      name,
+    });
+    flash(c, `Passkey “${name}” added.`);
+    return c.json({ redirect: '/settings#security' }, 201);
+  });
+
+  app.post('/settings/passkeys/:id/delete', async (c) => {
+    const { user } = signedIn(c);
+    const removed = await deletePasskey(sql, user.id, c.req.param('id'));
+    flash(c, removed ? 'The passkey was removed.' : 'That passkey was already removed.');
+    return c.redirect('/settings#security', 303);
+  });
+
+  app.post('/login/passkey/options', async (c) => {
+    // No account named: the browser offers the passkeys it holds for this site.
+    const options = await generateAuthenticationOptions({ rpID: party(c).rpID, userVerification: 'required' });
+    await saveChallenge(sql, options.challenge, null);
+    return c.json(options);
+  });
+
+  app.post('/login/passkey', zValidator('json', signInSchema, (r, c) => (r.success ? undefined : refuse(c, 'That is not a passkey'))), async (c) => {
+    const { credential: response, next } = c.req.valid('json');
+    const passkey = await findPasskey(sql, response.id);
+    const { origin, rpID } = party(c);
+    const verified = passkey && (await verifyAuthenticationResponse({
+      response: response as unknown as AuthenticationResponseJSON,
+      expectedChallenge: (challenge) => takeChallenge(sql, challenge, null),
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential: { id: passkey.id, publicKey: new Uint8Array(passkey.public_key), counter: passkey.counter },
+      requireUserVerification: true,
+    }).catch(() => undefined));
+    if (!passkey || !verified?.verified) return refuse(c, 'This passkey is not registered here, or it could not be verified', 401);
+    await recordUse(sql, passkey.id, verified.authenticationInfo.newCounter);
+    // A passkey with user verification is two factors in itself: it completes any waiting
+    // password sign-in, and replaces one.
+    await signIn.forgetChallenge(c);
+    await signIn.startSession(c, passkey.user_id);
+    return c.json({ redirect: safeNext(next) });
+  });
+
+  return app;
+}
