@@ -106,5 +106,11 @@ for (const scheme of ['light', 'dark'] as const) {
     await phone.goto(album);
     await expectImagesLoaded(phone);
     await shoot(phone, 'album-phone', scheme);
+
+    // Account security: setting up two-factor login, and the login page.
+    await page.goto('/settings/2fa');
+    await shoot(page, 'two-factor', scheme);
+    await visitor.goto('/login');
+    await shoot(visitor, 'login', scheme);
   });
 }

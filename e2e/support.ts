@@ -16,6 +16,20 @@ export async function signUp(page: Page, username: string) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
+/** Logs out with the header's button and lands on the home page, signed out. */
+export async function logOut(page: Page, username: string) {
+  await page.getByRole('button', { name: `Log out ${username}` }).click();
+  await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
+}
+
+/** Sends the login form; where it leads (the dashboard, the second factor, an error) is the caller's to check. */
+export async function logIn(page: Page, login: string, password = PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+}
+
 /**
  * A JPEG of one colour (`shade` tells them apart, so none is a duplicate). Wider than the 400 px
  * thumbnail, so its 2x thumbnail is a file of its own: from a smaller photo both come out the

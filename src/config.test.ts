@@ -42,6 +42,18 @@ describe('loadConfig', () => {
     );
   });
 
+  test('mail: the log without SMTP_URL, smtp:// or smtps:// with it, a sender from PUBLIC_URL', () => {
+    const quiet = loadConfig({});
+    assert.deepEqual({ ...quiet.mail }, { smtpUrl: undefined, from: 'Image Repository <no-reply@localhost>' });
+    assert.equal(quiet.requireVerifiedEmail, false);
+    const c = loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465', PUBLIC_URL: 'https://images.example', REQUIRE_VERIFIED_EMAIL: '1' });
+    assert.deepEqual({ ...c.mail }, { smtpUrl: 'smtps://u:p@mail.example:465', from: 'Image Repository <no-reply@images.example>' });
+    assert.equal(c.requireVerifiedEmail, true);
+    assert.equal(loadConfig({ MAIL_FROM: 'Pics <pics@example.org>' }).mail.from, 'Pics <pics@example.org>');
+    assert.throws(() => loadConfig({ SMTP_URL: 'http://mail.example' }), /SMTP_URL/);
+    assert.throws(() => loadConfig({ REQUIRE_VERIFIED_EMAIL: 'yes' }), /REQUIRE_VERIFIED_EMAIL/);
+  });
+
   test('empty variables count as unset', () => {
     assert.equal(loadConfig({ DATABASE_URL: '', S3_BUCKET: '' }).s3, undefined);
   });

@@ -56,7 +56,11 @@ async function run(control, action) {
   error.textContent = '';
   try {
     const { redirect } = await action();
-    location.assign(redirect);
+    const target = new URL(redirect, location.href);
+    location.assign(target);
+    // A URL that differs from this page's only in its #fragment (settings after adding a
+    // passkey) just scrolls: load the page again to show what changed.
+    if (target.hash && target.pathname === location.pathname && target.search === location.search) location.reload();
   } catch (err) {
     // The person closed the browser's dialog: nothing to report.
     if (err.name === 'NotAllowedError' || err.name === 'AbortError') return;

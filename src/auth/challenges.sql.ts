@@ -5,6 +5,7 @@ const TTL_MS = 10 * 60_000;
 
 /** A sign-in waiting for its second factor (the token only goes to the browser, its hash here). */
 export async function createChallenge(sql: Queryable, token: string, userId: string, next: string) {
+  await sql`delete from login_challenges where expires_at <= now()`;
   await sql`insert into login_challenges (id, user_id, next, expires_at)
             values (${hashToken(token)}, ${userId}, ${next}, now() + ${TTL_MS} * interval '1 millisecond')`;
 }

@@ -33,6 +33,14 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
       await deleteMail(sql, row.id);
       return message ? 1 : 0;
     } catch (err) {
+      // The server refused the recipient for good (550 no such mailbox, ...): trying again would
+      // only repeat it. Anything else (down, busy, a refused login) is tried again.
+      const { responseCode, command } = err as { responseCode?: number; command?: string };
+      if (command === 'RCPT TO' && responseCode && responseCode >= 500) {
+        console.error(`mail ${row.kind} to ${row.recipient}: refused for good (${responseCode}); dropped`);
+        await deleteMail(sql, row.id);
+        return 0;
+      }
       await retryLater(sql, row.id, retryDelay(row.attempts), String((err as Error).message ?? err));
       console.error(`mail ${row.kind} to ${row.recipient}: attempt ${row.attempts} failed:`, (err as Error).message ?? err);
       return 0;

@@ -73,6 +73,8 @@ export function recoveryRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
       return renderPage(c, 'Choose a new password', <ResetForm token={token} username={account.username} errors={f.errors} />, 422);
     })),
     async (c) => {
+      // A dead link costs a lookup, not a password hash.
+      if (!(await findToken(sql, c.req.param('token'), 'reset'))) return linkGone(c, 'reset');
       const hash = await hashPassword(c.req.valid('form').password);
       const used = await sql.begin(async (tx) => {
         const row = await consumeToken(tx, c.req.param('token'), 'reset');

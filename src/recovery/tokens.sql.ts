@@ -21,18 +21,25 @@ export async function issueToken(sql: Queryable, userId: string, purpose: Purpos
 
 type TokenRow = { user_id: string; email: string };
 
+/**
+ * A reset link works only while the account still uses the address it was mailed to: once a new
+ * address is confirmed, whoever still reads the old mailbox must not take the account over.
+ */
+const stillAddressed = (sql: Queryable) => sql`(account_tokens.purpose <> 'reset' or exists (
+  select 1 from users u where u.id = account_tokens.user_id and lower(u.email) = lower(account_tokens.email)))`;
+
 /** The account and address of a live token, without using it. */
 export async function findToken(sql: Queryable, token: string, purpose: Purpose) {
   const [row]: [TokenRow?] = await sql`
     select user_id, email from account_tokens
-    where hash = ${hashToken(token)} and purpose = ${purpose} and expires_at > now()`;
+    where hash = ${hashToken(token)} and purpose = ${purpose} and expires_at > now() and ${stillAddressed(sql)}`;
   return row;
 }
 
 /** Uses up a live token (once: two requests racing get it once between them). */
 export async function consumeToken(tx: Queryable, token: string, purpose: Purpose) {
   const [row]: [TokenRow?] = await tx`
-    delete from account_tokens where hash = ${hashToken(token)} and purpose = ${purpose} and expires_at > now()
+    delete from account_tokens where hash = ${hashToken(token)} and purpose = ${purpose} and expires_at > now() and ${stillAddressed(tx)}
     returning user_id, email`;
   return row;
 }

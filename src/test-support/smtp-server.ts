@@ -13,6 +13,8 @@ export type TestSmtp = {
   waitFor(pred: (m: Delivered) => boolean, timeoutMs?: number): Promise<Delivered>;
   /** While on, every message is answered with 451 (temporary failure) and not stored. */
   refuse(on: boolean): void;
+  /** Answers RCPT TO for `address` with 550 (no such mailbox): a refusal for good. */
+  rejectRecipient(address: string): void;
   stop(): Promise<void>;
 };
 
@@ -21,6 +23,7 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
   const inbox: Delivered[] = [];
   const waiters = new Set<(m: Delivered) => void>();
   let refusing = false;
+  const rejected = new Set<string>();
 
   const server = new SMTPServer({
     logger: false,
@@ -33,6 +36,10 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
     closeTimeout: 500,
     onAuth(auth, _session, cb) {
       cb(null, { user: auth.username ?? 'anyone' });
+    },
+    onRcptTo(address, _session, cb) {
+      if (!rejected.has(address.address.toLowerCase())) return cb();
+      cb(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
@@ -99,6 +106,9 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
     waitFor,
     refuse(on) {
       refusing = on;
+    },
+    rejectRecipient(address) {
+      rejected.add(address.toLowerCase());
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -15,7 +15,7 @@ export function EnableTotp(props: { uri: string; qr: string; secret: string; man
       <p>After your password, log-ins will ask for a code from an authenticator app (such as Aegis, Google Authenticator or 1Password).</p>
       <ol class="steps">
         <li>Scan this code with the app:
-          <figure class="qr" aria-label="QR code of the secret">{raw(props.qr)}</figure>
+          <figure class="qr" role="img" aria-label="QR image of the setup link">{raw(props.qr)}</figure>
           <p class="hint">Cannot scan? Enter this key in the app: <code class="secret">{props.manual}</code></p>
           <details><summary>The full setup link</summary><code class="secret">{props.uri}</code></details>
         </li>
