@@ -54,6 +54,7 @@ async function turnOnTwoFactor(page: Page) {
   // The app scans the key; the form carries it back with the first code.
   const key = new Uint8Array(Buffer.from(await page.locator('input[name="secret"]').inputValue(), 'base64url'));
   await page.getByLabel('Code', { exact: true }).fill(totpAt(key));
+  await page.getByLabel('Your password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Turn on two-factor login' }).click();
   await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
   const codes = (await page.getByLabel('Recovery codes').textContent())!.trim().split('\n');
@@ -203,6 +204,7 @@ test.describe('passkeys', () => {
     // Add one in settings; it appears in the list.
     await page.goto('/settings');
     await page.getByLabel('Name of the new passkey').fill('Work laptop');
+    await page.locator('[data-passkey-register]').getByLabel('Your password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await expect(flash(page, 'Passkey “Work laptop” added.')).toBeVisible();
     await expect(page.getByRole('listitem').filter({ hasText: 'Work laptop' })).toContainText('never used');

@@ -9,7 +9,7 @@ const withIds = (list) => (list ?? []).map((c) => ({ ...c, id: toBytes(c.id) }))
 async function post(url, body) {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const answer = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(answer.error ?? 'Something went wrong; try again.');
+  if (!res.ok) throw new Error(answer.error ?? (res.status === 429 ? 'Too many attempts; try again later.' : 'Something went wrong; try again.'));
   return answer;
 }
 
@@ -35,11 +35,12 @@ function asJson(credential) {
 }
 
 async function register(form) {
-  const options = await post('/settings/passkeys/options', {});
+  const fields = new FormData(form);
+  const options = await post('/settings/passkeys/options', { password: fields.get('password') });
   const credential = await navigator.credentials.create({
     publicKey: { ...options, challenge: toBytes(options.challenge), user: { ...options.user, id: toBytes(options.user.id) }, excludeCredentials: withIds(options.excludeCredentials) },
   });
-  return post('/settings/passkeys', { name: new FormData(form).get('name'), credential: asJson(credential) });
+  return post('/settings/passkeys', { name: fields.get('name'), credential: asJson(credential) });
 }
 
 async function signIn(box) {

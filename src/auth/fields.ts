@@ -10,4 +10,4 @@ export const newPasswordField = (what: string) =>
   z.string().min(8, `${what} must be at least 8 characters`).max(256, `${what} must be at most 256 characters`);
 
 /** A password being checked: anything up to the longest one we accept. */
-export const currentPasswordField = (message: string) => z.string().min(1, message).max(256);
+export const currentPasswordField = (message: string) => z.string({ error: message }).min(1, message).max(256);

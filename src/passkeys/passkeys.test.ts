@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { ORIGIN, TestClient } from '../test-support/client.ts';
 import { SoftAuthenticator } from '../test-support/authenticator.ts';
 import { totpAt } from '../two-factor/totp.ts';
+import { LIMITS } from '../auth/throttle.ts';
 
 let t: TestApp;
 before(async () => {
@@ -29,7 +30,7 @@ const postJson = (c: TestClient, path: string, body?: unknown, headers: Record<s
 
 /** Adds a passkey the way static/passkeys.js does: options, the authenticator's answer, the answer posted. */
 async function addPasskey(c: TestClient, authenticator = new SoftAuthenticator(), name = 'Laptop') {
-  const options = await (await postJson(c, '/settings/passkeys/options')).json();
+  const options = await (await postJson(c, '/settings/passkeys/options', { password: PASSWORD })).json();
   return postJson(c, '/settings/passkeys', { name, credential: authenticator.register(options, ORIGIN) });
 }
 
@@ -58,12 +59,12 @@ describe('POST /settings/passkeys', () => {
   test('the options exclude the passkeys already registered; an answer is taken once', async () => {
     const c = await signUp('twice');
     const authenticator = new SoftAuthenticator();
-    const options = await (await postJson(c, '/settings/passkeys/options')).json();
+    const options = await (await postJson(c, '/settings/passkeys/options', { password: PASSWORD })).json();
     assert.deepEqual(options.excludeCredentials, []);
     const credential = authenticator.register(options, ORIGIN);
     assert.equal((await postJson(c, '/settings/passkeys', { name: 'Phone', credential })).status, 201);
     assert.equal((await postJson(c, '/settings/passkeys', { name: 'Phone again', credential })).status, 400);
-    const again = await (await postJson(c, '/settings/passkeys/options')).json();
+    const again = await (await postJson(c, '/settings/passkeys/options', { password: PASSWORD })).json();
     assert.deepEqual(again.excludeCredentials.map((e: { id: string }) => e.id), [authenticator.credentialId]);
     assert.equal((await t.sql`select 1 from passkeys where user_id = ${await userId('twice')}`).length, 1);
   });
@@ -121,7 +122,7 @@ describe('POST /login/passkey', () => {
     const c = await signUp('bothways');
     const secret = (await (await c.request('/settings/2fa')).text()).match(/name="secret" value="([\w-]{27})"/)![1]!;
     const key = new Uint8Array(Buffer.from(secret, 'base64url'));
-    assert.equal((await c.postForm('/settings/2fa', { secret, code: totpAt(key) })).status, 200);
+    assert.equal((await c.postForm('/settings/2fa', { secret, code: totpAt(key), password: PASSWORD })).status, 200);
     const authenticator = new SoftAuthenticator();
     await addPasskey(c, authenticator);
 
@@ -144,16 +145,36 @@ describe('passkey options', () => {
   test('registration options need a signed-in user', async () => {
     const challenges = async () => (await t.sql`select count(*)::int as n from webauthn_challenges`)[0]!.n as number;
     const before = await challenges();
-    const res = await postJson(new Browser(t), '/settings/passkeys/options');
+    const res = await postJson(new Browser(t), '/settings/passkeys/options', { password: PASSWORD });
     assert.ok([401, 303].includes(res.status), String(res.status));
     assert.equal(await challenges(), before, 'no challenge stored');
     const signedOut = await postJson(new Browser(t), '/settings/passkeys', { name: 'x', credential: {} });
     assert.ok([401, 303].includes(signedOut.status));
   });
 
+  test('registration options need the password: a session alone adds no passkey', async () => {
+    const c = await signUp('borrowed');
+    const challenges = async () => (await t.sql`select count(*)::int as n from webauthn_challenges`)[0]!.n as number;
+    const before = await challenges();
+    const wrong = await postJson(c, '/settings/passkeys/options', { password: 'not my password' });
+    assert.equal(wrong.status, 401);
+    assert.match((await wrong.json()).error, /password is not right/);
+    assert.equal((await postJson(c, '/settings/passkeys/options')).status, 400);
+    assert.equal(await challenges(), before, 'no challenge stored');
+  });
+
+  test('sign-in options are counted per address (each keeps a challenge for a while)', async () => {
+    const b = new Browser(t);
+    let last: Response | undefined;
+    for (let i = 0; i <= LIMITS.address; i++) last = await postJson(b, '/login/passkey/options');
+    assert.equal(last!.status, 429);
+    assert.ok(Number(last!.headers.get('retry-after')) > 0);
+    assert.equal((await postJson(new Browser(t), '/login/passkey/options')).status, 200, 'another address is not affected');
+  });
+
   test('ask for user verification and a discoverable credential on this site', async () => {
     const c = await signUp('optionist');
-    const reg = await (await postJson(c, '/settings/passkeys/options')).json();
+    const reg = await (await postJson(c, '/settings/passkeys/options', { password: PASSWORD })).json();
     assert.equal(reg.rp.id, 'localhost');
     assert.equal(reg.authenticatorSelection.userVerification, 'required');
     assert.equal(reg.authenticatorSelection.residentKey, 'required');

@@ -12,12 +12,17 @@ import {
 } from '@simplewebauthn/server';
 import { requireUser, safeNext, signedIn } from '../auth/middleware.ts';
 import type { SignIn } from '../auth/sign-in.ts';
+import { checkCurrentPassword } from '../auth/current-password.ts';
+import { LIMITS } from '../auth/throttle.ts';
+import { hit } from '../auth/throttle.sql.ts';
+import { clientAddress } from '../web/client-address.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
 import { originOf } from '../web/origin.ts';
 import { deletePasskey, findPasskey, insertPasskey, passkeysOf, recordUse, saveChallenge, takeChallenge } from './passkeys.sql.ts';
 
 const SITE = 'Image Repository';
+const WINDOW_MS = 15 * 60_000;
 
 // The browser's answer, checked for shape and size here; its content is the library's to verify.
 const credential = z.looseObject({
@@ -31,7 +36,8 @@ const signInSchema = z.object({ credential, next: z.string().max(2048).optional(
 
 const refuse = (c: Context, message: string, status: 400 | 401 = 400) => c.json({ error: message }, status);
 
-export function passkeyRoutes({ sql, config }: Deps, signIn: SignIn) {
+export function passkeyRoutes(deps: Deps, signIn: SignIn) {
+  const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   app.use('/settings/passkeys', requireUser);
   app.use('/settings/passkeys/*', requireUser);
@@ -41,8 +47,12 @@ export function passkeyRoutes({ sql, config }: Deps, signIn: SignIn) {
     return { origin, rpID: new URL(origin).hostname };
   };
 
-  app.post('/settings/passkeys/options', async (c) => {
+  app.post('/settings/passkeys/options', zValidator('json', z.object({ password: z.string().max(256) }), (r, c) =>
+    (r.success ? undefined : refuse(c, 'Enter your password'))), async (c) => {
     const { user } = signedIn(c);
+    // A new way in needs the password, like every change that could keep someone else in: a
+    // session alone (a borrowed laptop) must not add a passkey that outlives it.
+    if (!(await checkCurrentPassword(deps, c, c.req.valid('json').password))) return refuse(c, 'Your password is not right', 401);
     const existing = await passkeysOf(sql, user.id);
     const options = await generateRegistrationOptions({
       rpName: SITE,
@@ -91,6 +101,9 @@ export function passkeyRoutes({ sql, config }: Deps, signIn: SignIn) {
   });
 
   app.post('/login/passkey/options', async (c) => {
+    // Anyone may ask, and each answer keeps a challenge for a while: counted per address.
+    const { hits, retry_after } = await hit(sql, `passkey:address:${clientAddress(c, config.trustProxy)}`, WINDOW_MS);
+    if (hits > LIMITS.address) return c.json({ error: 'Too many attempts; try again later' }, 429, { 'Retry-After': String(retry_after) });
     // No account named: the browser offers the passkeys it holds for this site.
     const options = await generateAuthenticationOptions({ rpID: party(c).rpID, userVerification: 'required' });
     await saveChallenge(sql, options.challenge, null);

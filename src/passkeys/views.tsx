@@ -23,6 +23,10 @@ export function PasskeyList({ passkeys }: { passkeys: PasskeyRow[] }) {
           <label for="passkey-name">Name of the new passkey</label>
           <input id="passkey-name" name="name" maxlength={60} required value="My passkey" />
         </div>
+        <div class="field">
+          <label for="passkey-password">Your password</label>
+          <input id="passkey-password" name="password" type="password" autocomplete="current-password" required />
+        </div>
         <button type="submit" class="secondary">Add a passkey</button>
         <p class="field-error" role="alert" data-passkey-error></p>
       </form>

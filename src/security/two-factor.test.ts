@@ -46,7 +46,7 @@ function wrongCode(key: Uint8Array, n = 0) {
 async function turnOn(c: TestClient) {
   const secret = (await (await c.request('/settings/2fa')).text()).match(/name="secret" value="([\w-]{27})"/)![1]!;
   const key = new Uint8Array(Buffer.from(secret, 'base64url'));
-  const res = await c.postForm('/settings/2fa', { secret, code: totpAt(key) });
+  const res = await c.postForm('/settings/2fa', { secret, code: totpAt(key), password: PASSWORD });
   assert.equal(res.status, 200);
   return { key, codes: (await res.text()).match(/<pre class="recovery-codes"[^>]*>([^<]*)<\/pre>/)![1]!.split('\n') };
 }
@@ -60,7 +60,7 @@ const sendCode = (c: TestClient, code: string, headers?: Record<string, string>)
 // Passkeys, played with a software authenticator.
 const postJson = (c: TestClient, path: string, body: unknown = {}) =>
   c.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-const registrationOptions = async (c: TestClient) => (await postJson(c, '/settings/passkeys/options')).json();
+const registrationOptions = async (c: TestClient) => (await postJson(c, '/settings/passkeys/options', { password: PASSWORD })).json();
 const signInOptions = async (c: TestClient) => (await postJson(c, '/login/passkey/options')).json();
 async function addPasskey(c: TestClient, authenticator = new SoftAuthenticator()) {
   const res = await postJson(c, '/settings/passkeys', { name: 'Key', credential: authenticator.register(await registrationOptions(c), ORIGIN) });

@@ -18,8 +18,12 @@ import { hashRecoveryCode, matchStep, newRecoveryCodes, newTotpKey, qrSvg, totpU
 import { disableTotp, enableTotp, recoveryCodesLeft, replaceRecoveryCodes, totpOf } from './two-factor.sql.ts';
 import { EnableTotp, RecoveryCodes, SecondFactorForm, TotpOn } from './views.tsx';
 
-const codeField = z.string().trim().min(1, 'Enter a code').max(20, 'That is not a code');
-const enableSchema = z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{27}$/, 'Start again: the key was damaged'), code: codeField });
+const codeField = z.string({ error: 'Enter a code' }).trim().min(1, 'Enter a code').max(20, 'That is not a code');
+const enableSchema = z.object({
+  secret: z.string().regex(/^[A-Za-z0-9_-]{27}$/, 'Start again: the key was damaged'),
+  code: codeField,
+  password: currentPasswordField('Enter your password'),
+});
 const offSchema = z.object({ password: currentPasswordField('Enter your password'), code: codeField });
 const codesSchema = z.object({ password: currentPasswordField('Enter your password') });
 const WRONG_CODE = 'That code is not right (or was already used)';
@@ -41,7 +45,7 @@ export function twoFactorRoutes(deps: Deps, signIn: SignIn) {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
-  async function page(c: Context<any>, failed?: { form: 'off' | 'codes'; errors: FieldErrors }, secret?: { key: Uint8Array; error?: string }) {
+  async function page(c: Context<any>, failed?: { form: 'off' | 'codes'; errors: FieldErrors }, secret?: { key: Uint8Array; errors?: FieldErrors }) {
     const { user } = signedIn(c);
     if (await totpOf(sql, user.id)) {
       const notice = c.req.query('done') === 'on' ? 'Two-factor login is on.' : undefined;
@@ -52,8 +56,8 @@ export function twoFactorRoutes(deps: Deps, signIn: SignIn) {
     const key = secret?.key ?? newTotpKey();
     const uri = totpUri(key, user.username);
     const manual = new URL(uri).searchParams.get('secret')!.replace(/(.{4})/g, '$1 ').trim();
-    const view = <EnableTotp uri={uri} qr={await qrSvg(uri)} secret={Buffer.from(key).toString('base64url')} manual={manual} error={secret?.error} />;
-    return renderPage(c, 'Two-factor login', view, secret?.error ? 422 : 200);
+    const view = <EnableTotp uri={uri} qr={await qrSvg(uri)} secret={Buffer.from(key).toString('base64url')} manual={manual} errors={secret?.errors} />;
+    return renderPage(c, 'Two-factor login', view, secret?.errors ? 422 : 200);
   }
 
   async function showCodes(c: Context, userId: string, make: (hashes: string[]) => Promise<void>) {
@@ -64,14 +68,20 @@ export function twoFactorRoutes(deps: Deps, signIn: SignIn) {
 
   app.get('/settings/2fa', (c) => page(c));
 
+  // The key the app scanned comes back with the form, so a refused form keeps it (a damaged one
+  // cannot be kept: a new one is shown).
+  const keyOf = (secret: unknown) => (typeof secret === 'string' && /^[\w-]{27}$/.test(secret) ? new Uint8Array(Buffer.from(secret, 'base64url')) : newTotpKey());
+
   app.post('/settings/2fa', zValidator('form', enableSchema, showAgain<{ secret?: string }>(async (c, f) =>
-    page(c, undefined, { key: newTotpKey(), error: f.errors.secret ?? f.errors.code }))), async (c) => {
+    page(c, undefined, { key: keyOf(f.values.secret), errors: f.errors }))), async (c) => {
     const { user } = signedIn(c);
     if (await totpOf(sql, user.id)) return c.redirect('/settings/2fa', 303);
     const form = c.req.valid('form');
-    const key = new Uint8Array(Buffer.from(form.secret, 'base64url'));
+    const key = keyOf(form.secret);
+    // Like turning it off: a session alone (a borrowed laptop) must not lock the owner out.
+    if (!(await checkCurrentPassword(deps, c, form.password))) return page(c, undefined, { key, errors: { password: 'That password is not right' } });
     const step = matchStep(key, form.code.replace(/\s/g, ''), 0n);
-    if (step === undefined) return page(c, undefined, { key, error: 'That code is not right; check the time on your phone and try the next one' });
+    if (step === undefined) return page(c, undefined, { key, errors: { code: 'That code is not right; check the time on your phone and try the next one' } });
     return showCodes(c, user.id, (hashes) => sql.begin((tx) => enableTotp(tx, user.id, key, step, hashes)));
   });
 

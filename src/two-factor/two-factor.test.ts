@@ -42,7 +42,7 @@ const codesIn = (html: string) => html.match(/<pre class="recovery-codes"[^>]*>(
 async function turnOn(c: TestClient) {
   const secret = secretOf(await (await c.request('/settings/2fa')).text());
   const key = new Uint8Array(Buffer.from(secret, 'base64url'));
-  const res = await c.postForm('/settings/2fa', { secret, code: totpAt(key) });
+  const res = await c.postForm('/settings/2fa', { secret, code: totpAt(key), password: PASSWORD });
   assert.equal(res.status, 200);
   return { key, codes: codesIn(await res.text()) };
 }
@@ -88,12 +88,26 @@ describe('POST /settings/2fa', () => {
   test('a wrong code re-renders the page with 422 and the same key, and turns nothing on', async () => {
     const c = await signUp('mistyper');
     const secret = secretOf(await (await c.request('/settings/2fa')).text());
-    const res = await c.postForm('/settings/2fa', { secret, code: wrongCode(new Uint8Array(Buffer.from(secret, 'base64url'))) });
+    const res = await c.postForm('/settings/2fa', { secret, code: wrongCode(new Uint8Array(Buffer.from(secret, 'base64url'))), password: PASSWORD });
     assert.equal(res.status, 422);
     const html = await res.text();
     assert.match(html, /That code is not right/);
     assert.equal(secretOf(html), secret, 'the key the app already scanned');
     assert.equal((await t.sql`select totp_key from users where username = 'mistyper'`)[0]!.totp_key, null);
+  });
+
+  test('the right code with a wrong or missing password turns nothing on (a session alone may not), keeping the key', async () => {
+    const c = await signUp('borrower');
+    const secret = secretOf(await (await c.request('/settings/2fa')).text());
+    const code = totpAt(new Uint8Array(Buffer.from(secret, 'base64url')));
+    for (const password of ['not my password', undefined]) {
+      const res = await c.postForm('/settings/2fa', { secret, code, ...(password ? { password } : {}) });
+      assert.equal(res.status, 422);
+      const html = await res.text();
+      assert.match(html, password ? /That password is not right/ : /Enter your password/);
+      assert.equal(secretOf(html), secret);
+    }
+    assert.equal((await t.sql`select totp_key from users where username = 'borrower'`)[0]!.totp_key, null);
   });
 
   test('the right code turns it on and shows ten recovery codes once, one per line, stored only as hashes', async () => {

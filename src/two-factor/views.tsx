@@ -8,7 +8,8 @@ const CodeField = (props: { error?: string; id?: string; label?: string; hint?: 
 );
 
 /** Turning it on: the secret as a QR code and as text, and the code that proves the app has it. */
-export function EnableTotp(props: { uri: string; qr: string; secret: string; manual: string; error?: string }) {
+export function EnableTotp(props: { uri: string; qr: string; secret: string; manual: string; errors?: FieldErrors }) {
+  const e = props.errors ?? {};
   return (
     <section class="narrow settings">
       <h1>Two-factor login</h1>
@@ -19,10 +20,12 @@ export function EnableTotp(props: { uri: string; qr: string; secret: string; man
           <p class="hint">Cannot scan? Enter this key in the app: <code class="secret">{props.manual}</code></p>
           <details><summary>The full setup link</summary><code class="secret">{props.uri}</code></details>
         </li>
-        <li>Enter the code the app shows now:
+        <li>Enter the code the app shows now, and your password:
           <form method="post" action="/settings/2fa" novalidate>
+            <FormError error={e.secret} />
             <input type="hidden" name="secret" value={props.secret} />
-            <CodeField error={props.error} hint="6 digits" />
+            <CodeField error={e.code} hint="6 digits" />
+            <Field id="on-password" name="password" label="Your password" type="password" autocomplete="current-password" error={e.password} />
             <button type="submit">Turn on two-factor login</button>
           </form>
         </li>
