@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { ORIGIN, TestClient } from '../test-support/client.ts';
+import { ORIGIN, TestClient, OwnAddressClient as Browser } from '../test-support/client.ts';
 import { SoftAuthenticator } from '../test-support/authenticator.ts';
 import { totpAt } from '../two-factor/totp.ts';
 import { LIMITS } from '../auth/throttle.ts';
@@ -13,15 +13,6 @@ before(async () => {
 after(() => t.close());
 
 const PASSWORD = 'correct horse battery';
-// Each browser on an address of its own, so the per-address sign-up limit stays out of the way.
-let browsers = 0;
-class Browser extends TestClient {
-  readonly ip = `10.3.${++browsers >> 8}.${browsers & 255}`;
-  override request(path: string, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = { 'X-Forwarded-For': this.ip, ...init.headers };
-    return super.request(path, { ...init, headers });
-  }
-}
 const signUp = (username: string) => new Browser(t).signup(username);
 const userId = async (username: string) => (await t.sql`select id from users where username = ${username}`)[0]!.id as string;
 const signedIn = async (c: TestClient) => (await c.request('/dashboard')).status === 200;
