@@ -48,7 +48,7 @@ export default defineConfig({
     timeout: 90_000,
     reuseExistingServer: false,
     // Every story signs up fresh users from one address.
-    env: { PORT: String(port), DATA_DIR: dataDir, SIGNUPS_PER_HOUR: '1000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
+    env: { PORT: String(port), DATA_DIR: dataDir, SIGNUPS_PER_HOUR: '1000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, PUBLIC_URL: `http://localhost:${port}` },
     stdout: 'pipe',
   },
 });

@@ -10,6 +10,7 @@ import { signInWith } from './auth/sign-in.ts';
 import { passkeyRoutes } from './passkeys/routes.tsx';
 import { recoveryRoutes } from './recovery/routes.tsx';
 import { twoFactorRoutes } from './two-factor/routes.tsx';
+import { needsSecondFactor } from './two-factor/second-factor.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps) {
     if (c.get('user') && !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'private, no-store');
   });
 
-  const signIn = signInWith(deps.sql, sessions, secure);
+  const signIn = signInWith(deps.sql, sessions, secure, (userId) => needsSecondFactor(deps.sql, userId));
   app.route('/', authRoutes(deps, sessions, signIn));
   app.route('/', recoveryRoutes(deps, sessions, signIn));
   app.route('/', twoFactorRoutes(deps, signIn));

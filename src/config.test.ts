@@ -50,7 +50,8 @@ describe('loadConfig', () => {
     assert.deepEqual({ ...c.mail }, { smtpUrl: 'smtps://u:p@mail.example:465', from: 'Image Repository <no-reply@images.example>' });
     assert.equal(c.requireVerifiedEmail, true);
     assert.equal(loadConfig({ MAIL_FROM: 'Pics <pics@example.org>' }).mail.from, 'Pics <pics@example.org>');
-    assert.throws(() => loadConfig({ SMTP_URL: 'http://mail.example' }), /SMTP_URL/);
+    assert.throws(() => loadConfig({ SMTP_URL: 'http://mail.example', PUBLIC_URL: 'https://images.example' }), /SMTP_URL/);
+    assert.throws(() => loadConfig({ SMTP_URL: 'smtp://mail.example' }), /SMTP_URL: needs PUBLIC_URL/);
     assert.throws(() => loadConfig({ REQUIRE_VERIFIED_EMAIL: 'yes' }), /REQUIRE_VERIFIED_EMAIL/);
   });
 

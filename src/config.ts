@@ -130,6 +130,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SMTP_URL && !e.PUBLIC_URL) {
+    // Links in mail would otherwise come from the request's Host header, which whoever asks for
+    // a reset link chooses: the victim's mail would carry the token to the asker's site.
+    throw new ConfigError('Invalid configuration:\n  SMTP_URL: needs PUBLIC_URL, the origin the links in mail point to');
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,

@@ -36,7 +36,7 @@ function asJson(credential) {
 
 async function register(form) {
   const fields = new FormData(form);
-  const options = await post('/settings/passkeys/options', { password: fields.get('password') });
+  const options = await post('/settings/passkeys/options', { password: fields.get('password'), code: fields.get('code') ?? undefined });
   const credential = await navigator.credentials.create({
     publicKey: { ...options, challenge: toBytes(options.challenge), user: { ...options.user, id: toBytes(options.user.id) }, excludeCredentials: withIds(options.excludeCredentials) },
   });

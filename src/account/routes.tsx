@@ -8,6 +8,10 @@ import { checkCurrentPassword } from '../auth/current-password.ts';
 import type { Sessions } from '../auth/session.ts';
 import { updatePasswordHash, usedBytes } from '../auth/users.sql.ts';
 import { accountById, emailInUse, setPendingEmail } from '../recovery/accounts.sql.ts';
+import { endChallenges } from '../auth/challenges.sql.ts';
+import { notifyOwner } from '../recovery/notices.ts';
+import { countMail, MAIL_LIMITS } from '../recovery/limits.ts';
+import { dropTokens } from '../recovery/tokens.sql.ts';
 import { originOf } from '../web/origin.ts';
 import { securityOf } from './security.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
@@ -67,6 +71,8 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
       if (wait) throw new RateLimited('Too many password attempts', wait);
       return settings(c, { form: 'email', errors: { email: 'An account with this email already exists' }, values: { email } });
     }
+    // Counted like "send the link again": each change mails two addresses.
+    await countMail(sql, `verify:account:${user.id}`, MAIL_LIMITS.resend);
     // The old address stays in force until the new one is confirmed, and hears of the change.
     await setPendingEmail(sql, user.id, email);
     const origin = originOf(c, config.publicUrl);
@@ -79,9 +85,15 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
     const { current, password } = c.req.valid('form');
     if (!(await checkCurrent(c, current))) return settings(c, { form: 'password', errors: { current: WRONG } });
     const { user } = signedIn(c);
-    await updatePasswordHash(sql, user.id, await hashPassword(password));
+    await sql.begin(async (tx) => {
+      await updatePasswordHash(tx, user.id, await hashPassword(password));
+      // Nothing begun with the old password goes on: waiting sign-ins, reset links.
+      await endChallenges(tx, user.id);
+      await dropTokens(tx, user.id, 'reset');
+    });
     // Every session ends, this one too; this browser gets a fresh one.
     await sessions.invalidateUserSessions(user.id);
+    await notifyOwner(deps, c, 'The password was changed');
     setSessionCookie(c, await sessions.createSession(user.id, c.req.header('User-Agent') ?? ''));
     return c.redirect('/settings?done=password', 303);
   });

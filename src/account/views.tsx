@@ -71,7 +71,7 @@ export function SettingsPage({ user, security, used, quota, sessions, notice, fa
       <SecuritySummary security={security} />
       <h3 id="passkeys">Passkeys</h3>
       <p class="hint">A passkey signs you in with your fingerprint, face or device PIN, without your password; it also stands in for a two-factor code.</p>
-      <PasskeyList passkeys={security.passkeys} />
+      <PasskeyList passkeys={security.passkeys} askCode={security.totp} />
 
       <h2 id="email">Change email</h2>
       {security.pendingEmail && (

@@ -1,4 +1,4 @@
-import { mustBeVerifiedFor } from '../recovery/sharing.ts';
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
@@ -26,7 +26,7 @@ import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum,
 import { AlbumCards, AlbumPage } from './views.tsx';
 import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
 import { memberActions, NewAlbumForm } from './owner-views.tsx';
-import { randomBytes } from 'node:crypto';
+import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;

@@ -25,8 +25,3 @@ export async function endChallenge(sql: Queryable, token: string) {
 export async function endChallenges(sql: Queryable, userId: string) {
   await sql`delete from login_challenges where user_id = ${userId} or expires_at <= now()`;
 }
-
-export async function hasTotp(sql: Queryable, userId: string) {
-  const [row]: [{ on: boolean }?] = await sql`select totp_key is not null as on from users where id = ${userId}`;
-  return !!row?.on;
-}

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Sql } from '../db/client.ts';
 import type { AppEnv } from '../web/env.ts';
-import { createChallenge, endChallenge, hasTotp } from './challenges.sql.ts';
+import { createChallenge, endChallenge } from './challenges.sql.ts';
 import { safeNext, setSessionCookie } from './middleware.ts';
 import type { Sessions } from './session.ts';
 
@@ -13,8 +13,9 @@ export type SignIn = ReturnType<typeof signInWith>;
  * The last steps of every sign-in (password, reset link, second factor, passkey), in one place so
  * none can skip the others' rules: a fresh session (never one the browser brought), or, after a
  * first factor with two-factor login on, the second-factor step instead of any session.
+ * `needsSecondFactor` says whether an account has one (two-factor login knows; auth does not).
  */
-export function signInWith(sql: Sql, sessions: Sessions, secure: boolean) {
+export function signInWith(sql: Sql, sessions: Sessions, secure: boolean, needsSecondFactor: (userId: string) => Promise<boolean>) {
   const challengeCookie = secure ? '__Host-login2fa' : 'login2fa';
   const cookieOptions = { httpOnly: true, secure, sameSite: 'Lax', path: '/', maxAge: 10 * 60 } as const;
 
@@ -26,11 +27,10 @@ export function signInWith(sql: Sql, sessions: Sessions, secure: boolean) {
   }
 
   return {
-    challengeCookie,
     startSession,
     /** After a first factor: to the second-factor step when the account has one, else signed in and on to `next`. */
     async afterFirstFactor(c: Context<AppEnv>, userId: string, next?: string) {
-      if (!(await hasTotp(sql, userId))) {
+      if (!(await needsSecondFactor(userId))) {
         await startSession(c, userId);
         return c.redirect(safeNext(next), 303);
       }

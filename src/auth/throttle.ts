@@ -44,9 +44,14 @@ export async function checkPassword(
  * password, which starts the password count again, hence a count of its own); seconds to wait
  * when over the account limit, else 0.
  */
-export async function countAccountProbe(sql: Sql, user: { id: string }) {
-  const { hits, retry_after } = await hit(sql, `probe:account:${user.id}`, WINDOW_MS);
-  return hits > LIMITS.account ? retry_after : 0;
+export function countAccountProbe(sql: Sql, user: { id: string }) {
+  return countInWindow(sql, `probe:account:${user.id}`, LIMITS.account);
+}
+
+/** Counts one more under `key` in the 15-minute window; seconds to wait when past `limit`, else 0. */
+export async function countInWindow(sql: Sql, key: string, limit: number) {
+  const { hits, retry_after } = await hit(sql, key, WINDOW_MS);
+  return hits > limit ? retry_after : 0;
 }
 
 /** Counts a sign-up from `ip`; seconds to wait when over `perHour`, else 0. */

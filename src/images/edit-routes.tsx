@@ -1,4 +1,4 @@
-import { mustBeVerifiedFor } from '../recovery/sharing.ts';
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { type LinkExpiry, updateDetails, updateVisibility } from './images.sql.t
 import { listParams, readContext } from './list-context.ts';
 import { imageUrl } from './urls.ts';
 import type { FailedEdit } from './views.tsx';
-import { randomBytes } from 'node:crypto';
+import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 
 const detailsSchema = z.object({
   title: z.string().trim().max(200, 'A title is at most 200 characters').default(''),

@@ -95,7 +95,7 @@ describe('mail a request sends', () => {
 
   test('no server listening: the request answers as usual; the mail goes once a server listens there', async () => {
     const port = await freePort();
-    const down = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const down = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, PUBLIC_URL: 'http://localhost' });
     let later: TestSmtp | undefined;
     try {
       const to = await signup(down, 'unreachable');

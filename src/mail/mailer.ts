@@ -5,8 +5,8 @@ import type { Message, Transport } from './transport.ts';
 /** Makes the mail of an outbox row when it is sent; null: nothing to send any more (dropped). */
 export type Compose = (row: OutboxRow) => Promise<Message | null>;
 
-const BATCH = 20;
-// A claim outlasts any send: nodemailer gives up on a silent server well before this.
+// A claim outlasts any one send: the transport gives up on a silent server well before this
+// (SMTP_TIMEOUTS), so no other instance takes a mail while it is still being sent.
 const LEASE_MS = 3 * 60_000;
 const FIRST_RETRY_MS = 10_000;
 const MAX_RETRY_MS = 5 * 60_000;
@@ -47,12 +47,10 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
     }
   }
 
+  // One mail claimed at a time, so each claim covers one send, however slow the server.
   async function pass() {
     let sent = 0;
-    for (let rows = await claimDue(sql, BATCH, LEASE_MS); rows.length; rows = await claimDue(sql, BATCH, LEASE_MS)) {
-      for (const row of rows) sent += await deliverOne(row);
-      if (rows.length < BATCH) break;
-    }
+    for (let [row] = await claimDue(sql, 1, LEASE_MS); row; [row] = await claimDue(sql, 1, LEASE_MS)) sent += await deliverOne(row);
     return sent;
   }
 

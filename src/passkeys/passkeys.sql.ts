@@ -4,18 +4,21 @@ export type PasskeyRow = { id: string; user_id: string; public_key: Uint8Array; 
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 
+/** Stores a new passkey; false when that credential is registered already (to anyone). */
 export async function insertPasskey(sql: Queryable, p: Pick<PasskeyRow, 'id' | 'user_id' | 'public_key' | 'counter' | 'transports' | 'name'>) {
-  await sql`insert into passkeys (id, user_id, public_key, counter, transports, name)
-            values (${p.id}, ${p.user_id}, ${Buffer.from(p.public_key)}, ${p.counter}, ${p.transports}, ${p.name})`;
+  const rows = await sql`insert into passkeys (id, user_id, public_key, counter, transports, name)
+                         values (${p.id}, ${p.user_id}, ${Buffer.from(p.public_key)}, ${p.counter}, ${p.transports}, ${p.name})
+                         on conflict (id) do nothing returning id`;
+  return rows.length === 1;
 }
 
 export async function passkeysOf(sql: Queryable, userId: string) {
-  return sql<PasskeyRow[]>`select id, user_id, public_key, counter::int, transports, name, created_at, last_used_at
+  return sql<PasskeyRow[]>`select id, user_id, public_key, counter::float8 as counter, transports, name, created_at, last_used_at
                            from passkeys where user_id = ${userId} order by created_at`;
 }
 
 export async function findPasskey(sql: Queryable, id: string) {
-  const [row]: [PasskeyRow?] = await sql`select id, user_id, public_key, counter::int, transports, name, created_at, last_used_at
+  const [row]: [PasskeyRow?] = await sql`select id, user_id, public_key, counter::float8 as counter, transports, name, created_at, last_used_at
                                          from passkeys where id = ${id}`;
   return row;
 }

@@ -20,8 +20,8 @@ const postJson = (c: TestClient, path: string, body?: unknown, headers: Record<s
   c.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) });
 
 /** Adds a passkey the way static/passkeys.js does: options, the authenticator's answer, the answer posted. */
-async function addPasskey(c: TestClient, authenticator = new SoftAuthenticator(), name = 'Laptop') {
-  const options = await (await postJson(c, '/settings/passkeys/options', { password: PASSWORD })).json();
+async function addPasskey(c: TestClient, authenticator = new SoftAuthenticator(), name = 'Laptop', code?: string) {
+  const options = await (await postJson(c, '/settings/passkeys/options', { password: PASSWORD, code })).json();
   return postJson(c, '/settings/passkeys', { name, credential: authenticator.register(options, ORIGIN) });
 }
 
@@ -115,7 +115,11 @@ describe('POST /login/passkey', () => {
     const key = new Uint8Array(Buffer.from(secret, 'base64url'));
     assert.equal((await c.postForm('/settings/2fa', { secret, code: totpAt(key), password: PASSWORD })).status, 200);
     const authenticator = new SoftAuthenticator();
-    await addPasskey(c, authenticator);
+    // With two-factor login on, adding a passkey takes what a sign-in takes: a code too.
+    const withoutCode = await postJson(c, '/settings/passkeys/options', { password: PASSWORD });
+    assert.equal(withoutCode.status, 401);
+    assert.match((await withoutCode.json()).error, /current code/);
+    assert.equal((await addPasskey(c, authenticator, 'Laptop', totpAt(key, Date.now() + 30_000))).status, 201);
 
     const browser = new Browser(t);
     const pw = await browser.postForm('/login', { username: 'bothways', password: PASSWORD });

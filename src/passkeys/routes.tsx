@@ -13,16 +13,16 @@ import {
 import { requireUser, safeNext, signedIn } from '../auth/middleware.ts';
 import type { SignIn } from '../auth/sign-in.ts';
 import { checkCurrentPassword } from '../auth/current-password.ts';
-import { LIMITS } from '../auth/throttle.ts';
-import { hit } from '../auth/throttle.sql.ts';
+import { notifyOwner } from '../recovery/notices.ts';
+import { needsSecondFactor, secondFactorIsRight } from '../two-factor/second-factor.ts';
+import { countInWindow, LIMITS } from '../auth/throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
 import { originOf } from '../web/origin.ts';
+import { SITE_NAME } from '../web/preview.tsx';
 import { deletePasskey, findPasskey, insertPasskey, passkeysOf, recordUse, saveChallenge, takeChallenge } from './passkeys.sql.ts';
 
-const SITE = 'Image Repository';
-const WINDOW_MS = 15 * 60_000;
 
 // The browser's answer, checked for shape and size here; its content is the library's to verify.
 const credential = z.looseObject({
@@ -47,15 +47,19 @@ export function passkeyRoutes(deps: Deps, signIn: SignIn) {
     return { origin, rpID: new URL(origin).hostname };
   };
 
-  app.post('/settings/passkeys/options', zValidator('json', z.object({ password: z.string().max(256) }), (r, c) =>
+  app.post('/settings/passkeys/options', zValidator('json', z.object({ password: z.string().max(256), code: z.string().max(20).optional() }), (r, c) =>
     (r.success ? undefined : refuse(c, 'Enter your password'))), async (c) => {
     const { user } = signedIn(c);
-    // A new way in needs the password, like every change that could keep someone else in: a
-    // session alone (a borrowed laptop) must not add a passkey that outlives it.
-    if (!(await checkCurrentPassword(deps, c, c.req.valid('json').password))) return refuse(c, 'Your password is not right', 401);
+    const { password, code } = c.req.valid('json');
+    // A passkey is a way in that outlives sessions and password changes: adding one takes what
+    // signing in takes (the password, and a code when two-factor login is on), not a session alone.
+    if (!(await checkCurrentPassword(deps, c, password))) return refuse(c, 'Your password is not right', 401);
+    if ((await needsSecondFactor(sql, user.id)) && !(code && (await secondFactorIsRight(deps, c, user.id, code)))) {
+      return refuse(c, 'Enter a current code from your authenticator app (or a recovery code)', 401);
+    }
     const existing = await passkeysOf(sql, user.id);
     const options = await generateRegistrationOptions({
-      rpName: SITE,
+      rpName: SITE_NAME,
       rpID: party(c).rpID,
       userName: user.username,
       userID: new TextEncoder().encode(user.id),
@@ -80,8 +84,7 @@ export function passkeyRoutes(deps: Deps, signIn: SignIn) {
     }).catch(() => undefined);
     const info = verified?.verified ? verified.registrationInfo : undefined;
     if (!info) return refuse(c, 'The passkey could not be verified; try again');
-    if (await findPasskey(sql, info.credential.id)) return refuse(c, 'This passkey is already registered');
-    await insertPasskey(sql, {
+    const added = await insertPasskey(sql, {
       id: info.credential.id,
       user_id: user.id,
       public_key: info.credential.publicKey,
@@ -89,6 +92,8 @@ export function passkeyRoutes(deps: Deps, signIn: SignIn) {
       transports: (info.credential.transports ?? []).join(','),
       name,
     });
+    if (!added) return refuse(c, 'This passkey is already registered');
+    await notifyOwner(deps, c, `A passkey (“${name}”) was added`);
     flash(c, `Passkey “${name}” added.`);
     return c.json({ redirect: '/settings#security' }, 201);
   });
@@ -96,14 +101,15 @@ export function passkeyRoutes(deps: Deps, signIn: SignIn) {
   app.post('/settings/passkeys/:id/delete', async (c) => {
     const { user } = signedIn(c);
     const removed = await deletePasskey(sql, user.id, c.req.param('id'));
+    if (removed) await notifyOwner(deps, c, 'A passkey was removed');
     flash(c, removed ? 'The passkey was removed.' : 'That passkey was already removed.');
     return c.redirect('/settings#security', 303);
   });
 
   app.post('/login/passkey/options', async (c) => {
     // Anyone may ask, and each answer keeps a challenge for a while: counted per address.
-    const { hits, retry_after } = await hit(sql, `passkey:address:${clientAddress(c, config.trustProxy)}`, WINDOW_MS);
-    if (hits > LIMITS.address) return c.json({ error: 'Too many attempts; try again later' }, 429, { 'Retry-After': String(retry_after) });
+    const wait = await countInWindow(sql, `passkey:address:${clientAddress(c, config.trustProxy)}`, LIMITS.address);
+    if (wait) return c.json({ error: 'Too many attempts; try again later' }, 429, { 'Retry-After': String(wait) });
     // No account named: the browser offers the passkeys it holds for this site.
     const options = await generateAuthenticationOptions({ rpID: party(c).rpID, userVerification: 'required' });
     await saveChallenge(sql, options.challenge, null);

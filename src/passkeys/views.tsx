@@ -1,8 +1,11 @@
 import { LocalTime } from '../web/format.tsx';
 import type { PasskeyRow } from './passkeys.sql.ts';
 
-/** The account's passkeys, each removable, and (with JavaScript) a form to add one. */
-export function PasskeyList({ passkeys }: { passkeys: PasskeyRow[] }) {
+/**
+ * The account's passkeys, each removable, and (with JavaScript) a form to add one, which asks for
+ * what a sign-in asks: the password, and a code when two-factor login is on (`askCode`).
+ */
+export function PasskeyList({ passkeys, askCode }: { passkeys: PasskeyRow[]; askCode: boolean }) {
   return (
     <>
       {passkeys.length ? (
@@ -27,6 +30,12 @@ export function PasskeyList({ passkeys }: { passkeys: PasskeyRow[] }) {
           <label for="passkey-password">Your password</label>
           <input id="passkey-password" name="password" type="password" autocomplete="current-password" required />
         </div>
+        {askCode && (
+          <div class="field">
+            <label for="passkey-code">Code from your app</label>
+            <input id="passkey-code" name="code" autocomplete="one-time-code" maxlength={20} required />
+          </div>
+        )}
         <button type="submit" class="secondary">Add a passkey</button>
         <p class="field-error" role="alert" data-passkey-error></p>
       </form>

@@ -1,5 +1,4 @@
 import type { Queryable, Sql } from '../db/client.ts';
-import { isUniqueViolation } from '../db/client.ts';
 
 export type MailAccount = { id: string; username: string; email: string; pending_email: string | null; verified: boolean };
 
@@ -18,22 +17,18 @@ export async function accountById(sql: Queryable, id: string) {
 
 /**
  * Makes `email` the account's verified address: its current one (a signup's) or the one waiting
- * (a change). False when it is neither any more, or when another account took it meanwhile.
+ * (a change). False when it is neither any more, or when another account uses it by now.
  */
 export async function verifyEmail(sql: Queryable, userId: string, email: string) {
-  try {
-    const rows = await sql`
-      update users set
-        email = case when lower(pending_email) = lower(${email}) then pending_email else email end,
-        pending_email = case when lower(pending_email) = lower(${email}) then null else pending_email end,
-        email_verified_at = now()
-      where id = ${userId} and (lower(email) = lower(${email}) or lower(pending_email) = lower(${email}))
-      returning id`;
-    return rows.length === 1;
-  } catch (err) {
-    if (isUniqueViolation(err)) return false;
-    throw err;
-  }
+  const rows = await sql`
+    update users set
+      email = case when lower(pending_email) = lower(${email}) then pending_email else email end,
+      pending_email = case when lower(pending_email) = lower(${email}) then null else pending_email end,
+      email_verified_at = now()
+    where id = ${userId} and (lower(email) = lower(${email}) or lower(pending_email) = lower(${email}))
+      and not exists (select 1 from users other where other.id <> ${userId} and lower(other.email) = lower(${email}))
+    returning id`;
+  return rows.length === 1;
 }
 
 /** Marks the account's current address verified (following a reset link to it proves it). */

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
 import { linkIn, startTestSmtp, type Delivered, type TestSmtp } from '../test-support/smtp-server.ts';
+import { totpAt } from '../two-factor/totp.ts';
 import { VERIFY_TO_SHARE } from './sharing.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -18,7 +19,7 @@ let t: TestApp;
 before(async () => {
   smtp = await startTestSmtp();
   // Behind a proxy, so each "Forgot password" comes from an address of its own (and its own limit).
-  t = await startTestApp({ SMTP_URL: smtp.url, TRUST_PROXY: '1', SIGNUPS_PER_HOUR: '1000' });
+  t = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://localhost', TRUST_PROXY: '1', SIGNUPS_PER_HOUR: '1000' });
 });
 after(async () => {
   await t.close();
@@ -207,10 +208,36 @@ describe('POST /settings/email', () => {
   });
 });
 
+describe('security notices', () => {
+  test('a new password, two-factor login on and off, and a passkey each mail the owner, with a way to take the account back', async () => {
+    const { client } = await signup('watched');
+    const notice = async (what: RegExp, action: () => Promise<Response>) => {
+      const seen = new Set<Delivered>(smtp.inbox);
+      assert.ok([200, 303].includes((await action()).status));
+      const mail = await smtp.waitFor((m) => !seen.has(m) && m.to.includes('watched@example.com') && what.test(m.subject));
+      assert.match(mail.text, /If not, someone else can sign in: reset your password now/);
+      assert.match(linkIn(mail, /^\/password\/forgot$/), /^http:\/\/localhost\/password\/forgot$/);
+    };
+    await notice(/The password was changed/, () => client.postForm('/settings/password', { current: PASSWORD, password: NEW_PASSWORD }));
+    const secret = (await (await client.request('/settings/2fa')).text()).match(/name="secret" value="([\w-]{27})"/)![1]!;
+    const key = new Uint8Array(Buffer.from(secret, 'base64url'));
+    await notice(/Two-factor login was turned on/, () => client.postForm('/settings/2fa', { secret, code: totpAt(key), password: NEW_PASSWORD }));
+    await notice(/Two-factor login was turned off/, () =>
+      client.postForm('/settings/2fa/disable', { password: NEW_PASSWORD, code: totpAt(key, Date.now() + 30_000) }));
+  });
+
+  test('a password change ends sign-ins waiting for their second factor and live reset links', async () => {
+    const { client } = await signup('rotator');
+    const reset = await resetLink('rotator@example.com');
+    assert.equal((await client.postForm('/settings/password', { current: PASSWORD, password: NEW_PASSWORD })).status, 303);
+    assert.equal((await new TestClient(t).request(reset)).status, 404, 'a link asked for before the change no longer works');
+  });
+});
+
 describe('REQUIRE_VERIFIED_EMAIL', () => {
   let strict: TestApp;
   before(async () => {
-    strict = await startTestApp({ SMTP_URL: smtp.url, REQUIRE_VERIFIED_EMAIL: '1' });
+    strict = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://localhost', REQUIRE_VERIFIED_EMAIL: '1' });
   });
   after(() => strict.close());
 

@@ -7,33 +7,22 @@ import { hashPassword } from '../auth/password.ts';
 import type { Sessions } from '../auth/session.ts';
 import type { SignIn } from '../auth/sign-in.ts';
 import { endChallenges } from '../auth/challenges.sql.ts';
-import { hit } from '../auth/throttle.sql.ts';
 import { updatePasswordHash } from '../auth/users.sql.ts';
 import { clientAddress } from '../web/client-address.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { RateLimited } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { showAgain } from '../web/forms.tsx';
 import { originOf } from '../web/origin.ts';
 import { renderPage } from '../web/render.tsx';
 import { accountById, markVerified, verifyEmail } from './accounts.sql.ts';
 import { consumeToken, findToken, type Purpose } from './tokens.sql.ts';
+import { countMail, MAIL_LIMITS } from './limits.ts';
 import { ForgotForm, ForgotSent, LinkGone, ResetForm, VerifyForm } from './views.tsx';
-
-const WINDOW_MS = 15 * 60_000;
-/** Reset mails per typed address and per client, and verification mails per account, per window. */
-export const MAIL_LIMITS = { address: 3, client: 10, resend: 3 } as const;
 
 const AGAIN: Record<Purpose, { href: string; label: string }> = {
   reset: { href: '/password/forgot', label: 'Send me a new link' },
   verify: { href: '/settings#email', label: 'Send a new link from settings' },
 };
-
-/** Counts one more mail under `key`; a refusal with the wait when over `limit`. */
-async function countMail(sql: Deps['sql'], key: string, limit: number) {
-  const { hits, retry_after } = await hit(sql, key, WINDOW_MS);
-  if (hits > limit) throw new RateLimited('Too many mails asked for; try again later', retry_after);
-}
 
 export function recoveryRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
   const { sql, config, mail } = deps;
@@ -49,8 +38,9 @@ export function recoveryRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
       const { email } = c.req.valid('form');
       // The request does the same work for every address: the counters and one queued row.
       // Whether an account uses it is looked up only when the mail is made, after the answer.
-      await countMail(sql, `reset:address:${email.toLowerCase()}`, MAIL_LIMITS.address);
+      // The client first: one over its limit must not use up other addresses' allowance.
       await countMail(sql, `reset:client:${clientAddress(c, config.trustProxy)}`, MAIL_LIMITS.client);
+      await countMail(sql, `reset:address:${email.toLowerCase()}`, MAIL_LIMITS.address);
       await mail.send('password-reset', email, {}, originOf(c, config.publicUrl));
       return renderPage(c, 'Check your inbox', <ForgotSent email={email} />);
     },

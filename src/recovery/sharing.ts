@@ -8,7 +8,12 @@ export const VERIFY_TO_SHARE = 'Confirm your email address before sharing beyond
  * With REQUIRE_VERIFIED_EMAIL, anything others can see (public images and albums, unlisted links)
  * waits for a verified address; refuses `visibility` (as the form's `field`) when it must wait.
  */
-export async function mustBeVerifiedFor({ sql, config }: Pick<Deps, 'sql' | 'config'>, userId: string, visibility: string, field = 'visibility') {
-  if (visibility === 'private' || !config.requireVerifiedEmail || (await isVerified(sql, userId))) return;
+export async function mustBeVerifiedFor(deps: Pick<Deps, 'sql' | 'config'>, userId: string, visibility: string, field = 'visibility') {
+  if (visibility === 'private' || (await mayShare(deps, userId))) return;
   throw new Invalid({ [field]: VERIFY_TO_SHARE });
+}
+
+/** Whether the account may share beyond itself now (always, unless REQUIRE_VERIFIED_EMAIL). */
+export async function mayShare({ sql, config }: Pick<Deps, 'sql' | 'config'>, userId: string) {
+  return !config.requireVerifiedEmail || isVerified(sql, userId);
 }

@@ -7,7 +7,7 @@ import { createApp } from '../app.tsx';
 import { createMail } from '../deps.ts';
 import { insertMail } from '../mail/outbox.sql.ts';
 import { createTransport } from '../mail/transport.ts';
-import { MAIL_LIMITS } from '../recovery/routes.tsx';
+import { MAIL_LIMITS } from '../recovery/limits.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { TestClient, type Target } from '../test-support/client.ts';
 import { linkIn, startTestSmtp, type Delivered, type TestSmtp } from '../test-support/smtp-server.ts';
@@ -21,7 +21,7 @@ let t: TestApp;
 before(async () => {
   smtp = await startTestSmtp();
   // Behind a proxy: the tests choose each client's address with X-Forwarded-For.
-  t = await startTestApp({ SMTP_URL: smtp.url, TRUST_PROXY: '1', SIGNUPS_PER_HOUR: '1000' });
+  t = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://localhost', TRUST_PROXY: '1', SIGNUPS_PER_HOUR: '1000' });
 });
 after(async () => {
   await t.close();
@@ -187,6 +187,24 @@ describe('mail throttles', () => {
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
     await t.mail.idle();
     assert.equal((await forgot('spray-last@example.com')).status, 200, 'other clients are unaffected');
+  });
+
+  test('a client over its limit uses up no address\'s allowance (the client is counted first)', async () => {
+    await signup('bystander');
+    const ip = newIp();
+    for (let i = 0; i < MAIL_LIMITS.client; i++) assert.equal((await forgot(`filler${i}@example.com`, ip)).status, 200);
+    for (let i = 0; i < MAIL_LIMITS.address + 2; i++) assert.equal((await forgot('bystander@example.com', ip)).status, 429);
+    assert.equal((await forgot('bystander@example.com')).status, 200, 'the owner, elsewhere, still gets a link');
+  });
+
+  test(`email changes mail two addresses each: ${MAIL_LIMITS.resend} per window per account, then 429 and no mail`, async () => {
+    const { client } = await signup('relay');
+    const change = (i: number) => client.postForm('/settings/email', { email: `target${i}@example.com`, current: PASSWORD });
+    for (let i = 0; i < MAIL_LIMITS.resend; i++) assert.equal((await change(i)).status, 303);
+    assert.equal((await change(99)).status, 429);
+    await t.mail.idle();
+    assert.equal(mailsTo('target99@example.com', /Confirm your email/), 0);
+    assert.equal((await t.sql`select pending_email from users where username = 'relay'`)[0]!.pending_email, `target${MAIL_LIMITS.resend - 1}@example.com`);
   });
 
   test(`"send the confirmation again": ${MAIL_LIMITS.resend} per window per account, then 429 and no mail`, async () => {

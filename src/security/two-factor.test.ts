@@ -11,7 +11,7 @@ import { SoftAuthenticator } from '../test-support/authenticator.ts';
 import { LIMITS } from '../auth/throttle.ts';
 import { insertPasskey } from '../passkeys/passkeys.sql.ts';
 import { issueToken } from '../recovery/tokens.sql.ts';
-import { totpAt } from '../two-factor/totp.ts';
+import { hashRecoveryCode, totpAt } from '../two-factor/totp.ts';
 
 let t: TestApp;
 before(async () => {
@@ -116,6 +116,21 @@ describe('second factor: guessing and replaying codes', () => {
     const statuses = (await Promise.all([sendCode(a, codes[0]!), sendCode(b, codes[0]!)])).map((r) => r.status);
     assert.deepEqual(statuses.sort(), [303, 401]);
     assert.equal((await sendCode(await passwordStep('reused'), codes[0]!)).status, 401);
+  });
+});
+
+describe('turning two-factor login on', () => {
+  test('the form sent twice at once turns it on once: the codes shown are the codes kept', async () => {
+    const c = await signUp('doubleclick');
+    const secret = (await (await c.request('/settings/2fa')).text()).match(/name="secret" value="([\w-]{27})"/)![1]!;
+    const code = totpAt(new Uint8Array(Buffer.from(secret, 'base64url')));
+    const answers = await Promise.all([0, 1].map(() => c.postForm('/settings/2fa', { secret, code, password: PASSWORD })));
+    const shown = await Promise.all(answers.filter((r) => r.status === 200).map(async (r) => (await r.text()).match(/<pre class="recovery-codes"[^>]*>([^<]*)<\/pre>/)?.[1]));
+    const pages = shown.filter(Boolean) as string[];
+    assert.equal(pages.length, 1, 'one answer shows codes; the other sends back to the settings');
+    const id = await userId('doubleclick');
+    const kept = (await t.sql`select hash from recovery_codes where user_id = ${id}`).map((r) => r.hash as string).sort();
+    assert.deepEqual(pages[0]!.split('\n').map(hashRecoveryCode).sort(), kept);
   });
 });
 

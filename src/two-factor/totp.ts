@@ -1,16 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import QRCode from 'qrcode';
+import { SITE_NAME } from '../web/preview.tsx';
 
 // RFC 6238's defaults, which every authenticator app reads: SHA-1, 6 digits, 30 s steps.
 const PERIOD_S = 30;
 const DIGITS = 6;
-const ISSUER = 'Image Repository';
 
 /** A new 160-bit TOTP key (RFC 4226's recommended length). */
 export const newTotpKey = () => new Uint8Array(randomBytes(20));
 
-export const totpUri = (key: Uint8Array, username: string) => createTOTPKeyURI(ISSUER, username, key, PERIOD_S, DIGITS);
+export const totpUri = (key: Uint8Array, username: string) => createTOTPKeyURI(SITE_NAME, username, key, PERIOD_S, DIGITS);
 
 /** The URI as a QR code, drawn here as SVG: the secret never goes to another service. */
 export const qrSvg = (uri: string) => QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });

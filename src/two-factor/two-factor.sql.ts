@@ -16,10 +16,16 @@ export async function takeStep(sql: Queryable, userId: string, step: bigint) {
   return rows.length === 1;
 }
 
-/** Turns TOTP on with `key`, `step` already used (the code that proved the app has it), and fresh recovery codes. */
+/**
+ * Turns TOTP on with `key`, `step` already used (the code that proved the app has it), and fresh
+ * recovery codes; false when it was on already (a form sent twice keeps the first codes).
+ */
 export async function enableTotp(sql: Queryable, userId: string, key: Uint8Array, step: bigint, codeHashes: string[]) {
-  await sql`update users set totp_key = ${Buffer.from(key)}, totp_last_step = ${step.toString()} where id = ${userId}`;
+  const rows = await sql`update users set totp_key = ${Buffer.from(key)}, totp_last_step = ${step.toString()}
+                         where id = ${userId} and totp_key is null returning id`;
+  if (rows.length === 0) return false;
   await replaceRecoveryCodes(sql, userId, codeHashes);
+  return true;
 }
 
 export async function disableTotp(sql: Queryable, userId: string) {

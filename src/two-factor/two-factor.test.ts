@@ -207,11 +207,13 @@ describe('POST /settings/2fa/disable', () => {
 });
 
 describe('POST /settings/2fa/recovery-codes', () => {
-  test('after the password, ten new codes replace the old ones', async () => {
+  test('after the password and a code, ten new codes replace the old ones', async () => {
     const c = await signUp('renewer');
-    const { codes: old } = await turnOn(c);
-    assert.equal((await c.postForm('/settings/2fa/recovery-codes', { password: 'wrong password' })).status, 422);
-    const res = await c.postForm('/settings/2fa/recovery-codes', { password: PASSWORD });
+    const { key, codes: old } = await turnOn(c);
+    assert.equal((await c.postForm('/settings/2fa/recovery-codes', { password: 'wrong password', code: nextCode(key) })).status, 422);
+    assert.equal((await c.postForm('/settings/2fa/recovery-codes', { password: PASSWORD, code: wrongCode(key) })).status, 422);
+    assert.equal((await c.postForm('/settings/2fa/recovery-codes', { password: PASSWORD })).status, 422);
+    const res = await c.postForm('/settings/2fa/recovery-codes', { password: PASSWORD, code: nextCode(key) });
     assert.equal(res.status, 200);
     const fresh = codesIn(await res.text());
     assert.equal(fresh.length, 10);

@@ -48,18 +48,18 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
 }
 
 /** While it is on: what is left, and the ways to change it. */
-export function TotpOn(props: { codesLeft: number; notice?: string; errors?: FieldErrors; form?: 'off' | 'codes' }) {
+export function TotpOn(props: { codesLeft: number; errors?: FieldErrors; form?: 'off' | 'codes' }) {
   const e = (form: 'off' | 'codes') => (props.form === form ? props.errors ?? {} : {});
   return (
     <section class="narrow settings">
       <h1>Two-factor login</h1>
-      {props.notice && <p class="notice" role="status">{props.notice}</p>}
       <p>Two-factor login is <strong>on</strong>. You have <strong>{props.codesLeft}</strong> recovery code{props.codesLeft === 1 ? '' : 's'} left.</p>
 
       <h2 id="new-codes">New recovery codes</h2>
-      <p>Makes ten new codes; the old ones stop working.</p>
+      <p>Makes ten new codes; the old ones stop working. Needs your password and a code.</p>
       <form method="post" action="/settings/2fa/recovery-codes#new-codes" aria-labelledby="new-codes" novalidate>
         <Field id="codes-password" name="password" label="Your password" type="password" autocomplete="current-password" error={e('codes').password} />
+        <CodeField id="codes-code" error={e('codes').code} />
         <button type="submit" class="secondary">Make new recovery codes</button>
       </form>
 

@@ -11,7 +11,7 @@ import { findThumbs } from './upload.sql.ts';
 import { addToAlbum, albumChoices, countUnshared } from '../albums/members.sql.ts';
 import { findAlbum } from '../albums/albums.sql.ts';
 import { UploadPage, UploadRefused, UploadResults, type JoinedAlbum, type UploadVisibility } from './views.tsx';
-import { isVerified } from '../recovery/accounts.sql.ts';
+import { mayShare } from '../recovery/sharing.ts';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */
 function statusOf(outcomes: FileOutcome[]) {
@@ -48,8 +48,7 @@ export function uploadRoutes(deps: UploadDeps) {
   async function receive(c: Context<AppEnv>, hooks: IngestHooks = {}): Promise<Answer> {
     const userId = signedIn(c).user.id;
     try {
-      const mayPublish = !deps.config.requireVerifiedEmail || (await isVerified(deps.sql, userId));
-      const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, { ...hooks, mayPublish });
+      const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, { ...hooks, mayPublish: await mayShare(deps, userId) });
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
       const albums = await albumChoices(deps.sql, userId);
       const target = album ? await findAlbum(deps.sql, album) : undefined;
