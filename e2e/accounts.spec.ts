@@ -1,29 +1,31 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { linkIn, startTestSmtp, type TestSmtp } from '../src/test-support/smtp-server.ts';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { linkIn, type Delivered } from '../src/test-support/smtp-server.ts';
 import { totpAt } from '../src/two-factor/totp.ts';
-import { smtpPort } from './playwright.config.ts';
+import { mailDir } from './playwright.config.ts';
 import { PASSWORD, logIn, logOut, signUp, uniqueName } from './support.ts';
 
 const NEW_PASSWORD = 'another long passphrase';
-
-// The app sends its mail to this server (playwright.config.ts points SMTP_URL at it). Other
-// specs' mail waits in the app's outbox meanwhile and may arrive here too: read by recipient.
-let smtp: TestSmtp;
-test.beforeAll(async () => {
-  smtp = await startTestSmtp({ port: smtpPort });
-});
-test.afterAll(async () => {
-  await smtp?.stop();
-});
 
 /** The link to `path` in the mail to `address` whose subject matches, once it has arrived. */
 async function linkInMail(address: string, subject: RegExp, path: RegExp) {
   return linkIn(await mailTo(address, subject), path);
 }
 
+/** Every mail the run's SMTP server has accepted so far (mail-server.ts writes each to the spool). */
+async function delivered() {
+  const files = (await readdir(mailDir!)).filter((f) => f.endsWith('.json'));
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(mailDir!, f), 'utf8')) as Delivered));
+}
+
 /** The mail to `address` whose subject matches, waiting for it as long as a busy machine may take. */
-function mailTo(address: string, subject: RegExp) {
-  return smtp.waitFor((m) => m.to.includes(address.toLowerCase()) && subject.test(m.subject), 60_000);
+async function mailTo(address: string, subject: RegExp) {
+  const matches = (m: Delivered) => m.to.includes(address.toLowerCase()) && subject.test(m.subject);
+  let found: Delivered | undefined;
+  await expect.poll(async () => (found = (await delivered()).find(matches)) !== undefined,
+    { timeout: 60_000, message: `a mail to ${address} about ${subject}` }).toBe(true);
+  return found!;
 }
 
 async function newPage(browser: Browser, js: boolean) {

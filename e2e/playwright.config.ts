@@ -12,11 +12,11 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cir-e2e-
 // candidate: with E2E_HIDPI=1 (.ci/test sets it on one of its three e2e runs) and for
 // `npm run screenshots`. The axe checks do not depend on pixel density and stay at 1x.
 const hidpi = Boolean(process.env.E2E_HIDPI || process.env.SCREENSHOTS);
-/**
- * The app's mail goes to a real SMTP server on loopback that accounts.spec.ts runs (and reads).
- * While no spec runs it, mail waits in the outbox and is tried again later, as with any mail server down.
- */
+/** The app's mail goes to a real SMTP server on loopback for the whole run (mail-server.ts). */
 export const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 1);
+// Set once, in the main process, so the workers (which inherit its environment) read the same one.
+process.env.E2E_MAIL_DIR ??= mkdtempSync(join(tmpdir(), 'cir-e2e-mail-'));
+export const mailDir = process.env.E2E_MAIL_DIR;
 
 export default defineConfig({
   testDir: '.',
@@ -24,6 +24,7 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 15_000 },
   workers: 1,
+  globalSetup: './mail-server.ts',
   reporter: [['list']],
   use: {
     baseURL: `http://localhost:${port}`,

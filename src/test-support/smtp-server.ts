@@ -1,4 +1,6 @@
+import { rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 
@@ -18,8 +20,11 @@ export type TestSmtp = {
   stop(): Promise<void>;
 };
 
-/** A real SMTP server on loopback that keeps every message it accepts in `inbox`. */
-export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestSmtp> {
+/**
+ * A real SMTP server on loopback that keeps every message it accepts in `inbox` (and, with
+ * `spool`, writes each to that directory too).
+ */
+export async function startTestSmtp(opts: { port?: number; spool?: string } = {}): Promise<TestSmtp> {
   const inbox: Delivered[] = [];
   const waiters = new Set<(m: Delivered) => void>();
   let refusing = false;
@@ -62,6 +67,13 @@ export async function startTestSmtp(opts: { port?: number } = {}): Promise<TestS
             raw,
           };
           inbox.push(mail);
+          // For readers in other processes (the browser stories): one JSON file per message.
+          // Written aside, then renamed: a reader never sees half a file.
+          if (opts.spool) {
+            const file = join(opts.spool, `${Date.now()}-${inbox.length}`);
+            await writeFile(`${file}.tmp`, JSON.stringify(mail));
+            await rename(`${file}.tmp`, `${file}.json`);
+          }
           for (const w of waiters) w(mail);
           cb();
         } catch (err) {
