@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', recoveryRoutes(deps, sessions, signIn));
   app.route('/', twoFactorRoutes(deps, signIn));
   app.route('/', passkeyRoutes(deps, signIn));
-  app.route('/', accountRoutes(deps, sessions));
+  app.route('/', accountRoutes(deps, sessions, signIn));
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps));
   app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));

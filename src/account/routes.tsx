@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/password.ts';
 import { countAccountProbe } from '../auth/throttle.ts';
 import { checkCurrentPassword } from '../auth/current-password.ts';
 import type { Sessions } from '../auth/session.ts';
+import type { SignIn } from '../auth/sign-in.ts';
 import { updatePasswordHash, usedBytes } from '../auth/users.sql.ts';
 import { accountById, emailInUse, setPendingEmail } from '../recovery/accounts.sql.ts';
 import { endChallenges } from '../auth/challenges.sql.ts';
@@ -34,7 +35,7 @@ const NOTICES: Record<string, string> = {
   sessions: 'Every other session was signed out.',
 };
 
-export function accountRoutes(deps: Deps, sessions: Sessions) {
+export function accountRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
   const { sql, config, mail } = deps;
   const app = new Hono<AppEnv>();
   app.use('/settings', requireUser);
@@ -94,7 +95,7 @@ export function accountRoutes(deps: Deps, sessions: Sessions) {
     // Every session ends, this one too; this browser gets a fresh one.
     await sessions.invalidateUserSessions(user.id);
     await notifyOwner(deps, c, 'The password was changed');
-    setSessionCookie(c, await sessions.createSession(user.id, c.req.header('User-Agent') ?? ''));
+    await signIn.startSession(c, user.id);
     return c.redirect('/settings?done=password', 303);
   });
 

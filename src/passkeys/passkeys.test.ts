@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { ORIGIN, TestClient, OwnAddressClient as Browser } from '../test-support/client.ts';
+import { ORIGIN, TestClient, OwnAddressClient as Browser, PASSWORD } from '../test-support/client.ts';
 import { SoftAuthenticator } from '../test-support/authenticator.ts';
 import { totpAt } from '../two-factor/totp.ts';
 import { LIMITS } from '../auth/throttle.ts';
@@ -12,7 +12,6 @@ before(async () => {
 });
 after(() => t.close());
 
-const PASSWORD = 'correct horse battery';
 const signUp = (username: string) => new Browser(t).signup(username);
 const userId = async (username: string) => (await t.sql`select id from users where username = ${username}`)[0]!.id as string;
 const signedIn = async (c: TestClient) => (await c.request('/dashboard')).status === 200;

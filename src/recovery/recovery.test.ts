@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { TestClient } from '../test-support/client.ts';
+import { TestClient, PASSWORD } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
 import { linkIn, startTestSmtp, type Delivered, type TestSmtp } from '../test-support/smtp-server.ts';
 import { totpAt } from '../two-factor/totp.ts';
 import { VERIFY_TO_SHARE } from './sharing.ts';
 
-const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';
 const GONE = /This link no longer works/;
 const RESET = /^\/password\/reset\/[\w-]{43}$/;

@@ -11,7 +11,7 @@ import { updatePasswordHash } from '../auth/users.sql.ts';
 import { clientAddress } from '../web/client-address.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
-import { showAgain } from '../web/forms.tsx';
+import { showAgain, type FieldErrors } from '../web/forms.tsx';
 import { originOf } from '../web/origin.ts';
 import { renderPage } from '../web/render.tsx';
 import { accountById, markVerified, verifyEmail } from './accounts.sql.ts';
@@ -28,6 +28,15 @@ export function recoveryRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
   const { sql, config, mail } = deps;
   const app = new Hono<AppEnv>();
   const linkGone = (c: Context, purpose: Purpose) => renderPage(c, 'Link expired', <LinkGone again={AGAIN[purpose]} />, 404);
+
+  /** The new-password form of a live reset link (with the refused form's messages), or the page of a dead one. */
+  async function resetForm(c: Context, errors?: FieldErrors) {
+    const token = c.req.param('token')!;
+    const found = await findToken(sql, token, 'reset');
+    const account = found && (await accountById(sql, found.user_id));
+    if (!account) return linkGone(c, 'reset');
+    return renderPage(c, 'Choose a new password', <ResetForm token={token} username={account.username} errors={errors} />, errors ? 422 : 200);
+  }
 
   app.get('/password/forgot', (c) => renderPage(c, 'Forgot password', <ForgotForm />));
   app.post(
@@ -47,21 +56,11 @@ export function recoveryRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
   );
 
   app.get('/password/reset/:token', async (c) => {
-    const token = c.req.param('token');
-    const found = await findToken(sql, token, 'reset');
-    const account = found && (await accountById(sql, found.user_id));
-    if (!account) return linkGone(c, 'reset');
-    return renderPage(c, 'Choose a new password', <ResetForm token={token} username={account.username} />);
+    return resetForm(c);
   });
   app.post(
     '/password/reset/:token',
-    zValidator('form', z.object({ password: newPasswordField('Password') }), showAgain(async (c, f) => {
-      const token = c.req.param('token')!;
-      const found = await findToken(sql, token, 'reset');
-      const account = found && (await accountById(sql, found.user_id));
-      if (!account) return linkGone(c, 'reset');
-      return renderPage(c, 'Choose a new password', <ResetForm token={token} username={account.username} errors={f.errors} />, 422);
-    })),
+    zValidator('form', z.object({ password: newPasswordField('Password') }), showAgain((c, f) => resetForm(c, f.errors))),
     async (c) => {
       // A dead link costs a lookup, not a password hash.
       if (!(await findToken(sql, c.req.param('token'), 'reset'))) return linkGone(c, 'reset');

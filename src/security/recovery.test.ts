@@ -9,10 +9,9 @@ import { insertMail } from '../mail/outbox.sql.ts';
 import { createTransport } from '../mail/transport.ts';
 import { MAIL_LIMITS } from '../recovery/limits.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { TestClient, type Target } from '../test-support/client.ts';
+import { TestClient, type Target, PASSWORD } from '../test-support/client.ts';
 import { linkIn, startTestSmtp, type Delivered, type TestSmtp } from '../test-support/smtp-server.ts';
 
-const PASSWORD = 'correct horse battery';
 const RESET = /^\/password\/reset\/[\w-]{43}$/;
 const VERIFY = /^\/email\/verify\/[\w-]{43}$/;
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { ORIGIN, TestClient, OwnAddressClient as Browser } from '../test-support/client.ts';
+import { ORIGIN, TestClient, OwnAddressClient as Browser, PASSWORD } from '../test-support/client.ts';
 import { SoftAuthenticator } from '../test-support/authenticator.ts';
 import { LIMITS } from '../auth/throttle.ts';
 import { insertPasskey } from '../passkeys/passkeys.sql.ts';
@@ -20,7 +20,6 @@ before(async () => {
 });
 after(() => t.close());
 
-const PASSWORD = 'correct horse battery';
 const signUp = (username: string) => new Browser(t).signup(username);
 const userId = async (username: string) => (await t.sql`select id from users where username = ${username}`)[0]!.id as string;
 const signedIn = async (c: TestClient) => (await c.request('/dashboard')).status === 200;

@@ -2,6 +2,9 @@ import type { TestApp } from './harness.ts';
 
 export const ORIGIN = 'http://localhost';
 
+/** The password `signup` gives an account unless told otherwise. */
+export const PASSWORD = 'correct horse battery';
+
 /** What a client talks to: the app inside this process, or a running one over HTTP. */
 export type Target = Pick<TestApp, 'app'> | { url: string };
 
@@ -61,7 +64,7 @@ export class TestClient {
     return this.request(path, { method: 'POST', body: new URLSearchParams(fields), headers });
   }
 
-  async signup(username: string, password = 'correct horse battery') {
+  async signup(username: string, password = PASSWORD) {
     const res = await this.postForm('/signup', { email: `${username}@example.com`, username, password });
     if (res.status !== 303) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
     return this;

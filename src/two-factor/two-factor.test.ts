@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { TestClient, OwnAddressClient as Browser } from '../test-support/client.ts';
+import { TestClient, OwnAddressClient as Browser, PASSWORD } from '../test-support/client.ts';
 import { hashRecoveryCode, totpAt } from './totp.ts';
 
 let t: TestApp;
@@ -13,7 +13,6 @@ before(async () => {
 });
 after(() => t.close());
 
-const PASSWORD = 'correct horse battery';
 const signUp = (username: string) => new Browser(t).signup(username);
 const userId = async (username: string) => (await t.sql`select id from users where username = ${username}`)[0]!.id as string;
 const sessionsOf = async (id: string) => (await t.sql`select count(*)::int as n from sessions where user_id = ${id}`)[0]!.n as number;
