@@ -23,6 +23,8 @@ import type { AppDeps } from './deps.ts';
 import { staticRoutes } from './web/static.ts';
 import { compressResponses } from './web/compress.ts';
 import { readFlash } from './web/flash.ts';
+import { visitorsOf } from './instance/visitors.ts';
+import { adminRoutes } from './admin/routes.tsx';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
 const PAGE_CSP = [
@@ -76,6 +78,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', staticRoutes('static'));
   app.use(loadSession(sessions));
   app.use(readFlash);
+  // The gallery's lists, for members only when the admin says so; an image or album reached by
+  // its link still opens, as a shared link does.
+  const visitors = visitorsOf(deps.sql);
+  for (const path of ['/gallery', '/gallery.atom', '/u/*', '/albums/public']) app.use(path, visitors.guard);
   app.use(async (c, next) => {
     await next();
     // The same URL answers htmx with a fragment and browsers with a page, and a signed-in user
@@ -91,10 +97,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', passkeyRoutes(deps, signIn));
   app.route('/', accountRoutes(deps, sessions, signIn));
   app.route('/', uploadRoutes(deps));
-  app.route('/', listRoutes(deps));
+  app.route('/', listRoutes(deps, visitors));
   app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));
   app.route('/', albumRoutes(deps));
   app.route('/', oembedRoutes(deps));
+  app.route('/', adminRoutes(deps));
 
   app.notFound((c) => renderError(c, new NotFound()));
   app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));

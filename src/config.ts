@@ -47,6 +47,8 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).optional(),
   REQUIRE_VERIFIED_EMAIL: flag.default(false),
+  ADMIN_USERNAMES: z.string().trim().optional()
+    .transform((v) => (v ?? '').split(',').map((n) => n.trim().toLowerCase()).filter(Boolean)),
   EMBED_ORIGINS: z.string().trim().optional().transform((v, ctx) => {
     const listed = v?.split(',').map((o) => o.trim()).filter(Boolean).map((o) => ({ given: o, origin: originIn(o) }));
     const bad = listed?.find((o) => !o.origin);
@@ -90,6 +92,8 @@ export type Config = Readonly<{
   }>;
   /** Public images, unlisted links and public albums wait until the account's address is verified. */
   requireVerifiedEmail: boolean;
+  /** Usernames (lower case) made admins at start and at sign-up, besides the instance's first account. */
+  adminUsernames: readonly string[];
   /** The most one zip download (an album, or images selected on the dashboard) may hold. */
   zipMaxBytes: number;
   upload: Readonly<{
@@ -163,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       from: e.MAIL_FROM ?? `Image Repository <no-reply@${e.PUBLIC_URL ? new URL(e.PUBLIC_URL).hostname : 'localhost'}>`,
     }),
     requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
+    adminUsernames: Object.freeze(e.ADMIN_USERNAMES),
     zipMaxBytes: Math.round(e.ZIP_MAX_MB * MB),
     upload: Object.freeze({
       maxFileBytes: Math.round(e.MAX_FILE_MB * MB),

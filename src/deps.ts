@@ -15,6 +15,7 @@ import type { Sql } from './db/client.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createTransport, type Transport } from './mail/transport.ts';
 import { recoveryMails } from './recovery/mails.ts';
+import { grantConfiguredAdmins } from './auth/users.sql.ts';
 
 export const MIGRATIONS_DIR = 'sql';
 
@@ -61,6 +62,7 @@ export async function buildDeps(config: Config): Promise<AppDeps & { close(): Pr
   const db = await openDatabase(config);
   try {
     await migrate(db.sql, MIGRATIONS_DIR);
+    await grantConfiguredAdmins(db.sql, config.adminUsernames);
     const storage = createStorage(config);
     await storage.init();
     const mail = createMail(db.sql, config);

@@ -18,6 +18,11 @@ export type AlbumRow = {
   share_expires_at: Date | null;
   sort: AlbumSort;
   created_at: Date;
+  /** Hidden by a moderator (when, and the reason its owner is shown); null: not hidden. */
+  hidden_at: Date | null;
+  hidden_reason: string;
+  /** Hidden, or its owner's account disabled: only its owner sees it (sql/0014). */
+  withheld: boolean;
 };
 /** An album with its owner's name and how many live images it shows. */
 export type Album = AlbumRow & { username: string; count: number };
@@ -32,13 +37,14 @@ export type AlbumCard = Pick<AlbumRow, 'id' | 'title' | 'visibility' | 'created_
 export type AlbumScope = { ownerId: string } | { username: string } | { public: true };
 
 const ALBUM_COLUMNS = ['id', 'user_id', 'title', 'description', 'cover_image_id', 'visibility', 'share_token',
-  'share_expires_at', 'sort', 'created_at'] as const satisfies readonly (keyof AlbumRow)[];
+  'share_expires_at', 'sort', 'created_at', 'hidden_at', 'hidden_reason', 'withheld'] as const satisfies readonly (keyof AlbumRow)[];
 
 /**
- * An album's members with their images. Add `not ai.trashed` (which the album's indexes cover)
- * and `i.deleted_at is null` (which holds whatever a race did): the trash shows in no album.
+ * An album's members with their images, less the withheld ones (hidden by a moderator: no album
+ * shares them). Add `not ai.trashed` (which the album's indexes cover) and `i.deleted_at is null`
+ * (which holds whatever a race did): the trash shows in no album.
  */
-export const members = (sql: Sql) => sql`album_images ai join images i on i.id = ai.image_id`;
+export const members = (sql: Sql) => sql`album_images ai join images i on i.id = ai.image_id and not i.withheld`;
 
 /** The album's images in its own order, the id breaking ties; `back` walks it the other way. */
 function albumOrder(sql: Sql, sort: AlbumSort, back = false) {
@@ -156,8 +162,8 @@ export function albumZipRows(sql: Sql, album: { id: string; sort: AlbumSort }) {
 
 function whereAlbums(sql: Sql, scope: AlbumScope) {
   if ('ownerId' in scope) return sql`a.user_id = ${scope.ownerId}`;
-  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and a.visibility = 'public'`;
-  return sql`a.visibility = 'public'`;
+  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and a.visibility = 'public' and not a.withheld`;
+  return sql`a.visibility = 'public' and not a.withheld`;
 }
 
 /** The card's picture of an album: its image first in `order` (`a` is the album, `ai` its members). */

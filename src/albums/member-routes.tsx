@@ -53,7 +53,7 @@ export function albumMemberRoutes(deps: Deps, visibleAlbum: VisibleAlbum) {
     const open = anyoneWith(album);
     const anyone = open && { album: album.id, ...open };
     const page = <ImagePage image={image} isOwner={isOwner} link={link} origin={origin} around={{ prev: href(prev), next: href(next) }}
-      crumb={crumb} aside={aside} anyone={anyone} />;
+      crumb={crumb} aside={aside} anyone={anyone} signedIn={!!c.get('user')} />;
     const head = anyone && <ImagePreview image={image} link={anyone} origin={origin} />;
     return renderPage(c, titleOf(image), page, 200, head);
   });

@@ -27,6 +27,7 @@ import { AlbumCards, AlbumPage } from './views.tsx';
 import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
 import { memberActions, NewAlbumForm } from './owner-views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
+import { hiddenMessage } from '../images/edit-routes.tsx';
 
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;
@@ -127,7 +128,7 @@ export function albumRoutes(deps: Deps) {
     const cover = cursor ? undefined : (chosen ?? page[0]);
     const shared = albumPreview(album, cover, origin(c));
     const body = <AlbumPage album={album} cover={cover} images={page} next={next} isOwner={isOwner} share={link.share} origin={origin(c)} failed={failed}
-      embed={shared?.embed} />;
+      embed={shared?.embed} mayReport={!isOwner && !!c.get('user')} />;
     return renderPage(c, album.title, body, failed ? 422 : 200, shared?.head);
   }
 
@@ -208,6 +209,10 @@ export function albumRoutes(deps: Deps) {
     // The settings form always sends the audience: unchanged, with the link's expiry kept, it
     // leaves the link alone (an expired one stays expired rather than being silently renewed).
     const edit = form.visibility === album.visibility && form.expires === 'keep' ? { ...form, visibility: undefined } : form;
+    if (album.hidden_at && edit.visibility && edit.visibility !== 'private') {
+      const sent = Object.fromEntries((await c.req.formData()).entries()) as Record<string, string>;
+      return albumPage(c, { errors: { visibility: hiddenMessage(album.hidden_reason) }, values: sent });
+    }
     if (edit.visibility) await mustBeVerifiedFor(deps, album.user_id, edit.visibility);
     // Showing the album's private images to more people than before is asked first.
     if (edit.visibility && AUDIENCE_SIZE[edit.visibility] > AUDIENCE_SIZE[album.visibility] && !confirm) {

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { ListedImage } from '../images/list.sql.ts';
 import { ImageList, VISIBILITY_ICONS, type ListState } from '../images/grid.tsx';
-import { VISIBILITY_LABELS } from '../images/views.tsx';
+import { HiddenNotice, ReportForm, VISIBILITY_LABELS } from '../images/views.tsx';
 import { altOf } from '../images/names.ts';
 import { variantUrl } from '../images/urls.ts';
 import type { FieldErrors } from '../web/forms.tsx';
@@ -55,13 +55,15 @@ type PageProps = {
   failed?: { errors: FieldErrors; values: Record<string, string> };
   /** Its links and embed codes, when anyone may see it. */
   embed?: Child;
+  /** Someone signed in who is not its owner: they may report it. */
+  mayReport?: boolean;
 };
 
 /**
  * An album: its head (cover, title, description, owner), its images in the same grid as every
  * list, and for its owner the controls that arrange, share and delete it.
  */
-export function AlbumPage({ album, cover, images, next, isOwner, share, origin, failed, embed }: PageProps) {
+export function AlbumPage({ album, cover, images, next, isOwner, share, origin, failed, embed, mayReport }: PageProps) {
   const link = { album: album.id, share };
   const state: ListState = { base: `/albums/${album.id}`, sort: 'newest', link };
   return (
@@ -72,6 +74,7 @@ export function AlbumPage({ album, cover, images, next, isOwner, share, origin, 
           <img class="album-banner" src={variantUrl(cover, 'display', link)} alt="" width={cover.width} height={cover.height} />
         )}
         <div class="album-intro">
+          {isOwner && album.hidden_at && <HiddenNotice reason={album.hidden_reason} what="album" />}
           <h1>{album.title}</h1>
           {album.description && <p class="caption">{album.description}</p>}
           <p class="muted">
@@ -88,6 +91,7 @@ export function AlbumPage({ album, cover, images, next, isOwner, share, origin, 
             {isOwner && <a class="button secondary" href="/dashboard"><Icon name="plus" /> Add from my images</a>}
           </div>
           {embed}
+          {mayReport && <ReportForm action={`/albums/${album.id}/report${share ? `?share=${encodeURIComponent(share)}` : ''}`} what="album" />}
         </div>
       </header>
       <ImageList images={images} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined}

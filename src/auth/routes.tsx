@@ -10,15 +10,18 @@ import { isUniqueViolation } from '../db/client.ts';
 import { emailField, newPasswordField, usernameField } from './fields.ts';
 import { hashPassword } from './password.ts';
 import type { Sessions } from './session.ts';
-import { findTaken, findUserByLogin, insertUser } from './users.sql.ts';
-import { LoginForm, SignupForm } from './views.tsx';
+import { findTaken, findUserByLogin } from './users.sql.ts';
+import { LoginForm, SignupClosed, SignupForm } from './views.tsx';
+import { createAccount, signupRefusal } from './registration.ts';
 import { setSessionCookie } from './middleware.ts';
-import type { SignIn } from './sign-in.ts';
+import { ACCOUNT_DISABLED, type SignIn } from './sign-in.ts';
 import { originOf } from '../web/origin.ts';
 import { checkPassword, countSignup } from './throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 
-const signupSchema = z.object({ email: emailField, username: usernameField, password: newPasswordField('Password') });
+const signupSchema = z.object({
+  email: emailField, username: usernameField, password: newPasswordField('Password'), invite: z.string().max(100).optional(),
+});
 
 const loginSchema = z.object({
   username: z.string().trim().min(1).max(254),
@@ -32,7 +35,12 @@ export function authRoutes({ sql, config, mail }: Deps, sessions: Sessions, sign
   const app = new Hono<AppEnv>();
   const address = (c: Context) => clientAddress(c, config.trustProxy);
 
-  app.get('/signup', (c) => renderPage(c, 'Sign up', <SignupForm />));
+  app.get('/signup', async (c) => {
+    const invite = c.req.query('invite');
+    const refusal = await signupRefusal(sql, invite);
+    if (refusal) return renderPage(c, 'Sign up', <SignupClosed message={refusal} />);
+    return renderPage(c, 'Sign up', <SignupForm values={{ invite }} />);
+  });
 
   app.post(
     '/signup',
@@ -45,6 +53,9 @@ export function authRoutes({ sql, config, mail }: Deps, sessions: Sessions, sign
       const form = c.req.valid('form');
       const wait = await countSignup(sql, address(c), config.signupsPerHour);
       if (wait) throw new RateLimited('Too many sign-ups from your network', wait);
+      const closed = (message: string) => renderPage(c, 'Sign up', <SignupClosed message={message} />, 403);
+      const refusal = await signupRefusal(sql, form.invite, form.email);
+      if (refusal) return closed(refusal);
       const taken = await findTaken(sql, form.email, form.username);
       const errors: FieldErrors = {};
       if (taken.email) errors.email = 'An account with this email already exists';
@@ -54,7 +65,9 @@ export function authRoutes({ sql, config, mail }: Deps, sessions: Sessions, sign
       }
       const id = randomId();
       try {
-        await insertUser(sql, { id, email: form.email, username: form.username, password_hash: await hashPassword(form.password) });
+        const user = { id, email: form.email, username: form.username, password_hash: await hashPassword(form.password) };
+        const { refused } = await createAccount(sql, config, user, form.invite);
+        if (refused) return closed(refused);
       } catch (err) {
         // Two sign-ups raced for the same name: the unique index decided.
         if (!isUniqueViolation(err)) throw err;
@@ -81,6 +94,8 @@ export function authRoutes({ sql, config, mail }: Deps, sessions: Sessions, sign
       const check = await checkPassword(sql, user, { login: username, password, ip: address(c) });
       if (check.retryAfter) throw new RateLimited('Too many login attempts', check.retryAfter);
       if (!user || !check.ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
+      // Said only after the right password, so it tells nothing about an account to anyone else.
+      if (user.disabled) return renderPage(c, 'Log in', <LoginForm login={username} error={ACCOUNT_DISABLED} next={next} />, 403);
       return signIn.afterFirstFactor(c, user.id, next);
     },
   );

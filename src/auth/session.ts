@@ -28,12 +28,17 @@ function createAdapter(sql: Sql): Adapter {
     ({ id, userId: r.user_id, expiresAt: r.expires_at, attributes: { user_agent: r.user_agent } });
   return {
     async getSessionAndUser(token) {
-      const [row] = await sql<(SessionRow & { username: string; email: string })[]>`
-        select s.id, s.user_id, s.expires_at, s.created_at, s.user_agent, u.username, u.email
+      // A disabled account's sessions are deleted with the change; the join refuses any that a
+      // sign-in racing it could have left.
+      const [row] = await sql<(SessionRow & Omit<SessionUser, 'id'> & { seen: boolean })[]>`
+        select s.id, s.user_id, s.expires_at, s.created_at, s.user_agent, u.username, u.email, u.role,
+               u.last_seen_at > now() - interval '5 minutes' as seen
         from sessions s join users u on u.id = s.user_id
-        where s.id = ${hashToken(token)}`;
+        where s.id = ${hashToken(token)} and u.disabled_at is null`;
       if (!row) return [null, null];
-      const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email } };
+      // "Last seen" for the admin's list, written at most every five minutes per account.
+      if (!row.seen) await sql`update users set last_seen_at = now() where id = ${row.user_id}`;
+      const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role } };
       return [toSession(row, token), user];
     },
     async getUserSessions(userId) {
@@ -70,7 +75,7 @@ export function createSessions(sql: Sql, opts: { secure: boolean }) {
       name: opts.secure ? '__Host-session' : 'session',
       attributes: { secure: opts.secure, sameSite: 'lax', path: '/' },
     },
-    getUserAttributes: (a) => ({ username: a.username, email: a.email }),
+    getUserAttributes: (a) => ({ username: a.username, email: a.email, role: a.role }),
   });
   return {
     cookieName: lucia.sessionCookieName,

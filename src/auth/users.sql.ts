@@ -1,11 +1,24 @@
 import type { Queryable, Sql } from '../db/client.ts';
 
+import type { Role } from '../web/env.ts';
+
 export type UserRow = { id: string; email: string; username: string; password_hash: string };
 
-export async function insertUser(sql: Sql, u: Omit<UserRow, 'id'> & { id: string }) {
-  await sql`insert into users (id, email, username, password_hash)
-            values (${u.id}, ${u.email}, ${u.username}, ${u.password_hash})`;
+export async function insertUser(sql: Queryable, u: UserRow & { role: Role; quota_bytes: number | null }) {
+  await sql`insert into users (id, email, username, password_hash, role, quota_bytes)
+            values (${u.id}, ${u.email}, ${u.username}, ${u.password_hash}, ${u.role}, ${u.quota_bytes})`;
 }
+
+/** Makes the accounts named by ADMIN_USERNAMES admins (run at start; sign-up does it for new ones). */
+export async function grantConfiguredAdmins(sql: Sql, usernames: readonly string[]) {
+  if (usernames.length) await sql`update users set role = 'admin' where lower(username) in ${sql(usernames)} and role <> 'admin'`;
+}
+
+/** Whether the account was disabled by an admin (missing accounts are not). */
+export async function isDisabled(sql: Queryable, userId: string) {
+  return (await sql`select 1 from users where id = ${userId} and disabled_at is not null`).length === 1;
+}
+
 
 /** Which of `email` / `username` are taken (case-insensitively). */
 export async function findTaken(sql: Sql, email: string, username: string) {
@@ -18,8 +31,8 @@ export async function findTaken(sql: Sql, email: string, username: string) {
 
 /** The user whose username or email is `login`, case-insensitively. */
 export async function findUserByLogin(sql: Sql, login: string) {
-  const [user]: [UserRow?] = await sql`
-    select id, email, username, password_hash from users
+  const [user]: [(UserRow & { disabled: boolean })?] = await sql`
+    select id, email, username, password_hash, disabled_at is not null as disabled from users
     where lower(username) = lower(${login}) or lower(email) = lower(${login})
     limit 1`;
   return user;
@@ -29,8 +42,9 @@ export async function updatePasswordHash(sql: Queryable, userId: string, hash: s
   await sql`update users set password_hash = ${hash} where id = ${userId}`;
 }
 
+/** Whether `username` has a public page (/u/<name>): a disabled account has none. */
 export async function userExists(sql: Sql, username: string) {
-  return (await sql`select 1 from users where lower(username) = lower(${username})`).length === 1;
+  return (await sql`select 1 from users where lower(username) = lower(${username}) and disabled_at is null`).length === 1;
 }
 
 export async function passwordHashOf(sql: Sql, userId: string) {
@@ -38,10 +52,14 @@ export async function passwordHashOf(sql: Sql, userId: string) {
   return row?.password_hash;
 }
 
-/** Bytes the user stores now, every object of every image (kept by a trigger: sql/0007, sql/0009). */
-export async function usedBytes(sql: Sql, userId: string) {
-  const [row] = await sql<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId}`;
-  return Number(row?.used ?? 0);
+/**
+ * Bytes the user stores now, every object of every image (kept by a trigger: sql/0007, sql/0009),
+ * and their quota: their own, else the instance's configured one (`fallback`, QUOTA_MB).
+ */
+export async function storageOf(sql: Queryable, userId: string, fallback: number) {
+  const [row] = await sql<{ used: string; quota: string | null }[]>`
+    select used_bytes::text as used, quota_bytes::text as quota from users where id = ${userId}`;
+  return { used: Number(row?.used ?? 0), quota: row?.quota ? Number(row.quota) : fallback };
 }
 
 /** The user's used bytes, locked until the transaction `tx` ends (so a quota check holds). */

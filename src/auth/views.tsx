@@ -1,12 +1,13 @@
 import { Field, FormError, type FieldErrors } from '../web/forms.tsx';
 
-export function SignupForm(props: { values?: { email?: string; username?: string }; errors?: FieldErrors }) {
+export function SignupForm(props: { values?: { email?: string; username?: string; invite?: string }; errors?: FieldErrors }) {
   const e = props.errors ?? {};
   return (
     <section class="narrow">
       <h1>Create your account</h1>
       <FormError error={e.form} />
       <form method="post" action="/signup" novalidate>
+        {props.values?.invite && <input type="hidden" name="invite" value={props.values.invite} />}
         <Field name="email" label="Email" type="email" autocomplete="email" value={props.values?.email} error={e.email} />
         <Field name="username" label="Username" autocomplete="username" value={props.values?.username} error={e.username}
           hint="3 to 32 letters, digits, _ or -" />
@@ -14,6 +15,17 @@ export function SignupForm(props: { values?: { email?: string; username?: string
           hint="At least 8 characters" />
         <button type="submit">Sign up</button>
       </form>
+      <p>Already have an account? <a href="/login">Log in</a></p>
+    </section>
+  );
+}
+
+/** The sign-up page when the instance lets nobody in now (closed, or by invitation without a working link). */
+export function SignupClosed({ message }: { message: string }) {
+  return (
+    <section class="narrow">
+      <h1>Create your account</h1>
+      <p class="notice" role="status">{message}</p>
       <p>Already have an account? <a href="/login">Log in</a></p>
     </section>
   );

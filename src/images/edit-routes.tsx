@@ -7,7 +7,7 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { showAgain } from '../web/forms.tsx';
-import { type LinkExpiry, updateDetails, updateVisibility } from './images.sql.ts';
+import { findImage, type LinkExpiry, updateDetails, updateVisibility } from './images.sql.ts';
 import { listParams, readContext } from './list-context.ts';
 import { imageUrl } from './urls.ts';
 import type { FailedEdit } from './views.tsx';
@@ -24,6 +24,10 @@ const visibilitySchema = z.object({
   expires: z.enum(['keep', 'never', '1', '7', '30'], 'Choose when the link expires').default('keep')
     .transform((e): LinkExpiry => (e === 'keep' || e === 'never' ? e : { days: Number(e) })),
 });
+
+/** Why a hidden image or album keeps only its owner as its audience. */
+export const hiddenMessage = (reason: string) =>
+  `Hidden by a moderator${reason ? `: ${reason}` : ''}. It cannot be made public or unlisted while it is hidden.`;
 
 type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
 
@@ -46,6 +50,15 @@ export function imageEditRoutes({ sql, config }: Deps, imagePage: ImagePage) {
     return c.redirect(`${imageUrl(c.req.param('id')!)}${ctx ? `?${listParams(ctx)}` : ''}#${section}`, 303);
   };
 
+  /**
+   * The moderator's reason when the user's image is hidden, else false. Checked before the
+   * update, not in it: an image hidden in between stays withheld whatever its visibility says.
+   */
+  async function hiddenOwned(id: string, userId: string) {
+    const image = await findImage(sql, id);
+    return image?.user_id === userId && image.hidden_at ? image.hidden_reason : false;
+  }
+
   app.post('/images/:id/details', requireUser, zValidator('form', detailsSchema, refused('details')), async (c) => {
     const changed = await updateDetails(sql, c.req.param('id'), signedIn(c).user.id, c.req.valid('form'));
     return done(c, changed, 'Details saved.', 'details');
@@ -53,6 +66,10 @@ export function imageEditRoutes({ sql, config }: Deps, imagePage: ImagePage) {
 
   app.post('/images/:id/visibility', requireUser, zValidator('form', visibilitySchema, refused('visibility')), async (c) => {
     const { visibility, expires } = c.req.valid('form');
+    const held = visibility !== 'private' && (await hiddenOwned(c.req.param('id'), signedIn(c).user.id));
+    if (held !== false) {
+      return imagePage(c, { form: 'visibility', errors: { visibility: hiddenMessage(held) }, values: { visibility } });
+    }
     await mustBeVerifiedFor({ sql, config }, signedIn(c).user.id, visibility);
     // 160 random bits: the link is the only key to an unlisted image. Used only when the image
     // has no live link: saving the form again must not break links already shared.

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { ListedImage, Sort } from './list.sql.ts';
+import type { ImageRow } from './images.sql.ts';
 import { VISIBILITY_LABELS } from './views.tsx';
 import { altOf, titleOf } from './names.ts';
 import { DeleteForm } from './delete-form.tsx';
@@ -17,7 +18,7 @@ export type ListState = { base: string; q?: string; sort: Sort; link?: ImageLink
  * owner; `actions`: controls of the list's own on each tile (an album's owner arranging it).
  */
 export type ListProps = {
-  images: ListedImage[]; next?: string; prev?: string; state: ListState; owner: boolean; byline?: boolean;
+  images: Listed[]; next?: string; prev?: string; state: ListState; owner: boolean; byline?: boolean;
   actions?: (image: ListedImage) => Child;
 };
 
@@ -39,11 +40,14 @@ const pageUrl = (image: ListedImage, state: ListState) => state.link
 
 export const VISIBILITY_ICONS: Record<ListedImage['visibility'], IconName> = { public: 'globe', private: 'lock', unlisted: 'link' };
 
+/** A row of a list; its owner's lists may say whether a moderator hid it. */
+type Listed = ListedImage & Partial<Pick<ImageRow, 'hidden_at'>>;
+
 /**
  * One image of a justified row: its aspect class sizes it (static/app.css), the link opens its
  * page (or, with JavaScript, the viewer, from the data-pswp-* attributes).
  */
-function Tile({ image, state, owner, byline, actions }: Omit<ListProps, 'images' | 'byline'> & { image: ListedImage; byline: boolean }) {
+function Tile({ image, state, owner, byline, actions }: Omit<ListProps, 'images' | 'byline'> & { image: Listed; byline: boolean }) {
   const href = pageUrl(image, state);
   const display = displaySize(image);
   const title = titleOf(image);
@@ -65,6 +69,7 @@ function Tile({ image, state, owner, byline, actions }: Omit<ListProps, 'images'
           <span class={`badge ${image.visibility}`} title={VISIBILITY_LABELS[image.visibility]}>
             <Icon name={VISIBILITY_ICONS[image.visibility]} /><span class="visually-hidden">{VISIBILITY_LABELS[image.visibility]}</span>
           </span>
+          {image.hidden_at && <span class="hidden-badge" title="Hidden by a moderator">Hidden</span>}
           <span class="tile-actions">
             <a class="icon-button" href={originalUrl(image.id, true)} download aria-label={`Download ${title}`} title="Download">
               <Icon name="download" />

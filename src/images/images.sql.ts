@@ -36,9 +36,15 @@ export type ImageRow = {
   created_at: Date;
   /** When it went to the trash; null while it is not there. */
   deleted_at: Date | null;
+  /** Hidden by a moderator (when, and the reason its owner is shown); null: not hidden. */
+  hidden_at: Date | null;
+  hidden_reason: string;
+  /** Hidden, or its owner's account disabled: only its owner sees it (sql/0014). */
+  withheld: boolean;
 } & PhotoDetails;
 
-export type NewImage = Omit<ImageRow, 'created_at' | 'deleted_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token' | 'share_expires_at'>;
+export type NewImage = Omit<ImageRow, 'created_at' | 'deleted_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token'
+  | 'share_expires_at' | 'hidden_at' | 'hidden_reason' | 'withheld'>;
 
 /**
  * Ids of this user's images whose originals have the given SHA-256, keyed by hash: in the trash
@@ -100,7 +106,8 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
 /** Every column of ImageRow: selects name them, since the table also holds the search vector. */
 export const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
   'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', 'epoch', 'title',
-  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at', ...PHOTO_DETAIL_COLUMNS] as const satisfies readonly (keyof ImageRow)[];
+  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at', 'hidden_at', 'hidden_reason', 'withheld',
+  ...PHOTO_DETAIL_COLUMNS] as const satisfies readonly (keyof ImageRow)[];
 
 /** The image with its owner's name, unless it is missing or in the trash (then no URL of it answers). */
 export async function findImage(sql: Sql, id: string) {
@@ -171,11 +178,22 @@ export function inOrderGiven<T extends { id: string }>(ids: string[], rows: T[])
   });
 }
 
-/** Makes many owned images public or private (dropping share links); returns the ids changed, in the order given. */
+/**
+ * Makes many owned images public or private (dropping share links). An image a moderator hid
+ * stays as it is when asked to become public: `changed` are the ids changed, in the order
+ * given, `held` how many were left for that.
+ */
 export async function setVisibilityOfMany(sql: Sql, userId: string, ids: string[], visibility: 'public' | 'private') {
-  const rows = await sql<{ id: string }[]>`update images set visibility = ${visibility}, share_token = null, share_expires_at = null
-    where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null returning id`;
-  return inOrderGiven(ids, rows).map((r) => r.id);
+  const held = visibility === 'public' ? sql`hidden_at is not null` : sql`false`;
+  const rows = await sql<{ id: string; held: boolean }[]>`
+    with picked as (
+      select id, ${held} as held from images where user_id = ${userId} and id in ${sql(ids)} and deleted_at is null for update
+    ), changed as (
+      update images i set visibility = ${visibility}, share_token = null, share_expires_at = null
+      from picked p where i.id = p.id and not p.held returning i.id
+    )
+    select id, false as held from changed union all select id, true from picked where held`;
+  return { changed: inOrderGiven(ids, rows.filter((r) => !r.held)).map((r) => r.id), held: rows.filter((r) => r.held).length };
 }
 
 /**

@@ -22,11 +22,12 @@ const LISTED = ['id', 'filename', 'title', 'alt_text', 'visibility', 'width', 'h
 /** `before`: the page that ends just before `cursor` (for "previous page") instead of the one after it. */
 export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; before?: boolean; limit: number };
 
-/** The scope's live images (the trash is listed on its own page only). */
+/** The scope's live images (the trash is listed on its own page only); public lists leave withheld ones out. */
 function whereScope(sql: Sql, scope: Scope) {
   if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId} and i.deleted_at is null`;
-  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and i.visibility = 'public' and i.deleted_at is null`;
-  return sql`i.visibility = 'public' and i.deleted_at is null`;
+  const shown = sql`i.visibility = 'public' and i.deleted_at is null and not i.withheld`;
+  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and ${shown}`;
+  return shown;
 }
 
 /**

@@ -22,13 +22,15 @@ type Props = {
   context?: string; crumb?: Child; aside?: Child;
   /** Where anyone may see the image (its own URLs, or an album's; with a share token if it needs one): the page offers its links and embed codes. */
   anyone?: ImageLink;
+  /** Whether someone is signed in: they may report an image that is not theirs. Unknown: offered to every non-owner (signing in comes first). */
+  signedIn?: boolean;
 };
 
 /** How each visibility is named, on badges and in the image's facts. */
 export const VISIBILITY_LABELS = { public: 'Public', private: 'Private', unlisted: 'Unlisted' } as const;
 
 
-export function ImagePage({ image, isOwner, link, origin, around = {}, failed, context = '', crumb, aside, anyone }: Props) {
+export function ImagePage({ image, isOwner, link, origin, around = {}, failed, context = '', crumb, aside, anyone, signedIn }: Props) {
   // The owner's HEIC original is not something browsers show: full size is the display derivative.
   const fullSize = isOwner && image.format === 'heic' ? variantUrl(image, 'display', link) : originalUrl(image.id, false, link);
   return (
@@ -47,6 +49,7 @@ export function ImagePage({ image, isOwner, link, origin, around = {}, failed, c
       </div>
       <div class="details">
         {crumb}
+        {isOwner && image.hidden_at && <HiddenNotice reason={image.hidden_reason} what="image" />}
         <h1 class="filename">{titleOf(image)}</h1>
         {image.caption && <p class="caption">{image.caption}</p>}
         <div class="actions">
@@ -66,6 +69,7 @@ export function ImagePage({ image, isOwner, link, origin, around = {}, failed, c
           {isOwner && <PhotoFacts details={image} />}
         </dl>
         {anyone && <EmbedBox codes={imageCodes(image, anyone, origin)} open />}
+        {!isOwner && signedIn !== false && <ReportForm action={reportUrl(image.id, link)} what="image" />}
         {isOwner && aside}
         {isOwner && <OwnerControls image={image} origin={origin} failed={failed} context={context} />}
       </div>
@@ -155,6 +159,64 @@ export function ShareLink({ id, url, expires, revoke }: { id: string; url: strin
       <form method="post" action={revoke}>
         <button type="submit" class="danger">Revoke link</button>
       </form>
+    </div>
+  );
+}
+
+/** Why people report an image or album (sql/0014 `reports.reason`), as the form and the admins name them. */
+export const REPORT_REASONS = {
+  spam: 'Spam', sexual: 'Nudity or sexual content', violence: 'Violence or gore', harassment: 'Harassment or hate',
+  illegal: 'Illegal content', copyright: 'Copyright infringement', other: 'Something else',
+} as const;
+export type ReportReason = keyof typeof REPORT_REASONS;
+
+/** Where an image seen through `link` is reported: the link goes along, as the right to see it. */
+export const reportUrl = (id: string, link?: ImageLink) => {
+  const q = new URLSearchParams(Object.entries({ album: link?.album, share: link?.share }).filter((e): e is [string, string] => !!e[1]));
+  return `/images/${id}/report${q.size ? `?${q}` : ''}`;
+};
+
+/** A refused report: the message beside its field, what was sent kept. */
+export type FailedReport = { errors: FieldErrors; values: { reason?: string; details?: string } };
+
+/**
+ * A quiet "Report" disclosure with the reasons and a note for the admins; a plain form (its
+ * answer a redirect), which htmx replaces in place with the answer (the thanks, or itself again
+ * with a message).
+ */
+export function ReportForm({ action, what, failed, open }: { action: string; what: 'image' | 'album'; failed?: FailedReport; open?: boolean }) {
+  const e = failed?.errors ?? {};
+  const v = failed?.values ?? {};
+  return (
+    <details class="report" open={open || !!failed}>
+      <summary><Icon name="flag" /> Report</summary>
+      <form method="post" action={action} hx-post={action} hx-target="closest details" hx-swap="outerHTML">
+        <p class="hint">Tell the admins what is wrong with this {what}. The owner is not told who reported it.</p>
+        <div class="field">
+          <label for={`report-reason-${what}`}>Reason</label>
+          <select id={`report-reason-${what}`} name="reason" required aria-invalid={e.reason ? 'true' : undefined}>
+            {Object.entries(REPORT_REASONS).map(([value, label]) => <option value={value} selected={v.reason === value}>{label}</option>)}
+          </select>
+          <FieldError id={`report-reason-${what}`} error={e.reason} />
+        </div>
+        <div class="field">
+          <label for={`report-details-${what}`}>Details <small>(needed for “Something else”)</small></label>
+          <textarea id={`report-details-${what}`} name="details" maxlength={1000} rows={3} aria-invalid={e.details ? 'true' : undefined}
+            aria-describedby={e.details ? `report-details-${what}-error` : undefined}>{v.details ?? ''}</textarea>
+          <FieldError id={`report-details-${what}`} error={e.details} />
+        </div>
+        <button type="submit" class="secondary">Send report</button>
+      </form>
+    </details>
+  );
+}
+
+/** What the owner of a hidden image or album reads on its page. */
+export function HiddenNotice({ reason, what }: { reason: string; what: 'image' | 'album' }) {
+  return (
+    <div class="hidden-notice" role="status">
+      <p><Icon name="eye-off" /> <strong>Hidden by a moderator: {reason || 'no reason given'}</strong></p>
+      <p>Nobody else can see this {what}, and it cannot be made public or unlisted until a moderator restores it.</p>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { imageIdOf } from '../images/keys.ts';
 import { dueDeletions } from '../storage/deletions.sql.ts';
 import { purgeObjects } from '../storage/purge.ts';
 import type { Storage } from '../storage/storage.ts';
-import { releaseLease, takeLease } from './leases.sql.ts';
+import { recordRun, releaseLease, takeLease } from './leases.sql.ts';
 
 /**
  * What the images feature answers for the janitor, which knows objects, not rows. `keysInUse`: of
@@ -73,7 +73,9 @@ export async function runJanitor(deps: JanitorDeps, graceMs: number): Promise<Ja
       retried += keys.length;
       if (keys.length < BATCH) break;
     }
-    return { ran: true, trashed, retried, orphans: await sweepOrphans(deps, graceMs) };
+    const report = { ran: true, trashed, retried, orphans: await sweepOrphans(deps, graceMs) };
+    await recordRun(deps.sql, report);
+    return report;
   } finally {
     await releaseLease(deps.sql, LEASE, holderId);
   }

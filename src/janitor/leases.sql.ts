@@ -16,3 +16,9 @@ export async function takeLease(sql: Sql, name: string, holder: string, ms: numb
 export async function releaseLease(sql: Sql, name: string, holder: string) {
   await sql`update job_leases set expires_at = now() where name = ${name} and holder = ${holder}`;
 }
+
+/** Keeps what the janitor's last pass did, for the admin's overview (sql/0014). */
+export async function recordRun(sql: Sql, r: { trashed: number; retried: number; orphans: number }) {
+  await sql`insert into janitor_last_run (finished_at, trashed, retried, orphans) values (now(), ${r.trashed}, ${r.retried}, ${r.orphans})
+    on conflict (singleton) do update set finished_at = now(), trashed = excluded.trashed, retried = excluded.retried, orphans = excluded.orphans`;
+}

@@ -90,8 +90,9 @@ export function bulkRoutes(deps: Deps, dashboard: (c: Context<AppEnv>, refusal: 
     }
     if (action !== 'delete') {
       await mustBeVerifiedFor(deps, userId, action);
-      const changed = await setVisibilityOfMany(sql, userId, ids, action);
-      flash(c, `Made ${plural(changed.length)} ${action}.`);
+      const { changed, held } = await setVisibilityOfMany(sql, userId, ids, action);
+      const left = held ? ` ${held === 1 ? '1 image is' : `${held} images are`} hidden by a moderator and stayed as ${held === 1 ? 'it was' : 'they were'}.` : '';
+      flash(c, `Made ${plural(changed.length)} ${action}.${left}`);
       return c.redirect(dashboardAt(list, changed[0]), 303);
     }
     if (config.trashDays > 0) {

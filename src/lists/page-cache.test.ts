@@ -4,7 +4,8 @@ import { createApp } from '../app.tsx';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { createPageCache, freshRead } from './page-cache.ts';
+import { createPageCache } from './page-cache.ts';
+import { freshRead } from '../db/fresh-read.ts';
 
 describe('freshRead', () => {
   test('shares a read among callers, but never one that began before the caller asked', async () => {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { Visitors } from '../instance/visitors.ts';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { zValidator } from '@hono/zod-validator';
@@ -6,7 +7,7 @@ import { requireUser, signedIn } from '../auth/middleware.ts';
 import { BadRequest, NotFound } from '../web/errors.tsx';
 import { bulkRoutes } from './bulk-routes.tsx';
 import { trashRoutes } from './trash-routes.tsx';
-import { usedBytes, userExists } from '../auth/users.sql.ts';
+import { storageOf, userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { formatBytes } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
@@ -54,7 +55,7 @@ const query = zValidator('query', listQuery, (r) => {
 /** A refused bulk action, shown beside the dashboard's bulk bar. */
 export type BulkRefusal = { error: string; action?: string; list?: { q?: string; sort: Sort } };
 
-export function listRoutes(deps: Deps) {
+export function listRoutes(deps: Deps, visitors: Pick<Visitors, 'mayBrowse'>) {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   // A rendering, and what it adds to the page's <head> (a feed link, a link preview).
@@ -112,7 +113,8 @@ export function listRoutes(deps: Deps) {
   async function dashboard(c: Context<AppEnv>, request: ListRequest, bulk?: BulkRefusal) {
     const { user } = signedIn(c);
     const fragment = wantsFragment(c);
-    const [used, albums] = fragment ? [0, []] : await Promise.all([usedBytes(sql, user.id), albumChoices(sql, user.id)]);
+    const none = { used: 0, quota: 0 };
+    const [{ used, quota }, albums] = fragment ? [none, []] : await Promise.all([storageOf(sql, user.id, config.upload.quotaBytes), albumChoices(sql, user.id)]);
     return list(c, request, {
       albums,
       scope: { ownerId: user.id },
@@ -126,8 +128,8 @@ export function listRoutes(deps: Deps) {
           <h1>My images</h1>
           <p class="usage">
             <label for="usage" class="visually-hidden">Storage used</label>
-            <meter id="usage" min={0} max={config.upload.quotaBytes} value={used}></meter>{' '}
-            <span>{formatBytes(used)} of {formatBytes(config.upload.quotaBytes)}</span>
+            <meter id="usage" min={0} max={quota} value={used}></meter>{' '}
+            <span>{formatBytes(used)} of {formatBytes(quota)}</span>
           </p>
           <a class="button secondary" href="/trash"><Icon name="trash-2" /> Trash</a>
         </div>
@@ -140,7 +142,8 @@ export function listRoutes(deps: Deps) {
     const user = c.get('user');
     const newest = async () => (await listImages(sql, { scope: { public: true }, sort: 'newest', limit: HOME_IMAGES })).slice(0, HOME_IMAGES);
     if (user || c.get('flash')) return renderPage(c, 'Home', <HomePage user={user} images={await newest()} />);
-    const home = await cache.get('page /', async () => ({ body: pageHtml('Home', <HomePage user={null} images={await newest()} />) }));
+    const open = await visitors.mayBrowse();
+    const home = await cache.get(`page / ${open}`, async () => ({ body: pageHtml('Home', <HomePage user={null} images={open ? await newest() : []} />) }));
     return c.html(home.body);
   });
 

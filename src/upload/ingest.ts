@@ -6,6 +6,7 @@ import { Invalid } from '../web/errors.tsx';
 import { fieldErrors } from '../web/forms.tsx';
 import { randomId } from '../web/ids.ts';
 import { formatBytes } from '../web/format.tsx';
+import { storageOf } from '../auth/users.sql.ts';
 import { findDuplicates, insertWithinQuota, type NewImage, type Verdict, type Visibility } from '../images/images.sql.ts';
 import { allKeys, objectKeys } from '../images/keys.ts';
 import { CONTENT_TYPES, cleanFormat, ImageRejected, processImage } from '../images/pipeline.ts';
@@ -164,10 +165,11 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     // quota and which of two equal files is kept.
     const prepared = results.filter((r): r is Prepared => 'row' in r);
     const known = results.flatMap((r) => ('duplicateOf' in r ? [r.duplicateOf] : []));
-    const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), config.upload.quotaBytes, known);
+    const { quota } = await storageOf(sql, userId, config.upload.quotaBytes);
+    const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), quota, known);
     staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
     const album = received.fields.album?.slice(0, 64) || undefined;
-    return { visibility, album, outcomes: results.map((r) => outcomeOf(r, verdicts, config.upload.quotaBytes)) };
+    return { visibility, album, outcomes: results.map((r) => outcomeOf(r, verdicts, quota)) };
   } finally {
     // Nothing of this upload goes on after its answer.
     await Promise.allSettled(files);

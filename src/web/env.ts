@@ -7,7 +7,10 @@ import type { Mailer } from '../mail/mailer.ts';
 export type Deps = { config: Config; sql: Sql; storage: Storage; mail: Mailer };
 
 /** The signed-in person, as pages show them (set by auth's session middleware). */
-export type Viewer = { id: string; username: string; email: string };
+export type Viewer = { id: string; username: string; email: string; role: Role };
+
+/** An admin runs the instance (/admin); everyone else is a user. */
+export type Role = 'user' | 'admin';
 
 export type AppEnv = {
   Variables: {

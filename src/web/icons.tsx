@@ -8,6 +8,7 @@ export const ICONS = [
   'search', 'x', 'check', 'copy', 'link', 'globe', 'lock', 'chevron-left', 'chevron-right', 'maximize',
   'square-check', 'square', 'rotate-ccw', 'eye', 'eye-off', 'info', 'circle-alert', 'loader', 'layout-grid', 'share-2',
   'image-up', 'file', 'file-x', 'album', 'folder-plus', 'arrow-left', 'arrow-right', 'star', 'plus', 'file-archive',
+  'shield', 'flag', 'users', 'ban', 'mail-plus', 'scroll-text', 'gauge',
 ] as const;
 const STROKE = 'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"';
 export type IconName = (typeof ICONS)[number];

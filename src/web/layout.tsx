@@ -50,6 +50,7 @@ export function Page({ title, user, flash, head, children }: PageProps) {
                 <a href="/dashboard"><Icon name="images" /><span class="label">My images</span></a>
                 <a href="/albums"><Icon name="album" /><span class="label">Albums</span></a>
                 <a href="/upload" class="button"><Icon name="upload" /><span class="label">Upload</span></a>
+                {user.role === 'admin' && <a href="/admin" aria-label="Admin" title="Admin"><Icon name="shield" /></a>}
                 <a href="/settings" aria-label="Settings" title="Settings"><Icon name="settings" /></a>
                 <form method="post" action="/logout" class="inline">
                   <button type="submit" class="icon-button" aria-label={`Log out ${user.username}`} title={`Log out ${user.username}`}>
