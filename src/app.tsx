@@ -25,6 +25,7 @@ import { compressResponses } from './web/compress.ts';
 import { readFlash } from './web/flash.ts';
 import { visitorsOf } from './instance/visitors.ts';
 import { adminRoutes } from './admin/routes.tsx';
+import { moderationRoutes } from './moderation/routes.tsx';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
 const PAGE_CSP = [
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', albumRoutes(deps));
   app.route('/', oembedRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', moderationRoutes(deps));
 
   app.notFound((c) => renderError(c, new NotFound()));
   app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));
