@@ -49,7 +49,9 @@ export default defineConfig({
     timeout: 90_000,
     reuseExistingServer: false,
     // Every story signs up fresh users from one address.
-    env: { PORT: String(port), DATA_DIR: dataDir, SIGNUPS_PER_HOUR: '1000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, PUBLIC_URL: `http://localhost:${port}` },
+    env: { PORT: String(port), DATA_DIR: dataDir, SIGNUPS_PER_HOUR: '1000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, PUBLIC_URL: `http://localhost:${port}`,
+      // Which account signs up first is a race between the specs: admin.spec.ts signs up (or logs in as) this one.
+      ADMIN_USERNAMES: 'e2e-admin' },
     stdout: 'pipe',
   },
 });

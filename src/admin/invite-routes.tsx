@@ -11,14 +11,15 @@ import { flash } from '../web/flash.ts';
 import { fieldErrors, type FieldErrors } from '../web/forms.tsx';
 import { originOf } from '../web/origin.ts';
 import { renderPage } from '../web/render.tsx';
+import { blankOrWhole } from './fields.ts';
 import { InviteForm, InviteList, NewInvite, type InviteValues } from './views.tsx';
 
 const INVITES_SHOWN = 200;
 
 const inviteForm = z.object({
-  email: z.union([z.literal(''), z.email('Enter an email address').max(254)]).default(''),
+  email: z.string().trim().max(254).default('').refine((v) => v === '' || z.email().safeParse(v).success, 'Enter an email address'),
   uses: z.coerce.number('Enter a number of uses').int('Enter a whole number').min(1, 'At least 1').max(1000, 'At most 1,000').default(1),
-  days: z.union([z.literal(''), z.coerce.number('Enter a number of days').int('Enter a whole number of days').min(1, 'At least 1 day').max(3650, 'At most 3,650 days')]).default(''),
+  days: blankOrWhole('days', 1, 3650).default(null),
 });
 
 export function inviteRoutes({ sql, config }: Deps) {
@@ -47,7 +48,7 @@ export function inviteRoutes({ sql, config }: Deps) {
       const actor = signedIn(c).user;
       const email = form.email || undefined;
       const { token } = await sql.begin(async (tx) => {
-        const made = await createInvite(tx, { email, maxUses: form.uses, expiresInDays: form.days || undefined, createdBy: actor.id });
+        const made = await createInvite(tx, { email, maxUses: form.uses, expiresInDays: form.days ?? undefined, createdBy: actor.id });
         await audit(tx, actor, 'invite.create', email ?? 'anyone', `${form.uses} use(s); ${form.days ? `${form.days} day(s)` : 'no expiry'}`);
         return made;
       });

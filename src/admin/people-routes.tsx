@@ -11,6 +11,7 @@ import { NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { fieldErrors, type FieldErrors } from '../web/forms.tsx';
 import { renderPage } from '../web/render.tsx';
+import { blankOrWhole } from './fields.ts';
 import { DeletePerson, PeopleSearch, PeopleTable, PersonPage, personUrl } from './people-views.tsx';
 import { findPerson, keepAnAdmin, listPeople, Refused, setDisabled, setQuota, setRole } from './people.sql.ts';
 
@@ -21,8 +22,7 @@ const listQuery = z.object({ q: z.string().trim().max(100).optional(), cursor: z
 
 // Any of the three, each from its own small form on the person's page (or all at once from a script).
 const change = z.object({
-  quota_mb: z.union([z.literal(''), z.coerce.number('Enter a number of megabytes').int('Enter a whole number of megabytes')
-    .min(1, 'At least 1 MB').max(100_000_000, 'At most 100,000,000 MB')]).optional(),
+  quota_mb: blankOrWhole('megabytes', 1, 100_000_000).optional(),
   disabled: z.enum(['1', '0'], 'disabled is 1 or 0').optional(),
   role: z.enum(['user', 'admin'], 'role is user or admin').optional(),
 });
@@ -67,7 +67,7 @@ export function peopleRoutes(deps: Deps) {
       try {
         await sql.begin(async (tx) => {
           if (form.quota_mb !== undefined) {
-            const bytes = form.quota_mb === '' ? null : form.quota_mb * MB;
+            const bytes = form.quota_mb === null ? null : form.quota_mb * MB;
             await setQuota(tx, p.id, bytes);
             await audit(tx, actor, 'user.quota', p.username, bytes === null ? `default (${quotaMb} MB)` : `${form.quota_mb} MB`);
             done.push('quota saved');

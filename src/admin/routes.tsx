@@ -10,6 +10,7 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
 import { fieldErrors } from '../web/forms.tsx';
 import { renderPage } from '../web/render.tsx';
+import { blankOrWhole } from './fields.ts';
 import { inviteRoutes } from './invite-routes.tsx';
 import { overview } from './people.sql.ts';
 import { peopleRoutes } from './people-routes.tsx';
@@ -20,8 +21,7 @@ const AUDIT_PAGE = 50;
 
 const settingsForm = z.object({
   registration: z.enum(REGISTRATIONS, 'Choose who may sign up'),
-  default_quota_mb: z.union([z.literal(''), z.coerce.number('Enter a number of megabytes').int('Enter a whole number of megabytes')
-    .min(1, 'At least 1 MB').max(100_000_000, 'At most 100,000,000 MB')]).default(''),
+  default_quota_mb: blankOrWhole('megabytes', 1, 100_000_000).default(null),
   gallery_public: z.literal('1').optional(),
 });
 
@@ -44,7 +44,7 @@ export function adminRoutes(deps: Deps) {
     '/admin/settings',
     zValidator('form', settingsForm, (r, c) => {
       if (r.success) return;
-      const v = r.data as Record<string, string>;
+      const v = r.data as unknown as Record<string, string>;
       const values = { registration: v.registration as SettingsValues['registration'], default_quota_mb: v.default_quota_mb ?? '', gallery_public: v.gallery_public === '1' };
       return settingsPage(c, values, fieldErrors(r.error), 422);
     }),
@@ -52,7 +52,7 @@ export function adminRoutes(deps: Deps) {
       const form = c.req.valid('form');
       const next = {
         registration: form.registration,
-        default_quota_bytes: form.default_quota_mb === '' ? null : form.default_quota_mb * MB,
+        default_quota_bytes: form.default_quota_mb === null ? null : form.default_quota_mb * MB,
         gallery_public: form.gallery_public === '1',
       };
       await sql.begin(async (tx) => {

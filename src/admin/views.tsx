@@ -51,6 +51,7 @@ export function SettingsForm({ values, errors = {}, quotaMb }: { values: Setting
         {(Object.keys(REGISTRATION_LABELS) as Registration[]).map((r) => (
           <label class="choice"><input type="radio" name="registration" value={r} checked={values.registration === r} /> {REGISTRATION_LABELS[r]}</label>
         ))}
+        {errors.registration && <p class="field-error" role="alert">{errors.registration}</p>}
       </fieldset>
       <Field name="default_quota_mb" label="Storage for each new account (MB)" type="number" value={values.default_quota_mb}
         required={false} error={errors.default_quota_mb} hint={`Blank: ${quotaMb} MB (QUOTA_MB). Accounts made before keep theirs.`} />

@@ -39,12 +39,14 @@ export type ImageRow = {
   /** Hidden by a moderator (when, and the reason its owner is shown); null: not hidden. */
   hidden_at: Date | null;
   hidden_reason: string;
+  /** Its owner's account is disabled. */
+  owner_disabled: boolean;
   /** Hidden, or its owner's account disabled: only its owner sees it (sql/0014). */
   withheld: boolean;
 } & PhotoDetails;
 
 export type NewImage = Omit<ImageRow, 'created_at' | 'deleted_at' | 'epoch' | 'title' | 'caption' | 'alt_text' | 'share_token'
-  | 'share_expires_at' | 'hidden_at' | 'hidden_reason' | 'withheld'>;
+  | 'share_expires_at' | 'hidden_at' | 'hidden_reason' | 'owner_disabled' | 'withheld'>;
 
 /**
  * Ids of this user's images whose originals have the given SHA-256, keyed by hash: in the trash
@@ -106,8 +108,8 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
 /** Every column of ImageRow: selects name them, since the table also holds the search vector. */
 export const IMAGE_COLUMNS = ['id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
   'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', 'epoch', 'title',
-  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at', 'hidden_at', 'hidden_reason', 'withheld',
-  ...PHOTO_DETAIL_COLUMNS] as const satisfies readonly (keyof ImageRow)[];
+  'caption', 'alt_text', 'share_token', 'share_expires_at', 'created_at', 'deleted_at', 'hidden_at', 'hidden_reason', 'owner_disabled',
+  'withheld', ...PHOTO_DETAIL_COLUMNS] as const satisfies readonly (keyof ImageRow)[];
 
 /** The image with its owner's name, unless it is missing or in the trash (then no URL of it answers). */
 export async function findImage(sql: Sql, id: string) {

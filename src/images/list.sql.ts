@@ -13,11 +13,12 @@ export type Cursor = { key: string; id: string };
 /** A row of a list, plus what the next page's cursor is made of. */
 export type ListedImage = Pick<ImageRow,
   'id' | 'filename' | 'title' | 'alt_text' | 'visibility' | 'width' | 'height' | 'bytes' | 'placeholder' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'epoch' | 'created_at'
+  | 'hidden_at'
 > & { username: string; /** The upload time as text: the key of a cursor of the time sorts. */ ts: string };
 
 /** The columns of a ListedImage that are the image's own. */
 const LISTED = ['id', 'filename', 'title', 'alt_text', 'visibility', 'width', 'height', 'bytes', 'placeholder', 'thumb_hash',
-  'thumb2x_hash', 'display_hash', 'epoch', 'created_at'] as const;
+  'thumb2x_hash', 'display_hash', 'epoch', 'created_at', 'hidden_at'] as const;
 
 /** `before`: the page that ends just before `cursor` (for "previous page") instead of the one after it. */
 export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor; before?: boolean; limit: number };

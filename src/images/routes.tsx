@@ -70,7 +70,7 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
     const here = `${imageUrl(found.image.id)}${ctx ? `?${listParams(ctx)}` : ''}`;
     const aside = found.isOwner && ownerAside && (await ownerAside(found.image.user_id, found.image.id, here));
     const anyone = anyoneWith(found.image);
-    const page = <ImagePage image={found.image} isOwner={found.isOwner} link={{ share: c.req.query('share') }} origin={origin} around={around}
+    const page = <ImagePage image={found.image} isOwner={found.isOwner} signedIn={!!c.get('user')} link={{ share: c.req.query('share') }} origin={origin} around={around}
       failed={failed} context={ctx && listParams(ctx)} aside={aside} anyone={anyone} />;
     const head = anyone && <ImagePreview image={found.image} link={anyone} origin={origin} />;
     return renderPage(c, titleOf(found.image), page, failed ? 422 : 200, head);

@@ -22,7 +22,7 @@ type Props = {
   context?: string; crumb?: Child; aside?: Child;
   /** Where anyone may see the image (its own URLs, or an album's; with a share token if it needs one): the page offers its links and embed codes. */
   anyone?: ImageLink;
-  /** Whether someone is signed in: they may report an image that is not theirs. Unknown: offered to every non-owner (signing in comes first). */
+  /** Whether someone is signed in: they may report an image that is not theirs. */
   signedIn?: boolean;
 };
 
@@ -69,7 +69,7 @@ export function ImagePage({ image, isOwner, link, origin, around = {}, failed, c
           {isOwner && <PhotoFacts details={image} />}
         </dl>
         {anyone && <EmbedBox codes={imageCodes(image, anyone, origin)} open />}
-        {!isOwner && signedIn !== false && <ReportForm action={reportUrl(image.id, link)} what="image" />}
+        {!isOwner && signedIn && <ReportForm action={reportUrl(image.id, link)} what="image" />}
         {isOwner && aside}
         {isOwner && <OwnerControls image={image} origin={origin} failed={failed} context={context} />}
       </div>

@@ -14,7 +14,7 @@ export async function audit(sql: Queryable, actor: Actor, action: string, target
 /** One page of the log, newest first, from a keyset cursor (`limit + 1` rows: another page exists). */
 export function auditPage(sql: Sql, before: string | undefined, limit: number) {
   return sql<AuditEntry[]>`
-    select id::text, at, actor, action, target, detail from audit_log
-    ${before ? sql`where id < ${before}::bigint` : sql``}
-    order by id desc limit ${limit + 1}`;
+    select a.id::text as id, a.at, a.actor, a.action, a.target, a.detail from audit_log a
+    ${before ? sql`where a.id < ${before}::bigint` : sql``}
+    order by a.id desc limit ${limit + 1}`;
 }

@@ -5,9 +5,10 @@ import { emailField, newPasswordField } from '../auth/fields.ts';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Sessions } from '../auth/session.ts';
-import type { SignIn } from '../auth/sign-in.ts';
+import { ACCOUNT_DISABLED, type SignIn } from '../auth/sign-in.ts';
 import { endChallenges } from '../auth/challenges.sql.ts';
-import { updatePasswordHash } from '../auth/users.sql.ts';
+import { isDisabled, updatePasswordHash } from '../auth/users.sql.ts';
+import { Forbidden } from '../web/errors.tsx';
 import { clientAddress } from '../web/client-address.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
@@ -63,7 +64,10 @@ export function recoveryRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
     zValidator('form', z.object({ password: newPasswordField('Password') }), showAgain((c, f) => resetForm(c, f.errors))),
     async (c) => {
       // A dead link costs a lookup, not a password hash.
-      if (!(await findToken(sql, c.req.param('token'), 'reset'))) return linkGone(c, 'reset');
+      const live = await findToken(sql, c.req.param('token'), 'reset');
+      if (!live) return linkGone(c, 'reset');
+      // A disabled account gets no way back in, and keeps its password (and the link) as they were.
+      if (await isDisabled(sql, live.user_id)) throw new Forbidden(ACCOUNT_DISABLED);
       const hash = await hashPassword(c.req.valid('form').password);
       const used = await sql.begin(async (tx) => {
         const row = await consumeToken(tx, c.req.param('token'), 'reset');
