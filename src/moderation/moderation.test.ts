@@ -129,7 +129,7 @@ describe('admins act on reports', () => {
     const html = await res.text();
     const item = html.slice(html.indexOf(`id="image-${img.id}"`));
     assert.match(item, new RegExp(`src="/admin/reports/thumbs/${img.id}"`));
-    assert.match(item, /href="\/admin\/users\?q=alice"/);
+    assert.match(item, /href="\/admin\/users\/alice"/);
     assert.match(item, /<strong>3 reports<\/strong>/);
     assert.match(item, /Spam × 1/);
     assert.match(item, /Violence or gore × 2/);

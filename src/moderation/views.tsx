@@ -37,16 +37,18 @@ export function ReportsPage({ items, show, next }: { items: ListedItem[]; show: 
 /** One item: what it is and whose, why it was reported, and what the admin may do. */
 function ReportItem({ item, show }: { item: ListedItem; show: Show }) {
   const title = item.kind === 'image' ? titleOf({ title: item.title, filename: item.filename ?? '' }) : item.title;
+  // A hidden item's page answers 404 to admins too (only its owner sees it): its thumbnail is what they get.
+  const page = item.hidden_at ? undefined : `/${item.kind}s/${item.id}`;
   return (
     <li class="report-item" id={`${item.kind}-${item.id}`}>
-      <a class="report-thumb" href={`/${item.kind}s/${item.id}`}>
+      <a class="report-thumb" href={page ?? (item.thumb ? `/admin/reports/thumbs/${item.thumb}` : undefined)}>
         {item.thumb ? <img src={`/admin/reports/thumbs/${item.thumb}`} alt="" loading="lazy" width="96" height="96" /> : <Icon name="album" />}
       </a>
       <div class="report-body">
         <p class="report-title">
           <span class="report-kind">{item.kind === 'image' ? 'Image' : 'Album'}</span>{' '}
-          <a href={`/${item.kind}s/${item.id}`}>{title}</a>{' '}
-          by <a href={`/admin/users?q=${encodeURIComponent(item.owner)}`}>{item.owner}</a>
+          {page ? <a href={page}>{title}</a> : title}{' '}
+          by <a href={`/admin/users/${encodeURIComponent(item.owner)}`}>{item.owner}</a>
         </p>
         {show === 'open' ? <Reasons item={item} /> : (
           <p class="muted">Hidden <LocalTime date={item.hidden_at!} />: {item.hidden_reason || 'no reason given'}</p>
