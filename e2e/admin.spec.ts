@@ -1,4 +1,4 @@
-import { expect, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PASSWORD, logIn, signUp, uniqueName, uploadFiles } from './support.ts';
+import { ADMIN, adminPage } from './admin-session.ts';
 
-/** The account playwright.config.ts names in ADMIN_USERNAMES: an admin of the shared server whoever signed up first. */
-const ADMIN = 'e2e-admin';
 const DISABLED = 'This account has been disabled by the admin of this instance.';
 const INVITE_ONLY = 'Sign-up here is by invitation: ask the admin of this instance for an invite link.';
 const INVITE_DEAD = 'This invite link no longer works';
@@ -79,30 +78,6 @@ const test = base.extend<{ instance: string }>({
   },
 });
 
-let adminSession: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
-
-/**
- * A page signed in as the shared server's admin. The account signs up once a run (once per server:
- * every project of this run may share one); later stories log in, and reuse that session, since
- * each login counts against the one client address's limit.
- */
-async function adminPage(browser: Browser, js = true) {
-  if (!adminSession) {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto('/signup');
-    await page.getByLabel('Email').fill(`${ADMIN}@example.com`);
-    await page.getByLabel('Username').fill(ADMIN);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    const taken = page.getByText('This username is taken');
-    await expect(taken.or(page.getByRole('button', { name: `Log out ${ADMIN}` }))).toBeVisible();
-    if (await taken.isVisible()) await logIn(page, ADMIN);
-    await expect(page).toHaveURL(/\/dashboard$/);
-    adminSession = await page.context().storageState();
-    await page.context().close();
-  }
-  return (await browser.newContext({ javaScriptEnabled: js, storageState: adminSession })).newPage();
-}
 
 async function newPage(browser: Browser, options: { js?: boolean; baseURL?: string } = {}) {
   const baseURL = options.baseURL ? { baseURL: options.baseURL } : {};

@@ -5,7 +5,7 @@ alter table users add column role text not null default 'user' check (role in ('
 alter table users add column disabled_at timestamptz;
 -- Null: QUOTA_MB, the instance's configured quota.
 alter table users add column quota_bytes bigint check (quota_bytes > 0);
--- Written at most every few minutes per account (auth/middleware.ts), for the admin's list.
+-- Written at most every five minutes per account (auth/session.ts), for the admin's list.
 alter table users add column last_seen_at timestamptz;
 update users set role = 'admin' where id = (select id from users order by created_at, id limit 1);
 -- The admin's people list: newest first, keyset.
@@ -59,8 +59,18 @@ alter table albums add column hidden_reason text not null default '';
 alter table albums add column owner_disabled boolean not null default false;
 alter table albums add column withheld boolean generated always as (hidden_at is not null or owner_disabled) stored;
 
+-- The public lists' indexes leave withheld rows out, as their queries do: a disabled spammer's
+-- thousands of images are not walked past on every gallery page.
+drop index images_public_created_idx;
+create index images_public_created_idx on images (created_at desc, id desc) where visibility = 'public' and deleted_at is null and not withheld;
+drop index images_public_taken_idx;
+create index images_public_taken_idx on images (taken_sort desc, id desc) where visibility = 'public' and deleted_at is null and not withheld;
+drop index albums_public_created_idx;
+create index albums_public_created_idx on albums (created_at desc, id desc) where visibility = 'public' and not withheld;
+
 -- Public derivatives sit in shared caches under URLs naming the epoch (sql/0008): withholding an
--- image moves it on, so the URLs those caches hold answer 404 at the origin.
+-- image moves it on, so those URLs answer 404 at the origin, which shared caches ask again
+-- within five minutes (images/bytes.ts).
 create function bump_withheld_epoch() returns trigger language plpgsql as $$
 begin
   new.epoch := new.epoch + 1;

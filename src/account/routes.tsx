@@ -7,7 +7,7 @@ import { countAccountProbe } from '../auth/throttle.ts';
 import { checkCurrentPassword } from '../auth/current-password.ts';
 import type { Sessions } from '../auth/session.ts';
 import type { SignIn } from '../auth/sign-in.ts';
-import { storageOf, updatePasswordHash } from '../auth/users.sql.ts';
+import { keepAnAdmin, Refused, storageOf, updatePasswordHash } from '../auth/users.sql.ts';
 import { accountById, emailInUse, setPendingEmail } from '../recovery/accounts.sql.ts';
 import { endChallenges } from '../auth/challenges.sql.ts';
 import { notifyOwner } from '../recovery/notices.ts';
@@ -111,7 +111,12 @@ export function accountRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
       return settings(c, { form: 'delete', errors: { password: 'That password is not right; nothing was deleted' } });
     }
     const { user, session } = signedIn(c);
-    await deleteAccount(deps, user.id);
+    try {
+      await deleteAccount(deps, user.id, (tx) => keepAnAdmin(tx, user.id));
+    } catch (err) {
+      if (err instanceof Refused) return settings(c, { form: 'delete', errors: { password: `${err.message} Nothing was deleted.` } });
+      throw err;
+    }
     setSessionCookie(c, await sessions.invalidateSession(session.id));
     return c.redirect('/', 303);
   });

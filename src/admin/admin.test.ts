@@ -13,7 +13,8 @@ import { variantUrl } from '../images/urls.ts';
 import { runJanitor } from '../janitor/janitor.ts';
 import { janitorDeps } from '../deps.ts';
 import { formatBytes } from '../web/format.tsx';
-import { Refused, setDisabled } from './people.sql.ts';
+import { setDisabled } from './people.sql.ts';
+import { Refused } from '../auth/users.sql.ts';
 import { ACCOUNT_DISABLED } from '../auth/sign-in.ts';
 import { INVITE_DEAD, INVITE_ONLY, SIGNUP_CLOSED } from '../auth/registration.ts';
 

@@ -13,7 +13,8 @@ import { fieldErrors, type FieldErrors } from '../web/forms.tsx';
 import { renderPage } from '../web/render.tsx';
 import { blankOrWhole } from './fields.ts';
 import { DeletePerson, PeopleSearch, PeopleTable, PersonPage, personUrl } from './people-views.tsx';
-import { findPerson, keepAnAdmin, listPeople, Refused, setDisabled, setQuota, setRole } from './people.sql.ts';
+import { keepAnAdmin, Refused } from '../auth/users.sql.ts';
+import { findPerson, listPeople, setDisabled, setQuota, setRole } from './people.sql.ts';
 
 const MB = 1024 * 1024;
 const PEOPLE_PAGE = 50;
@@ -77,8 +78,7 @@ export function peopleRoutes(deps: Deps) {
             await audit(tx, actor, 'user.role', p.username, form.role);
             done.push(form.role === 'admin' ? 'now an admin' : 'now a user');
           }
-          if (form.disabled && (form.disabled === '1') !== !!p.disabled_at) {
-            await setDisabled(tx, p.id, form.disabled === '1');
+          if (form.disabled && (await setDisabled(tx, p.id, form.disabled === '1'))) {
             await audit(tx, actor, form.disabled === '1' ? 'user.disable' : 'user.enable', p.username);
             done.push(form.disabled === '1' ? 'disabled and signed out everywhere' : 'enabled');
           }

@@ -2,6 +2,7 @@ import type { Queryable, Sql } from '../db/client.ts';
 import type { Cursor } from '../images/list.sql.ts';
 import { bumpPublicVersion } from '../instance/settings.sql.ts';
 import type { Role } from '../web/env.ts';
+import { keepAnAdmin } from '../auth/users.sql.ts';
 
 /** An account as the admin's list shows it. */
 export type Person = {
@@ -27,16 +28,6 @@ export async function findPerson(sql: Sql, username: string) {
   return row;
 }
 
-/** An admin action refused: thrown inside its transaction, so nothing of it is kept. */
-export class Refused extends Error {}
-
-/** Refuses a change that would leave the instance without an admin who can sign in. */
-export async function keepAnAdmin(tx: Queryable, userId: string) {
-  // Locks every admin row: two admins demoting each other at once take turns.
-  const admins = await tx<{ id: string }[]>`select id from users where role = 'admin' and disabled_at is null order by id for update`;
-  if (admins.length === 1 && admins[0]!.id === userId) throw new Refused('This is the last admin: make another account an admin first.');
-}
-
 export async function setRole(tx: Queryable, userId: string, role: Role) {
   if (role === 'user') await keepAnAdmin(tx, userId);
   await tx`update users set role = ${role} where id = ${userId}`;
@@ -51,12 +42,13 @@ export async function setQuota(tx: Queryable, userId: string, bytes: number | nu
  * Disables the account: it is signed out everywhere (waiting second-factor sign-ins too), and its
  * images and albums are withheld from everyone at once, every instance's page cache included.
  * Enabling lifts exactly that: each image and album comes back as its owner had left it.
+ * Whether it changed anything (another admin may have done it first).
  */
 export async function setDisabled(tx: Queryable, userId: string, disabled: boolean) {
   if (disabled) await keepAnAdmin(tx, userId);
   const rows = await tx`update users set disabled_at = ${disabled ? tx`now()` : null}
     where id = ${userId} and (disabled_at is null) = ${disabled} returning id`;
-  if (rows.length === 0) return;
+  if (rows.length === 0) return false;
   await tx`update images set owner_disabled = ${disabled} where user_id = ${userId}`;
   await tx`update albums set owner_disabled = ${disabled} where user_id = ${userId}`;
   if (disabled) {
@@ -64,22 +56,23 @@ export async function setDisabled(tx: Queryable, userId: string, disabled: boole
     await tx`delete from login_challenges where user_id = ${userId}`;
   }
   await bumpPublicVersion(tx);
+  return true;
 }
 
 
 /** The instance at a glance, for /admin. */
 export async function overview(sql: Sql) {
   const [row] = await sql<[{
-    accounts: number; disabled: number; admins: number; images: number; bytes: number; uploads_day: number;
+    accounts: number; disabled: number; images: number; bytes: number; uploads_day: number;
     open_reports: number; mail_waiting: number; janitor_at: Date | null; trashed: number | null; retried: number | null; orphans: number | null;
   }]>`
     select (select count(*) from users)::int as accounts,
            (select count(*) from users where disabled_at is not null)::int as disabled,
-           (select count(*) from users where role = 'admin')::int as admins,
            (select count(*) from images where deleted_at is null)::int as images,
            (select coalesce(sum(used_bytes), 0) from users)::float8 as bytes,
            (select count(*) from images where created_at > now() - interval '1 day')::int as uploads_day,
-           (select count(distinct coalesce(image_id, album_id)) from reports where resolved_at is null)::int as open_reports,
+           (select count(distinct coalesce(r.image_id, r.album_id)) from reports r left join images i on i.id = r.image_id
+            where r.resolved_at is null and i.deleted_at is null)::int as open_reports,
            (select count(*) from mail_outbox)::int as mail_waiting,
            j.finished_at as janitor_at, j.trashed, j.retried, j.orphans
     from (select 1) one left join janitor_last_run j on true`;

@@ -63,7 +63,11 @@ function afterInAlbum(sql: Sql, sort: AlbumSort, c?: Cursor, back = false) {
 }
 
 export async function createAlbum(sql: Sql, a: Pick<AlbumRow, 'id' | 'user_id' | 'title' | 'description' | 'visibility' | 'share_token'>) {
-  await sql`insert into albums ${sql(a, 'id', 'user_id', 'title', 'description', 'visibility', 'share_token')}`;
+  // Withheld from the start when its owner is disabled: the row lock waits for a disable under
+  // way, so an album made as the account is disabled cannot slip out public.
+  await sql`insert into albums (id, user_id, title, description, visibility, share_token, owner_disabled)
+    values (${a.id}, ${a.user_id}, ${a.title}, ${a.description}, ${a.visibility}, ${a.share_token},
+            (select disabled_at is not null from users where id = ${a.user_id} for share))`;
 }
 
 /** The album with its owner's name and live image count, or undefined. */

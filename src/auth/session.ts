@@ -36,8 +36,13 @@ function createAdapter(sql: Sql): Adapter {
         from sessions s join users u on u.id = s.user_id
         where s.id = ${hashToken(token)} and u.disabled_at is null`;
       if (!row) return [null, null];
-      // "Last seen" for the admin's list, written at most every five minutes per account.
-      if (!row.seen) await sql`update users set last_seen_at = now() where id = ${row.user_id}`;
+      // "Last seen" for the admin's list, written at most every five minutes per account, and not
+      // waited for: it may queue behind an upload's lock on the row, the request need not.
+      if (!row.seen) {
+        sql`update users set last_seen_at = now()
+            where id = ${row.user_id} and (last_seen_at is null or last_seen_at < now() - interval '5 minutes')`
+          .catch((err) => console.error('last seen:', err));
+      }
       const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role } };
       return [toSession(row, token), user];
     },

@@ -62,13 +62,27 @@ export async function storageOf(sql: Queryable, userId: string, fallback: number
   return { used: Number(row?.used ?? 0), quota: row?.quota ? Number(row.quota) : fallback };
 }
 
-/** The user's used bytes, locked until the transaction `tx` ends (so a quota check holds). */
-export async function lockUsedBytes(tx: Queryable, userId: string) {
-  const [row] = await tx<{ used: string }[]>`select used_bytes::text as used from users where id = ${userId} for update`;
-  return Number(row?.used ?? 0);
+/**
+ * The user's used bytes, and whether an admin disabled the account, locked until the transaction
+ * `tx` ends: a quota check holds, and an upload that commits after a disable is withheld with the rest.
+ */
+export async function lockAccount(tx: Queryable, userId: string) {
+  const [row] = await tx<{ used: string; disabled: boolean }[]>`
+    select used_bytes::text as used, disabled_at is not null as disabled from users where id = ${userId} for update`;
+  return { used: Number(row?.used ?? 0), disabled: !!row?.disabled };
 }
 
 /** Deletes the user; their sessions and image rows go with them (on delete cascade). */
 export async function deleteUser(tx: Queryable, userId: string) {
   await tx`delete from users where id = ${userId}`;
+}
+
+/** A change refused by a rule of the instance (the last admin stays): thrown inside its transaction, so nothing of it is kept. */
+export class Refused extends Error {}
+
+/** Refuses a change that would leave the instance without an admin who can sign in. */
+export async function keepAnAdmin(tx: Queryable, userId: string) {
+  // Locks every admin row: two admins demoting each other at once take turns.
+  const admins = await tx<{ id: string }[]>`select id from users where role = 'admin' and disabled_at is null order by id for update`;
+  if (admins.length === 1 && admins[0]!.id === userId) throw new Refused('This is the last admin: make another account an admin first.');
 }

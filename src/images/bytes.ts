@@ -8,6 +8,8 @@ import { CONTENT_TYPES, servedFormat } from './pipeline.ts';
 import { attachment, downloadName, serveObject } from './serve.ts';
 
 const YEAR = 31_536_000;
+/** How long shared caches keep a public derivative before asking again. */
+const SHARED_SECONDS = 300;
 
 /**
  * An image a request may see, and how its bytes may be cached: `public` in shared caches (a
@@ -98,8 +100,11 @@ export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<Ap
       key: objectKeys(image)[variant],
       contentType: 'image/webp',
       etag: `"${hash}"`,
-      // The URL names the content and the visibility epoch, so what it names never changes.
-      cacheControl: cache === 'revalidate' ? 'private, no-cache' : `${cache}, max-age=${YEAR}, immutable`,
+      // The URL names the content and the visibility epoch, so what it names never changes. Yet a
+      // moderator may take a public image down: shared caches (a CDN) ask again within five
+      // minutes (a 304 while it stands), so a takedown reaches them too.
+      cacheControl: cache === 'revalidate' ? 'private, no-cache'
+        : cache === 'public' ? `public, max-age=${YEAR}, s-maxage=${SHARED_SECONDS}, immutable` : `private, max-age=${YEAR}, immutable`,
       presign: presign && cache !== 'revalidate',
       ...embedding(c, found),
     });

@@ -3,7 +3,7 @@ import type { Queryable, Sql } from '../db/client.ts';
 import type { ImageFormat } from './pipeline.ts';
 import { allKeys, KEY_COLUMNS, type KeyParts } from './keys.ts';
 import { queueDeletions } from '../storage/deletions.sql.ts';
-import { lockUsedBytes } from '../auth/users.sql.ts';
+import { lockAccount } from '../auth/users.sql.ts';
 import type { Zipped } from './zip.ts';
 import { PHOTO_DETAIL_COLUMNS, type PhotoDetails } from './exif.ts';
 
@@ -74,7 +74,8 @@ export type Verdict = { stored: true } | { duplicateOf: string } | { overQuota: 
  */
 export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage[], quota: number, known: string[] = []) {
   return sql.begin(async (tx) => {
-    let left = quota - (await lockUsedBytes(tx, userId));
+    const account = await lockAccount(tx, userId);
+    let left = quota - account.used;
     const existing = await findDuplicates(tx, userId, rows.map((r) => r.sha256));
     const verdicts = new Map<string, Verdict>();
     const fitting: NewImage[] = [];
@@ -93,9 +94,9 @@ export async function insertWithinQuota(sql: Sql, userId: string, rows: NewImage
       }
     }
     if (fitting.length) {
-      await tx`insert into images ${tx(fitting,
+      await tx`insert into images ${tx(fitting.map((r) => ({ ...r, owner_disabled: account.disabled })),
         'id', 'user_id', 'filename', 'visibility', 'format', 'bytes', 'sha256', 'width', 'height',
-        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', ...PHOTO_DETAIL_COLUMNS)}`;
+        'placeholder', 'thumb_hash', 'thumb2x_hash', 'display_hash', 'clean_bytes', 'stored_bytes', 'owner_disabled', ...PHOTO_DETAIL_COLUMNS)}`;
     }
     if (repeated.length) {
       await tx`update images set deleted_at = null

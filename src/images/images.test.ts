@@ -81,7 +81,7 @@ describe('GET /images/:id and its bytes', () => {
 
   test('derivatives: WebP, immutable when public, private otherwise, 304 on a matching ETag', async () => {
     const res = await visitor.request(pub.thumb);
-    assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, s-maxage=300, immutable');
     const etag = res.headers.get('etag')!;
     assert.equal((await bytes(res)).subarray(8, 12).toString(), 'WEBP');
     assert.equal((await visitor.request(pub.thumb, { headers: { 'If-None-Match': etag } })).status, 304);

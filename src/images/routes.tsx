@@ -45,8 +45,9 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
     const image = await findImage(sql, c.req.param('id')!);
     const [userId, share] = [c.get('user')?.id, c.req.query('share')];
     if (!image || !maySee(image, userId, share)) throw new NotFound();
-    // Only public images may sit in shared caches: the others can become unreachable at any time.
-    const cache = image.visibility === 'public' ? 'public' : 'private';
+    // Only public images may sit in shared caches: the others can become unreachable at any time
+    // (a withheld one is its owner's alone, whatever its visibility says).
+    const cache = image.visibility === 'public' && !image.withheld ? 'public' : 'private';
     return { image, isOwner: image.user_id === userId, cache, embeddable: maySee(image, undefined, share) };
   }
 

@@ -9,6 +9,9 @@ import {
 
 export type Action = 'hide' | 'unhide' | 'delete' | 'purge' | 'dismiss';
 
+/** What the owner reads on an image a moderator moved to their trash, should they restore it. */
+const DELETED_REASON = 'Deleted by a moderator';
+
 /** What an admin's action did, for the message after it; undefined: nothing to act on. */
 export type Outcome = { owner: string; reports: number };
 
@@ -34,7 +37,7 @@ export async function moderate(deps: { sql: Sql; storage: Storage }, actor: Acto
       reports = await resolveReports(tx, item, 'deleted');
       if (item.kind === 'album') await deleteAlbumRow(tx, item.id);
       else if (action === 'purge') keys = await purgeImage(tx, item.id);
-      else await trashImage(tx, item.id);
+      else await trashImage(tx, item.id, DELETED_REASON);
     }
     const verb = item.kind === 'album' && action === 'purge' ? 'delete' : action;
     await audit(tx, actor, `${item.kind}.${verb}`, `${item.kind} ${item.id} of ${owner}`, reason);

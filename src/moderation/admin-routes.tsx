@@ -79,7 +79,8 @@ export function adminReportRoutes(deps: Deps) {
     if (!form.success) throw new Invalid({ reason: form.error.issues[0]?.message });
     const { show, reason, purge } = form.data;
     if (action === 'hide' && !reason) throw new Invalid({ reason: 'Give the reason its owner will read.' });
-    const done = purge && action === 'delete' ? 'purge' : action;
+    // An album is only ever deleted; without a trash (TRASH_DAYS=0) an image's delete is for good, as its owner's are.
+    const done = action === 'delete' && kind === 'image' && (purge || deps.config.trashDays === 0) ? 'purge' : action;
     const detail = action === 'hide' ? reason : done === 'purge' ? 'deleted for good' : action === 'delete' && kind === 'image' ? 'moved to its owner\'s trash' : '';
     const outcome = await moderate(deps, signedIn(c).user, { kind, id: c.req.param('id')! }, done, detail);
     if (!outcome) throw new NotFound();

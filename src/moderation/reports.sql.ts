@@ -1,3 +1,4 @@
+import type { PendingQuery, Row } from 'postgres';
 import type { Queryable, Sql } from '../db/client.ts';
 import { allKeys, KEY_COLUMNS, type KeyParts } from '../images/keys.ts';
 import type { ReportReason } from '../images/views.tsx';
@@ -91,15 +92,18 @@ export function hiddenItems(sql: Sql, cursor: ItemCursor | undefined, limit: num
 }
 
 /**
- * The thumbnail's object of an image an admin has reason to see: reported, hidden, or in an
- * album that is. Admins are no owners: other private images stay out of their reach here too.
+ * The thumbnail's object of an image an admin has reason to see now: hidden or with an open
+ * report, or in an album that is. Admins are no owners: other private images stay out of their
+ * reach here too.
  */
 export async function moderatedThumb(sql: Sql, id: string) {
+  const open = (column: string, id: PendingQuery<Row[]>) =>
+    sql`exists (select 1 from reports r where ${sql(`r.${column}`)} = ${id} and r.resolved_at is null)`;
   const [row]: [KeyParts?] = await sql`
     select ${sql(KEY_COLUMNS)} from images i where i.id = ${id} and (
-      i.hidden_at is not null or exists (select 1 from reports r where r.image_id = i.id)
+      i.hidden_at is not null or ${open('image_id', sql`i.id`)}
       or exists (select 1 from album_images ai join albums a on a.id = ai.album_id where ai.image_id = i.id
-                 and (a.hidden_at is not null or exists (select 1 from reports r where r.album_id = a.id))))`;
+                 and (a.hidden_at is not null or ${open('album_id', sql`a.id`)})))`;
   return row;
 }
 
@@ -136,9 +140,13 @@ export async function unhideItem(tx: Queryable, item: Item) {
   return rows.length === 1;
 }
 
-/** Moves the image to its owner's trash (they may restore it); false when it is not live. */
-export async function trashImage(tx: Queryable, id: string) {
-  const rows = await tx`update images set deleted_at = now() where id = ${id} and deleted_at is null returning id`;
+/**
+ * Moves the image to its owner's trash, hidden with `reason`: should they restore it, it comes
+ * back hidden, not public again. False when it is not live.
+ */
+export async function trashImage(tx: Queryable, id: string, reason: string) {
+  const rows = await tx`update images set deleted_at = now(), hidden_at = coalesce(hidden_at, now()), hidden_reason = ${reason}
+    where id = ${id} and deleted_at is null returning id`;
   return rows.length === 1;
 }
 
