@@ -408,6 +408,11 @@ describe('POST /admin/users/:username', () => {
     assert.equal(self.status, 422);
     assert.match(await self.text(), /You cannot disable your own account\./);
     assert.equal(await roleOf('root'), 'admin');
+    // Nor delete their own account from their settings.
+    const gone = await root.postForm('/settings/delete-account', { password: PASSWORD });
+    assert.equal(gone.status, 422);
+    assert.match(await gone.text(), /This is the last admin: make another account an admin first\. Nothing was deleted\./);
+    assert.equal(await roleOf('root'), 'admin');
 
     // A disabled admin does not count.
     await newUser(t, 'deputy');

@@ -211,6 +211,10 @@ describe('admins act on reports', () => {
     assert.equal(row!.trashed, true);
     assert.equal((await t.sql`select resolution from reports where image_id = ${trashed.id}`)[0]!.resolution, 'deleted');
     assert.match(await (await alice.request('/trash')).text(), new RegExp(trashed.id));
+    // Its owner may restore it, but it comes back hidden, not public.
+    assert.equal((await post(alice, '/trash/restore', { ids: trashed.id })).status, 303);
+    assert.equal((await visitor().request(`/images/${trashed.id}`)).status, 404);
+    assert.match(await (await alice.request(`/images/${trashed.id}`)).text(), /Hidden by a moderator: Deleted by a moderator/);
 
     const objects = async () => {
       let n = 0;
@@ -234,9 +238,28 @@ describe('admins act on reports', () => {
     assert.equal((await t.sql`select resolution from reports where image_id = ${img.id}`)[0]!.resolution, 'dismissed');
     assert.equal((await visitor().request(`/images/${img.id}`)).status, 200);
     assert.equal((await t.sql`select count(*)::int as n from audit_log where action = 'image.dismiss' and target like ${'%' + img.id + '%'}`)[0]!.n, 1);
+    // Nor may the admin still fetch its thumbnail: only what is reported or hidden now.
+    assert.equal((await admin.request(`/admin/reports/thumbs/${img.id}`)).status, 404);
     // Closed, so the same person may report it again.
     await post(bob, `/images/${img.id}/report`, { reason: 'copyright' });
     assert.equal(await openReports('image_id', img.id), 1);
+    assert.equal((await admin.request(`/admin/reports/thumbs/${img.id}`)).status, 200);
+  });
+
+  test('with TRASH_DAYS=0 a delete is for good, as its owner\'s own deletes are', async () => {
+    const noTrash = await startTestApp({ TRASH_DAYS: '0' });
+    try {
+      const [root, owner, reporter] = [await newUser(noTrash, 'root'), await newUser(noTrash, 'owner'), await newUser(noTrash, 'reporter')];
+      assert.equal((await owner.upload([{ name: 'gone.jpg', data: await jpeg(50, 30) }], 'public')).status, 200);
+      const [{ id }] = await noTrash.sql<{ id: string }[]>`select id from images`;
+      await reporter.postForm(`/images/${id}/report`, { reason: 'spam' });
+      const res = await root.postForm(`/admin/reports/images/${id}/delete`, {});
+      assert.equal(res.status, 303);
+      assert.match(await (await root.request(res.headers.get('location')!)).text(), /Deleted the image for good/);
+      assert.equal((await noTrash.sql`select 1 from images where id = ${id!}`).length, 0);
+    } finally {
+      await noTrash.close();
+    }
   });
 
   test('albums: hide (owner told, cannot share it), unhide, delete (the album, not its images)', async () => {

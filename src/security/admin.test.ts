@@ -15,6 +15,7 @@ import { INVITE_DEAD, SIGNUP_CLOSED } from '../auth/registration.ts';
 import { createChallenge } from '../auth/challenges.sql.ts';
 import { issueToken } from '../recovery/tokens.sql.ts';
 import { totpAt } from '../two-factor/totp.ts';
+import { createAlbum } from '../albums/albums.sql.ts';
 
 let t: TestApp;
 let root: TestClient; // the admin
@@ -270,6 +271,42 @@ describe('closed registration', () => {
 });
 
 describe('a disabled account', () => {
+  test('an upload under way as the account is disabled, and an album made then, are withheld with the rest', async () => {
+    const owner = await new Browser(t).signup('latecomer');
+    // The body arrives in two parts; the account is disabled between them.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const boundary = 'disable-me-in-the-middle';
+    const text = (s: string) => new TextEncoder().encode(s);
+    const file = await jpeg(64, 48);
+    const body = new ReadableStream<Uint8Array>({
+      async start(stream) {
+        stream.enqueue(text(`--${boundary}\r\nContent-Disposition: form-data; name="visibility"\r\n\r\npublic\r\n`));
+        stream.enqueue(text(`--${boundary}\r\nContent-Disposition: form-data; name="images"; filename="late.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`));
+        stream.enqueue(file.subarray(0, 100));
+        await gate;
+        stream.enqueue(file.subarray(100));
+        stream.enqueue(text(`\r\n--${boundary}--\r\n`));
+        stream.close();
+      },
+    });
+    const answer = owner.request('/upload', {
+      method: 'POST', body, duplex: 'half', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    } as RequestInit & { headers: Record<string, string> });
+    assert.equal((await root.postForm('/admin/users/latecomer', { disabled: '1' })).status, 303);
+    release();
+    assert.equal((await answer).status, 200);
+    const [row] = await t.sql<{ id: string; withheld: boolean; visibility: string }[]>`select id, withheld, visibility from images where filename = 'late.jpg'`;
+    assert.deepEqual({ withheld: row!.withheld, visibility: row!.visibility }, { withheld: true, visibility: 'public' });
+    assert.equal((await new TestClient(t).request(`/images/${row!.id}`)).status, 404);
+    assert.doesNotMatch(await (await new TestClient(t).request('/gallery')).text(), new RegExp(row!.id));
+
+    // An album written as the account is disabled (its request got past the session check before).
+    await createAlbum(t.sql, { id: 'late-album', user_id: await idOf('latecomer'), title: 'Late', description: '', visibility: 'public', share_token: null });
+    assert.equal((await t.sql`select withheld from albums where id = 'late-album'`)[0]!.withheld, true);
+    assert.equal((await new TestClient(t).request('/albums/late-album')).status, 404);
+  });
+
   async function disabledWithImage(username: string) {
     const owner = await new Browser(t).signup(username);
     await owner.upload([{ name: `${username}.jpg`, data: await jpeg(70, 50) }], 'private');

@@ -148,6 +148,14 @@ describe('attacks on moderation', () => {
       assert.equal((await who.request(`/admin/reports/thumbs/${img.id}`)).status, 404);
     }
     assert.equal((await admin.request(`/admin/reports/thumbs/${img.id}`)).status, 200, 'the admins see what they hid');
+    // Its owner still sees every byte, but never as something a shared cache may keep: the next
+    // URL is easy to guess (same hash, the epoch one on), and a CDN that ignores Vary: Cookie
+    // would hand the owner's copy to anyone.
+    for (const path of [...['thumb', 'thumb2x', 'display'].map((v) => variantUrl(now, v as 'thumb')), `/images/${img.id}/display.webp`, `/images/${img.id}/original`]) {
+      const res = await alice.request(path);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('cache-control')!, /^private/, path);
+    }
   });
 
   test('page cache: the gallery and profile rendered before a hide do not show the image after it', async () => {
