@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { expectImagesLoaded, signUp } from './support.ts';
+import { adminPage } from './admin-session.ts';
 
 test.skip(!process.env.SCREENSHOTS, 'run with `npm run screenshots`');
 
@@ -41,6 +42,8 @@ const SHAPES: [string, number, number][] = [
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`screenshots (${scheme})`, async ({ browser }) => {
+    // The admin first: whoever signs up first on a fresh server runs it.
+    const admin = await adminPage(browser);
     const page = await (await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 } })).newPage();
     const name = `demo${scheme}${Date.now().toString(36).slice(-4)}`;
     await signUp(page, name);
@@ -112,5 +115,24 @@ for (const scheme of ['light', 'dark'] as const) {
     await shoot(page, 'two-factor', scheme);
     await visitor.goto('/login');
     await shoot(visitor, 'login', scheme);
+
+    // Running the instance: someone reports an image, and the admin's reports page shows it.
+    const reporter = await (await browser.newContext({ colorScheme: scheme })).newPage();
+    await signUp(reporter, `seen${scheme}${Date.now().toString(36).slice(-4)}`);
+    await reporter.goto(`/u/${name}`);
+    // The image's page (a click on the tile would open the viewer).
+    await reporter.goto(await reporter.getByRole('link', { name: 'harbour.jpg', exact: true }).first().getAttribute('href') ?? '/');
+    await reporter.getByText('Report', { exact: true }).click();
+    await reporter.getByLabel('Reason').selectOption('copyright');
+    await reporter.getByLabel(/^Details/).fill('This is my photo, posted without my permission.');
+    await reporter.getByRole('button', { name: 'Send report' }).click();
+    await expect(reporter.getByText('Thanks, the report was sent to the admins.')).toBeVisible();
+    await admin.emulateMedia({ colorScheme: scheme });
+    await admin.setViewportSize({ width: 1280, height: 800 });
+    await admin.goto('/admin/reports');
+    await expectImagesLoaded(admin);
+    await shoot(admin, 'admin-reports', scheme);
+    await admin.goto('/admin/users');
+    await shoot(admin, 'admin-people', scheme);
   });
 }
