@@ -565,6 +565,9 @@ describe('gallery_public off', () => {
       assert.equal(res.headers.get('location'), `/login?next=${encodeURIComponent(url)}`);
     }
     assert.ok(!(await (await visitor().request('/')).text()).includes(img.id), 'the home page shows visitors no images');
+    // Nor does oEmbed show a profile's newest image (a list, for members only now).
+    const profileEmbed = `/oembed?format=json&url=${encodeURIComponent('http://localhost/u/alice')}`;
+    assert.equal((await visitor().request(profileEmbed)).status, 404);
     const gallery = await alice.request('/gallery');
     assert.equal(gallery.status, 200);
     assert.ok((await gallery.text()).includes(img.id));
@@ -573,6 +576,7 @@ describe('gallery_public off', () => {
 
     assert.equal((await saveSettings({})).status, 303);
     assert.equal((await visitor().request('/gallery')).status, 200);
+    assert.equal((await visitor().request(profileEmbed)).status, 200);
     assert.ok((await (await visitor().request('/')).text()).includes(img.id));
   });
 });

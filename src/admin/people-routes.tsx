@@ -11,12 +11,11 @@ import { NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { fieldErrors, type FieldErrors } from '../web/forms.tsx';
 import { renderPage } from '../web/render.tsx';
-import { blankOrWhole } from './fields.ts';
+import { blankOrWhole, MB, megabytes } from './fields.ts';
 import { DeletePerson, PeopleSearch, PeopleTable, PersonPage, personUrl } from './people-views.tsx';
 import { keepAnAdmin, Refused } from '../auth/users.sql.ts';
 import { findPerson, listPeople, setDisabled, setQuota, setRole } from './people.sql.ts';
 
-const MB = 1024 * 1024;
 const PEOPLE_PAGE = 50;
 
 const listQuery = z.object({ q: z.string().trim().max(100).optional(), cursor: z.string().max(200).optional() });
@@ -30,7 +29,7 @@ const change = z.object({
 
 export function peopleRoutes(deps: Deps) {
   const { sql, config } = deps;
-  const quotaMb = Math.round(config.upload.quotaBytes / MB);
+  const quotaMb = megabytes(config.upload.quotaBytes);
   const app = new Hono<AppEnv>();
 
   app.get('/admin/users', zValidator('query', listQuery), async (c) => {

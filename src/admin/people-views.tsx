@@ -1,5 +1,6 @@
 import { formatBytes, LocalTime, plural } from '../web/format.tsx';
 import { FormError, type FieldErrors } from '../web/forms.tsx';
+import { MB, megabytes } from './fields.ts';
 import type { Person } from './people.sql.ts';
 
 const state = (p: Person) => (p.disabled_at ? 'Disabled' : 'Active');
@@ -47,7 +48,7 @@ export function PeopleTable({ people, next, q }: { people: Person[]; next?: stri
 /** One account: what it is, and the admin's controls (each its own small form, so each can fail alone). */
 export function PersonPage({ p, quotaMb, self, errors = {} }: { p: Person; quotaMb: number; self: boolean; errors?: FieldErrors }) {
   const action = personUrl(p.username);
-  const quota = p.quota_bytes === null ? '' : String(Math.round(p.quota_bytes / 1024 / 1024));
+  const quota = p.quota_bytes === null ? '' : String(megabytes(p.quota_bytes));
   return (
     <>
       <FormError error={errors.form} />
@@ -55,7 +56,7 @@ export function PersonPage({ p, quotaMb, self, errors = {} }: { p: Person; quota
         <dt>Email</dt><dd>{p.email}</dd>
         <dt>Created</dt><dd><LocalTime date={p.created_at} /></dd>
         <dt>Last seen</dt><dd>{p.last_seen_at ? <LocalTime date={p.last_seen_at} /> : 'Never'}</dd>
-        <dt>Images</dt><dd>{plural(p.images)}, {formatBytes(p.used_bytes)} of {formatBytes(p.quota_bytes ?? quotaMb * 1024 * 1024)}</dd>
+        <dt>Images</dt><dd>{plural(p.images)}, {formatBytes(p.used_bytes)} of {formatBytes(p.quota_bytes ?? quotaMb * MB)}</dd>
         <dt>Role</dt><dd>{p.role === 'admin' ? 'Admin' : 'User'}</dd>
         <dt>State</dt><dd>{p.disabled_at ? <>Disabled since <LocalTime date={p.disabled_at} /></> : 'Active'}</dd>
       </dl>

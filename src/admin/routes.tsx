@@ -10,13 +10,12 @@ import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
 import { fieldErrors } from '../web/forms.tsx';
 import { renderPage } from '../web/render.tsx';
-import { blankOrWhole } from './fields.ts';
+import { blankOrWhole, MB, megabytes } from './fields.ts';
 import { inviteRoutes } from './invite-routes.tsx';
-import { overview } from './people.sql.ts';
+import { overview } from './overview.sql.ts';
 import { peopleRoutes } from './people-routes.tsx';
 import { AuditLog, Overview, SettingsForm, settingsValues, type SettingsValues } from './views.tsx';
 
-const MB = 1024 * 1024;
 const AUDIT_PAGE = 50;
 
 const settingsForm = z.object({
@@ -28,7 +27,7 @@ const settingsForm = z.object({
 /** The instance's admin pages: every URL under /admin answers 404 to anyone who is not an admin. */
 export function adminRoutes(deps: Deps) {
   const { sql, config } = deps;
-  const quotaMb = Math.round(config.upload.quotaBytes / MB);
+  const quotaMb = megabytes(config.upload.quotaBytes);
   const app = new Hono<AppEnv>();
   app.use('/admin', requireAdmin);
   app.use('/admin/*', requireAdmin);

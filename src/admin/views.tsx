@@ -4,7 +4,8 @@ import type { Invite } from '../auth/invites.sql.ts';
 import { Field, FormError, type FieldErrors } from '../web/forms.tsx';
 import { formatBytes, LocalTime } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
-import type { overview } from './people.sql.ts';
+import { megabytes } from './fields.ts';
+import type { overview } from './overview.sql.ts';
 
 export function Overview({ o }: { o: Awaited<ReturnType<typeof overview>> }) {
   const stat = (label: string, value: string | number, href?: string) => (
@@ -38,7 +39,7 @@ const REGISTRATION_LABELS: Record<Registration, string> = {
 export type SettingsValues = { registration: Registration; default_quota_mb: string; gallery_public: boolean };
 
 export function settingsValues(s: InstanceSettings): SettingsValues {
-  const mb = s.default_quota_bytes === null ? '' : String(Math.round(s.default_quota_bytes / 1024 / 1024));
+  const mb = s.default_quota_bytes === null ? '' : String(megabytes(s.default_quota_bytes));
   return { registration: s.registration, default_quota_mb: mb, gallery_public: s.gallery_public };
 }
 

@@ -1,3 +1,4 @@
+import { hiddenMessage } from '../images/views.tsx';
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
@@ -27,7 +28,6 @@ import { AlbumCards, AlbumPage } from './views.tsx';
 import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
 import { memberActions, NewAlbumForm } from './owner-views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
-import { hiddenMessage } from '../images/edit-routes.tsx';
 
 export const ALBUM_PAGE_SIZE = 48;
 const ALBUMS_PER_PAGE = 48;

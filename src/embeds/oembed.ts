@@ -1,3 +1,4 @@
+import { readSettings } from '../instance/settings.sql.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { zValidator } from '@hono/zod-validator';
@@ -50,6 +51,8 @@ export function oembedRoutes({ sql, config }: Deps) {
     const share = page.searchParams.get('share') ?? undefined;
     const username = page.pathname.match(/^\/u\/([A-Za-z0-9_-]{3,32})$/)?.[1];
     if (username) {
+      // A profile is a list: for members only while the admin keeps the gallery to them.
+      if (!(await readSettings(sql)).gallery_public) return undefined;
       const [newest] = await newestPublic(sql, { username }, 1);
       return newest && { image: newest, link: {}, title: `Images of ${newest.username}`, author: newest.username, cache: true };
     }

@@ -10,7 +10,7 @@ import { showAgain } from '../web/forms.tsx';
 import { findImage, type LinkExpiry, updateDetails, updateVisibility } from './images.sql.ts';
 import { listParams, readContext } from './list-context.ts';
 import { imageUrl } from './urls.ts';
-import type { FailedEdit } from './views.tsx';
+import { hiddenMessage, type FailedEdit } from './views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 
 const detailsSchema = z.object({
@@ -26,9 +26,6 @@ const visibilitySchema = z.object({
 });
 
 /** Why a hidden image or album keeps only its owner as its audience. */
-export const hiddenMessage = (reason: string) =>
-  `Hidden by a moderator${reason ? `: ${reason}` : ''}. It cannot be made public or unlisted while it is hidden.`;
-
 type ImagePage = (c: Context<AppEnv>, failed?: FailedEdit) => Promise<Response>;
 
 /**

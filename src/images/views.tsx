@@ -212,6 +212,10 @@ export function ReportForm({ action, what, failed, open }: { action: string; wha
 }
 
 /** What the owner of a hidden image or album reads on its page. */
+/** The message beside a refused visibility of a hidden image or album. */
+export const hiddenMessage = (reason: string) =>
+  `Hidden by a moderator${reason ? `: ${reason}` : ''}. It cannot be made public or unlisted while it is hidden.`;
+
 export function HiddenNotice({ reason, what }: { reason: string; what: 'image' | 'album' }) {
   return (
     <div class="hidden-notice" role="status">
