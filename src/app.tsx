@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './account/routes.tsx';
+import { tokenRoutes } from './api/token-routes.tsx';
 import { albumRoutes, imageAlbumsAside } from './albums/routes.tsx';
 import { authRoutes } from './auth/routes.tsx';
 import { oembedRoutes } from './embeds/oembed.ts';
@@ -26,6 +27,9 @@ import { readFlash } from './web/flash.ts';
 import { visitorsOf } from './instance/visitors.ts';
 import { adminRoutes } from './admin/routes.tsx';
 import { moderationRoutes } from './moderation/routes.tsx';
+import { apiRoutes } from './api/app.ts';
+import { apiDocsRoutes } from './api/docs.tsx';
+import { apiError, problem } from './api/problem.ts';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
 const PAGE_CSP = [
@@ -40,6 +44,9 @@ const PAGE_CSP = [
 ].join('; ');
 
 const FORM_LIMIT = 64 * 1024;
+/** Where bodies may be large: uploads, which stream through limits of their own. */
+const STREAMED = new Set(['/upload', '/api/v1/images']);
+const isApi = (path: string) => path.startsWith('/api/v1/');
 
 /** The whole web app over the given database and storage; no globals, so tests build their own. */
 export function createApp(deps: AppDeps) {
@@ -68,20 +75,24 @@ export function createApp(deps: AppDeps) {
     if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', PAGE_CSP);
   });
   app.use(refuseNulInUrl);
-  app.use(csrfGuard(deps.config.publicUrl));
-  // Forms are small and must arrive quickly; only /upload streams large bodies (with limits of
-  // its own).
+  // The API takes no cookies (only bearer tokens), so no other site can act for anyone through it.
+  const pagesCsrf = csrfGuard(deps.config.publicUrl);
+  app.use((c, next) => (isApi(c.req.path) ? next() : pagesCsrf(c, next)));
+  // Forms are small and must arrive quickly; only uploads stream large bodies (with limits of
+  // their own).
   app.use(async (c, next) => {
-    if (c.req.path === '/upload' || ['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
+    if (STREAMED.has(c.req.path) || ['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
     return smallBody(c, next);
   });
   app.route('/', healthRoutes(deps));
   app.route('/', staticRoutes('static'));
-  app.use(loadSession(sessions));
-  app.use(readFlash);
   // The gallery's lists, for members only when the admin says so; an image or album reached by
   // its link still opens, as a shared link does.
   const visitors = visitorsOf(deps.sql);
+  // Before the session is read: no cookie is ever looked at under /api/v1/.
+  app.route('/', apiRoutes(deps, visitors.mayBrowse));
+  app.use(loadSession(sessions));
+  app.use(readFlash);
   for (const path of ['/gallery', '/gallery.atom', '/u/*', '/albums/public']) app.use(path, visitors.guard);
   app.use(async (c, next) => {
     await next();
@@ -97,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', twoFactorRoutes(deps, signIn));
   app.route('/', passkeyRoutes(deps, signIn));
   app.route('/', accountRoutes(deps, sessions, signIn));
+  app.route('/', tokenRoutes(deps));
   app.route('/', uploadRoutes(deps));
   app.route('/', listRoutes(deps, visitors));
   app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));
@@ -104,8 +116,12 @@ export function createApp(deps: AppDeps) {
   app.route('/', oembedRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', moderationRoutes(deps));
+  app.route('/', apiDocsRoutes());
 
-  app.notFound((c) => renderError(c, new NotFound()));
-  app.onError((err, c) => (err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err)));
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? problem(c, 404, 'There is no such endpoint: see /api/docs.') : renderError(c, new NotFound())));
+  app.onError((err, c) => {
+    if (isApi(c.req.path)) return apiError(err, c);
+    return err instanceof HttpError ? renderError(c, err) : renderUnexpected(c, err);
+  });
   return app;
 }

@@ -18,6 +18,7 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: flag.default(false),
   SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   S3_BUCKET: optional,
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -72,6 +73,8 @@ export type Config = Readonly<{
   trustProxy: boolean;
   /** Sign-ups allowed per client address and hour. */
   signupsPerHour: number;
+  /** Requests per minute each API token (or address without one) may make. */
+  api: Readonly<{ requestsPerMinute: number }>;
   s3?: Readonly<S3Options & {
     /** Answer image requests with a redirect to a short-lived presigned URL. */
     presign: boolean;
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
     trustProxy: e.TRUST_PROXY,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
+    api: Object.freeze({ requestsPerMinute: e.API_REQUESTS_PER_MINUTE }),
     s3: e.S3_BUCKET
       ? Object.freeze({
           bucket: e.S3_BUCKET,

@@ -110,6 +110,10 @@ export function SettingsPage({ user, security, used, quota, sessions, notice, fa
         <button type="submit">Sign out all other sessions</button>
       </form>
 
+      <h2 id="api-tokens">API tokens</h2>
+      <p>Upload from ShareX, curl or scripts with a personal token.</p>
+      <p><a href="/settings/tokens">Manage API tokens</a></p>
+
       <h2 id="delete-account">Delete account</h2>
       <p>This deletes your account, every image you uploaded and all your sessions. It cannot be undone.</p>
       <form method="post" action="/settings/delete-account#delete-account" aria-labelledby="delete-account" novalidate>

@@ -6,14 +6,13 @@ import { imageEditRoutes } from './edit-routes.tsx';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { renderPage } from '../web/render.tsx';
 import { wantsFragment } from '../web/htmx.ts';
-import { purgeObjects } from '../storage/purge.ts';
 import { flash, isLocalPath } from '../web/flash.ts';
 import { UndoForm, UndoToast } from '../web/flash-notice.tsx';
 import { anyoneWith, maySee } from './access.ts';
 import { ImagePreview } from './embed.tsx';
 import { originOf } from '../web/origin.ts';
-import { deleteOwnedImages, findImage } from './images.sql.ts';
-import { trashOwnedImages } from './trash.sql.ts';
+import { findImage } from './images.sql.ts';
+import { discardImage } from './discard.ts';
 import { imageBytesRoutes, type Found } from './bytes.ts';
 import { ImagePage, type FailedEdit } from './views.tsx';
 import { titleOf } from './names.ts';
@@ -37,7 +36,7 @@ function listUrl(ctx: ListContext) {
 export type OwnerAside = (userId: string, imageId: string, here: string) => Promise<Child>;
 
 export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
-  const { sql, storage, config } = deps;
+  const { sql, config } = deps;
   const app = new Hono<AppEnv>();
 
   /** The image if the current user may see it; otherwise NotFound, exactly as if it did not exist. */
@@ -87,17 +86,11 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
    * (the row now, its objects right after) and says nothing; NotFound when it is not theirs.
    */
   async function deleteImage(c: Context<AppEnv>) {
-    const [id, userId] = [c.req.param('id')!, signedIn(c).user.id];
-    if (config.trashDays > 0) {
-      const [image] = await trashOwnedImages(sql, userId, [id]);
-      if (!image) throw new NotFound();
-      const title = titleOf(image);
-      return `Moved “${title.length > 60 ? `${title.slice(0, 59)}…` : title}” to the trash.`;
-    }
-    const { ids, keys } = await deleteOwnedImages(sql, userId, [id]);
-    if (ids.length === 0) throw new NotFound();
-    await purgeObjects({ sql, storage }, keys, true);
-    return undefined;
+    const done = await discardImage(deps, signedIn(c).user.id, c.req.param('id')!);
+    if (!done) throw new NotFound();
+    if (!done.trashed) return undefined;
+    const title = titleOf(done.trashed);
+    return `Moved “${title.length > 60 ? `${title.slice(0, 59)}…` : title}” to the trash.`;
   }
 
   // Without JavaScript: back to the list the form's URL names (the page it is on, or the list an

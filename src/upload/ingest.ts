@@ -33,7 +33,7 @@ type Refused = RejectedFile & { retryAfter?: number };
 type FileResult = Prepared | Known | Repeat | Refused;
 
 /** An upload's visibility, the album it was sent to, and, in the order the files were sent, what became of each. */
-export type Ingested = { visibility: Visibility; album?: string; outcomes: FileOutcome[] };
+export type Ingested = { visibility: Visibility; album?: string; outcomes: FileOutcome[]; fields: Record<string, unknown> };
 export type IngestHooks = {
   /** False when public images must wait (REQUIRE_VERIFIED_EMAIL and an unverified address). */
   mayPublish?: boolean;
@@ -42,25 +42,37 @@ export type IngestHooks = {
    * processing ends: how many are done, of all the files of the upload.
    */
   onProgress?(done: number, of: number): void;
+  /**
+   * The visibilities the upload may ask for (the form's: public or private). Unlisted images are
+   * stored without a link: the caller gives them theirs once they are stored.
+   */
+  visibilities?: readonly [Visibility, ...Visibility[]];
+  /** More fields the upload may carry, each optional: checked with the others, and returned parsed. */
+  fields?: Record<string, z.ZodOptional>;
+  /** Checks the parsed fields against the database before anything is kept; throws Invalid to refuse the upload. */
+  confirmFields?(fields: Record<string, unknown>): Promise<void>;
 };
 
-const fieldsSchema = z.object({
-  visibility: z.enum(['public', 'private'], 'Choose whether the images are public or private'),
-});
+const FORM_VISIBILITIES = ['public', 'private'] as const;
+
+function fieldsSchema(visibilities: readonly [Visibility, ...Visibility[]], more: Record<string, z.ZodOptional> = {}) {
+  const message = `Choose whether the images are ${new Intl.ListFormat('en', { type: 'disjunction' }).format(visibilities)}`;
+  return z.object({ visibility: z.enum(visibilities, message), ...more });
+}
 
 /**
  * The upload's fields, checked as soon as they are known: a bad value refuses the whole upload at
  * once (our form sends the fields before the files, so nothing is decoded); `ready` settles when
  * they are valid, or when the body ended without them. Files wait for it before writing objects.
  */
-function uploadFields(mayPublish: boolean) {
+function uploadFields(mayPublish: boolean, schema: ReturnType<typeof fieldsSchema>) {
   let settle!: (v: Visibility) => void;
   let fail!: (err: Invalid) => void;
   const ready = new Promise<Visibility>((resolve, reject) => ((settle = resolve), (fail = reject)));
   ready.catch(() => {}); // awaited by the files and at the end; never unhandled
   /** Settles `ready` with the fields, or fails it (and returns the error) when they are not valid. */
   const check = (fields: Record<string, string>) => {
-    const parsed = fieldsSchema.safeParse(fields);
+    const parsed = schema.safeParse(fields);
     if (parsed.success && (mayPublish || parsed.data.visibility === 'private')) return settle(parsed.data.visibility);
     const err = new Invalid(parsed.success ? { visibility: VERIFY_TO_SHARE } : fieldErrors(parsed.error));
     fail(err);
@@ -73,10 +85,12 @@ function uploadFields(mayPublish: boolean) {
       const err = check({ visibility: value });
       if (err) throw err;
     },
-    /** At the end of the body: the fields it had, or the reason they are missing. */
-    end(fields: Record<string, string>) {
-      check(fields);
-      return ready;
+    /** At the end of the body: the fields it had, parsed, or the reason they are missing or wrong. */
+    async end(fields: Record<string, string>) {
+      const err = check(fields);
+      if (err) throw err;
+      await ready;
+      return schema.parse(fields);
     },
   };
 }
@@ -88,7 +102,7 @@ function uploadFields(mayPublish: boolean) {
  */
 export async function ingestUpload(deps: UploadDeps, userId: string, req: Request, hooks: IngestHooks = {}): Promise<Ingested> {
   const { sql, storage, config } = deps;
-  const fields = uploadFields(hooks.mayPublish ?? true);
+  const fields = uploadFields(hooks.mayPublish ?? true, fieldsSchema(hooks.visibilities ?? FORM_VISIBILITIES, hooks.fields));
   const staged = stageObjects(deps);
   const bySha256 = new Map<string, Promise<FileResult>>();
   const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };
@@ -157,7 +171,8 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     const received = await receiveMultipart(body, Object.fromEntries(req.headers), limitsOfBody, { onField: fields.onField, onFile });
     files = received.files;
     // Files sent before the fields wait for this before they write anything.
-    const visibility = await fields.end(received.fields);
+    const parsed = await fields.end(received.fields);
+    await hooks.confirmFields?.(parsed);
     if (received.files.length === 0) throw new Invalid({ images: 'Choose at least one image to upload' });
     if (hooks.onProgress) await reportProgress(received.files, hooks.onProgress);
     const results = await Promise.all(received.files);
@@ -169,7 +184,7 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), quota, known);
     staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
     const album = received.fields.album?.slice(0, 64) || undefined;
-    return { visibility, album, outcomes: results.map((r) => outcomeOf(r, verdicts, quota)) };
+    return { visibility: parsed.visibility, album, outcomes: results.map((r) => outcomeOf(r, verdicts, quota)), fields: parsed };
   } finally {
     // Nothing of this upload goes on after its answer.
     await Promise.allSettled(files);

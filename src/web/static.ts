@@ -79,7 +79,7 @@ function fileCache() {
 }
 
 /**
- * Our own static files; htmx, thumbhash, PhotoSwipe and the Inter font straight from their npm
+ * Our own static files; htmx, thumbhash, PhotoSwipe, Swagger UI and the Inter font straight from their npm
  * packages (nothing vendored by hand); the icon sprite and the aspect-ratio classes, generated at
  * start-up. Each is compressed once and answered as br, gzip or plain, with an ETag.
  */
@@ -88,12 +88,15 @@ export function staticRoutes(dir: string) {
   const require = createRequire(import.meta.url);
   const packageDir = (file: string) => dirname(require.resolve(file));
   const photoswipe = packageDir('photoswipe/dist/photoswipe.css');
+  const swagger = packageDir('swagger-ui-dist/package.json');
   const vendor: Record<string, string> = {
     'htmx.min.js': require.resolve('htmx.org/dist/htmx.min.js'),
     'thumbhash.js': join(packageDir('thumbhash/package.json'), 'thumbhash.js'),
     'photoswipe.esm.min.js': join(photoswipe, 'photoswipe.esm.min.js'),
     'photoswipe-lightbox.esm.min.js': join(photoswipe, 'photoswipe-lightbox.esm.min.js'),
     'photoswipe.css': join(photoswipe, 'photoswipe.css'),
+    'swagger-ui-bundle.js': join(swagger, 'swagger-ui-bundle.js'),
+    'swagger-ui.css': join(swagger, 'swagger-ui.css'),
     'inter.woff2': join(packageDir('@fontsource-variable/inter/package.json'), 'files', 'inter-latin-wght-normal.woff2'),
   };
   const generated: Record<string, Promise<Asset>> = {

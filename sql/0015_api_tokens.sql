@@ -1,0 +1,27 @@
+-- Personal API tokens: `cir_` followed by 256 random bits, shown once; only the SHA-256 is kept.
+-- `write` includes `read`. A revoked or expired token stays listed (greyed) until its owner's
+-- account goes; it never authenticates again.
+create table api_tokens (
+  id text primary key,
+  user_id text not null references users (id) on delete cascade,
+  name text not null,
+  scope text not null check (scope in ('read', 'write')),
+  token_hash text not null unique,
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz,
+  expires_at timestamptz,
+  revoked_at timestamptz
+);
+create index api_tokens_user_idx on api_tokens (user_id, created_at desc);
+
+-- A new password ends every token, whichever way it was set (settings, a reset link, an admin
+-- tool): a token is as good as the password, so whoever changes it to lock someone out must
+-- not leave a token behind.
+create function api_tokens_end_on_password() returns trigger language plpgsql as $$
+begin
+  update api_tokens set revoked_at = now() where user_id = new.id and revoked_at is null;
+  return new;
+end $$;
+create trigger api_tokens_end_on_password after update of password_hash on users
+  for each row when (old.password_hash is distinct from new.password_hash)
+  execute function api_tokens_end_on_password();

@@ -1,0 +1,54 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { Deps } from '../web/env.ts';
+import { listImages } from '../images/list.sql.ts';
+import { decodeCursor, encodeCursor, paginate } from '../images/cursor.ts';
+import { Invalid } from '../web/errors.tsx';
+import { originOf } from '../web/origin.ts';
+import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
+import { findAccount, imagesByIds } from './api.sql.ts';
+import { publicImage } from './present.ts';
+import { apiApp, AUTHED, json, problems } from './responses.ts';
+import { GallerySchema, ListQuerySchema, MeSchema } from './schemas.ts';
+
+const meRoute = createRoute({
+  method: 'get', path: '/v1/me', tags: ['Account'], security: [{ bearer: [] }], middleware: [requireScope('read')],
+  summary: "The token's account",
+  responses: { 200: json(MeSchema, 'Who the token acts for, its scope, and the storage used of the quota.'), ...problems(...AUTHED) },
+});
+
+/** No token, or a token: OpenAPI's way of saying the token is optional. */
+const OPTIONAL_TOKEN: Record<string, string[]>[] = [{}, { bearer: [] }];
+
+const galleryRoute = (gate: MiddlewareHandler<ApiEnv>) => createRoute({
+  method: 'get', middleware: [gate], path: '/v1/gallery', tags: ['Gallery'], security: OPTIONAL_TOKEN,
+  summary: 'Public images',
+  description: 'Everyone\'s public images, newest first unless `sort` says otherwise. No token needed, unless the instance keeps its gallery for members.',
+  request: { query: ListQuerySchema },
+  responses: { 200: json(GallerySchema, 'A page of the gallery.'), ...problems(...AUTHED, 422) },
+});
+
+/** `mayBrowse`: whether the instance shows its gallery to visitors (else a token is needed). */
+export function accountApi({ sql, config }: Deps, mayBrowse: () => Promise<boolean>) {
+  const app = apiApp();
+
+  app.openapi(meRoute, async (c) => {
+    const caller = callerOf(c);
+    const account = await findAccount(sql, caller.id, config.upload.quotaBytes);
+    return c.json({ ...account!, scope: caller.scope }, 200);
+  });
+
+  const membersOnly: MiddlewareHandler<ApiEnv> = async (c, next) => (c.get('caller') || (await mayBrowse()) ? next() : requireScope('read')(c, next));
+  app.openapi(galleryRoute(membersOnly), async (c) => {
+    const { cursor: raw, limit, q, sort } = c.req.valid('query');
+    const cursor = raw ? decodeCursor(raw, sort) : undefined;
+    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this list (it may be of another sort).' });
+    const rows = await listImages(sql, { scope: { public: true }, sort, q, cursor, limit });
+    const { page, next } = paginate(rows, limit, (r) => encodeCursor(r, sort), { cursor });
+    const full = await imagesByIds(sql, page.map((r) => r.id));
+    const origin = originOf(c, config.publicUrl);
+    return c.json({ images: full.map((r) => publicImage(origin, r)), next_cursor: next ?? null }, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { updateDetails, updateVisibility } from '../images/images.sql.ts';
+import { listImages } from '../images/list.sql.ts';
+import { decodeCursor, encodeCursor, paginate } from '../images/cursor.ts';
+import { discardImage } from '../images/discard.ts';
+import { hiddenMessage } from '../images/views.tsx';
+import { mustBeVerifiedFor } from '../recovery/sharing.ts';
+import { Invalid, NotFound } from '../web/errors.tsx';
+import { originOf } from '../web/origin.ts';
+import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
+import { imagesByIds } from './api.sql.ts';
+import type { UploadDeps } from '../upload/ingest.ts';
+import { uploadImages, uploadRoute } from './upload.ts';
+import { ownImage } from './present.ts';
+import { apiApp, AUTHED, json, problems } from './responses.ts';
+import { IdParam, ImageListSchema, ImagePatchSchema, ImageSchema, ListQuerySchema } from './schemas.ts';
+
+const security = [{ bearer: [] }];
+
+const listRoute = createRoute({
+  method: 'get', path: '/v1/images', tags: ['Images'], security, middleware: [requireScope('read')],
+  summary: 'List your images',
+  description: 'Keyset pages: pass `next_cursor` as `cursor` for the next page (with the same `sort` and `q`).',
+  request: { query: ListQuerySchema },
+  responses: { 200: json(ImageListSchema, 'A page of your images.'), ...problems(...AUTHED, 422) },
+});
+
+const getRoute = createRoute({
+  method: 'get', path: '/v1/images/{id}', tags: ['Images'], security, middleware: [requireScope('read')],
+  summary: 'One of your images',
+  request: { params: IdParam },
+  responses: { 200: json(ImageSchema, 'The image.'), ...problems(...AUTHED, 404) },
+});
+
+const patchRoute = createRoute({
+  method: 'patch', path: '/v1/images/{id}', tags: ['Images'], security, middleware: [requireScope('write')],
+  summary: 'Change an image',
+  description: 'Only the fields sent change. Making an image `unlisted` gives it a share link (`share_url`); an unlisted image keeps its link.',
+  request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: ImagePatchSchema } } } },
+  responses: { 200: json(ImageSchema, 'The image as it is now.'), ...problems(...AUTHED, 400, 403, 404, 415, 422) },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete', path: '/v1/images/{id}', tags: ['Images'], security, middleware: [requireScope('write')],
+  summary: 'Delete an image',
+  description: 'To the trash, where it can be restored until it is emptied (or for good at once when the instance keeps no trash).',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted.' }, ...problems(...AUTHED, 403, 404) },
+});
+
+/** The images of the token's owner: upload, list, read, change, delete. */
+export function imageApi(deps: UploadDeps) {
+  const { sql, config } = deps;
+  const app = apiApp();
+  const origin = (c: Context) => originOf(c, config.publicUrl);
+
+  // Registered for the document only: the body streams through the upload pipeline, which
+  // checks its fields itself, so no validator may read it first.
+  app.openAPIRegistry.registerPath(uploadRoute);
+  app.post(uploadRoute.path, requireScope('write'), uploadImages(deps));
+
+  app.openapi(listRoute, async (c) => {
+    const { cursor: raw, limit, q, sort } = c.req.valid('query');
+    const cursor = raw ? decodeCursor(raw, sort) : undefined;
+    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this list (it may be of another sort).' });
+    const rows = await listImages(sql, { scope: { ownerId: callerOf(c).id }, sort, q, cursor, limit });
+    const { page, next } = paginate(rows, limit, (r) => encodeCursor(r, sort), { cursor });
+    const full = await imagesByIds(sql, page.map((r) => r.id));
+    return c.json({ images: full.map((r) => ownImage(origin(c), r)), next_cursor: next ?? null }, 200);
+  });
+
+  /** The caller's image, or 404: another person's answers exactly as a missing one. */
+  async function owned(c: Context<ApiEnv>, id: string) {
+    const [row] = await imagesByIds(sql, [id], callerOf(c).id);
+    if (!row) throw new NotFound();
+    return row;
+  }
+
+  app.openapi(getRoute, async (c) => c.json(ownImage(origin(c), await owned(c, c.req.valid('param').id)), 200));
+
+  app.openapi(patchRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const change = c.req.valid('json');
+    const userId = callerOf(c).id;
+    const image = await owned(c, id);
+    if (change.title !== undefined || change.caption !== undefined || change.alt_text !== undefined) {
+      await updateDetails(sql, id, userId, { title: change.title ?? image.title, caption: change.caption ?? image.caption, alt_text: change.alt_text ?? image.alt_text });
+    }
+    const { visibility } = change;
+    if (visibility && visibility !== image.visibility) {
+      if (visibility !== 'private' && image.hidden_at) {
+        throw new Invalid({ visibility: hiddenMessage(image.hidden_reason) });
+      }
+      await mustBeVerifiedFor(deps, userId, visibility);
+      await updateVisibility(sql, id, userId, visibility === 'unlisted'
+        ? { visibility, expires: 'never', fresh: randomBytes(20).toString('base64url') } : { visibility });
+    }
+    return c.json(ownImage(origin(c), await owned(c, id)), 200);
+  });
+
+  app.openapi(deleteRoute, async (c) => {
+    if (!(await discardImage(deps, callerOf(c).id, c.req.valid('param').id))) throw new NotFound();
+    return c.body(null, 204);
+  });
+
+  return app;
+}
