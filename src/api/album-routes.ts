@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Deps } from '../web/env.ts';
-import { createAlbum, findAlbum } from '../albums/albums.sql.ts';
+import { albumImages, albumKey, createAlbum, findAlbum } from '../albums/albums.sql.ts';
 import { addToAlbum, countUnshared, removeFromAlbum } from '../albums/members.sql.ts';
 import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
 import { findOwned } from '../images/images.sql.ts';
@@ -11,10 +11,10 @@ import { HttpError, Invalid, NotFound } from '../web/errors.tsx';
 import { randomId } from '../web/ids.ts';
 import { originOf } from '../web/origin.ts';
 import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
-import { listOwnAlbums } from './api.sql.ts';
-import { ownAlbum } from './present.ts';
+import { imagesByIds, listOwnAlbums } from './api.sql.ts';
+import { ownAlbum, ownImage } from './present.ts';
 import { apiApp, AUTHED, json, problems } from './responses.ts';
-import { AddedSchema, AlbumImagesSchema, AlbumListSchema, AlbumSchema, IdParam, ListQuerySchema, NewAlbumSchema } from './schemas.ts';
+import { AddedSchema, AlbumImagesSchema, AlbumListSchema, AlbumSchema, IdParam, ImageListSchema, ListQuerySchema, NewAlbumSchema } from './schemas.ts';
 
 const security = [{ bearer: [] }];
 const read = [requireScope('read')];
@@ -37,6 +37,12 @@ const getRoute = createRoute({
   method: 'get', path: '/v1/albums/{id}', tags: ['Albums'], security, middleware: read,
   summary: 'One of your albums', request: { params: IdParam },
   responses: { 200: json(AlbumSchema, 'The album.'), ...problems(...AUTHED, 404) },
+});
+const imagesRoute = createRoute({
+  method: 'get', path: '/v1/albums/{id}/images', tags: ['Albums'], security, middleware: read,
+  summary: "An album's images", description: "In the album's own order, in keyset pages.",
+  request: { params: IdParam, query: ListQuerySchema.pick({ cursor: true, limit: true }) },
+  responses: { 200: json(ImageListSchema, 'A page of the album.'), ...problems(...AUTHED, 404, 422) },
 });
 const addRoute = createRoute({
   method: 'post', path: '/v1/albums/{id}/images', tags: ['Albums'], security, middleware: write,
@@ -85,6 +91,17 @@ export function albumApi(deps: Deps) {
   });
 
   app.openapi(getRoute, async (c) => c.json(ownAlbum(origin(c), await owned(c, c.req.valid('param').id)), 200));
+
+  app.openapi(imagesRoute, async (c) => {
+    const album = await owned(c, c.req.valid('param').id);
+    const { cursor: raw, limit } = c.req.valid('query');
+    const cursor = raw ? decodeCursor(raw, album.sort) : undefined;
+    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this album (its order may have changed).' });
+    const rows = await albumImages(sql, { id: album.id, sort: album.sort, cursor, limit });
+    const { page, next } = paginate(rows, limit, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
+    const images = await imagesByIds(sql, page.map((r) => r.id));
+    return c.json({ images: images.map((i) => ownImage(origin(c), i)), next_cursor: next ?? null }, 200);
+  });
 
   app.openapi(addRoute, async (c) => {
     const album = await owned(c, c.req.valid('param').id);

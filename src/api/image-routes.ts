@@ -85,17 +85,16 @@ export function imageApi(deps: UploadDeps) {
     const change = c.req.valid('json');
     const userId = callerOf(c).id;
     const image = await owned(c, id);
+    const newVisibility = change.visibility !== image.visibility ? change.visibility : undefined;
+    // Checked before anything is written: a refused change changes nothing.
+    if (newVisibility && newVisibility !== 'private' && image.hidden_at) throw new Invalid({ visibility: hiddenMessage(image.hidden_reason) });
+    if (newVisibility) await mustBeVerifiedFor(deps, userId, newVisibility);
     if (change.title !== undefined || change.caption !== undefined || change.alt_text !== undefined) {
       await updateDetails(sql, id, userId, { title: change.title ?? image.title, caption: change.caption ?? image.caption, alt_text: change.alt_text ?? image.alt_text });
     }
-    const { visibility } = change;
-    if (visibility && visibility !== image.visibility) {
-      if (visibility !== 'private' && image.hidden_at) {
-        throw new Invalid({ visibility: hiddenMessage(image.hidden_reason) });
-      }
-      await mustBeVerifiedFor(deps, userId, visibility);
-      await updateVisibility(sql, id, userId, visibility === 'unlisted'
-        ? { visibility, expires: 'never', fresh: randomBytes(20).toString('base64url') } : { visibility });
+    if (newVisibility) {
+      await updateVisibility(sql, id, userId, newVisibility === 'unlisted'
+        ? { visibility: newVisibility, expires: 'never', fresh: randomBytes(20).toString('base64url') } : { visibility: newVisibility });
     }
     return c.json(ownImage(origin(c), await owned(c, id)), 200);
   });
