@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { processImage } from '../src/images/pipeline.ts';
 import { createDecodeQueue } from '../src/images/decode-queue.ts';
 import { loadConfig } from '../src/config.ts';
-import { signUpAt, uploadPaths } from './lib/client.ts';
+import { apiUploadPaths, signUpAt, uploadPaths } from './lib/client.ts';
 import type { RunningApp } from './lib/server.ts';
 
 const BATCH = 10;
@@ -42,5 +42,12 @@ export async function appIngest(app: RunningApp, paths: string[], username: stri
   const user = await signUpAt(app.url, username);
   const started = performance.now();
   for (const batch of batches(paths)) await uploadPaths(user, batch);
+  return performance.now() - started;
+}
+
+/** Uploads `paths` in batches of 10 through `POST /api/v1/images` with the bearer `token`; milliseconds taken. */
+export async function apiIngest(app: RunningApp, paths: string[], token: string) {
+  const started = performance.now();
+  for (const batch of batches(paths)) await apiUploadPaths(app.url, token, batch);
   return performance.now() - started;
 }

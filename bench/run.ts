@@ -9,12 +9,12 @@ import postgres from 'postgres';
 import { loadConfig } from '../src/config.ts';
 import { buildDeps } from '../src/deps.ts';
 import type { Deps } from '../src/web/env.ts';
-import { appIngest, barePipeline } from './ingest.ts';
+import { apiIngest, appIngest, barePipeline } from './ingest.ts';
 import { signUpAt, uploadPaths } from './lib/client.ts';
 import { TestClient } from '../src/test-support/client.ts';
 import { photos, totalBytes } from './lib/photos.ts';
 import { createReport } from './lib/report.ts';
-import { OWNER, PASSWORD, removeObjects, seed, seedAlbum, seedZipAlbum } from './lib/seed.ts';
+import { OWNER, PASSWORD, removeObjects, seed, seedAlbum, seedTokenUsers, seedZipAlbum } from './lib/seed.ts';
 import { startApp, type RunningApp } from './lib/server.ts';
 import { one, repeat, stat } from './lib/stats.ts';
 import { firstVsDeep, queryAtDepth, renderOverhead, servingMemory, type ListBench } from './lists.ts';
@@ -77,7 +77,8 @@ async function main() {
   const report = createReport(!quick);
   const server = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
-  const env = { DATA_DIR: dataDir, DATABASE_URL: server?.url ?? '', S3_BUCKET: process.env.S3_BUCKET ?? '' };
+  // The API's per-token throttle (120 a minute by default) would otherwise pace the API's ingest.
+  const env = { DATA_DIR: dataDir, DATABASE_URL: server?.url ?? '', S3_BUCKET: process.env.S3_BUCKET ?? '', API_REQUESTS_PER_MINUTE: '1000000' };
   const mode = `${server ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${env.S3_BUCKET ? 'S3' : 'disk'}`;
   console.log(`benchmark (${quick ? 'quick' : 'full'}): ${mode}; median of ${RUNS} runs, [min .. max]\n`);
 
@@ -89,10 +90,12 @@ async function main() {
     for (let i = 0; i < RUNS; i++) fresh.push(await coldStart(env.S3_BUCKET));
     report.record(`cold start, new ${server ? 'database' : 'data dir'} (${mode})`, stat(fresh), 'ms');
     let albumImages = 0;
+    let apiTokens: string[] = [];
     await withDeps(env, async (deps) => {
       await seed(deps, SCALE);
       albumImages = await seedAlbum(deps.sql, ALBUM);
       await seedZipAlbum(deps, ZIP_ALBUM, SCALE.zipImages, ZIP_IMAGE_BYTES);
+      apiTokens = await seedTokenUsers(deps.sql, 'api-ingest', RUNS); // a fresh uploader per run, as for the form
       await queryAtDepth(report, deps.sql, lists, SCALE.galleryDepth);
     });
     const starts: number[] = [];
@@ -114,17 +117,25 @@ async function main() {
     const owner = await new TestClient({ url: app.url }).login(OWNER, PASSWORD);
     await firstVsDeep(report, app, lists, { name: `dashboard (${SCALE.ownerImages} images)`, path: '/dashboard', depth: SCALE.dashboardDepth, headers: { Cookie: owner.cookieHeader } });
 
-    // Ingest: real-size photos through HTTP vs the bare sharp pipeline on the same files, in turn.
+    // Ingest: real-size photos through the upload form, through the API with a bearer token, and
+    // through the bare sharp pipeline, on the same files, in turn.
     const files = await photos('photo', SCALE.photos, 4000, 3000, 88);
     const mb = (await totalBytes(files)) / MB;
-    const ingest = { bare: [] as number[], app: [] as number[] };
+    const ingest = { bare: [] as number[], app: [] as number[], api: [] as number[] };
     for (let i = 0; i < RUNS; i++) {
       ingest.bare.push(await barePipeline(files));
+      // Form and API take turns going first: neither always meets the other's leftovers (GC, disk).
+      if (i % 2 === 1) ingest.api.push(await apiIngest(app, files, apiTokens[i]!));
       ingest.app.push(await appIngest(app, files, `ingest${i}`));
+      if (i % 2 === 0) ingest.api.push(await apiIngest(app, files, apiTokens[i]!));
     }
     const perSecond = (ms: number[]) => stat(ms.map((t) => SCALE.photos / (t / 1000)));
+    const mbPerSecond = (ms: number[]) => `${(mb / (stat(ms).median / 1000)).toFixed(1)} MB/s`;
     report.record(`ingest ${SCALE.photos} x 12 MP JPEG (${(mb / SCALE.photos).toFixed(1)} MB avg), app`, perSecond(ingest.app), 'img/s',
-      { detail: `${(mb / (stat(ingest.app).median / 1000)).toFixed(1)} MB/s` });
+      { detail: mbPerSecond(ingest.app) });
+    report.record('ingest, API (POST /api/v1/images, bearer)', perSecond(ingest.api), 'img/s', { detail: mbPerSecond(ingest.api) });
+    report.record('ingest: API / form upload speed', stat(ingest.app.map((t, i) => t / ingest.api[i]!)), 'ratio',
+      { target: { text: '>= 0.9', check: (v) => v >= 0.9 } });
     report.record('ingest, bare sharp pipeline', perSecond(ingest.bare), 'img/s');
     report.record('ingest: app / bare pipeline speed', stat(ingest.bare.map((t, i) => t / ingest.app[i]!)), 'ratio',
       { target: { text: '>= 0.8', check: (v) => v >= 0.8 } });

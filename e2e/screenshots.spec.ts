@@ -116,6 +116,13 @@ for (const scheme of ['light', 'dark'] as const) {
     await visitor.goto('/login');
     await shoot(visitor, 'login', scheme);
 
+    // The API: a token just made, with its curl command and ShareX uploader.
+    await page.goto('/settings/tokens');
+    await page.getByLabel(/^Name/).fill('ShareX on my laptop');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await expect(page.getByText('Copy this token now')).toBeVisible();
+    await shoot(page, 'api-token', scheme);
+
     // Running the instance: someone reports an image, and the admin's reports page shows it.
     const reporter = await (await browser.newContext({ colorScheme: scheme })).newPage();
     await signUp(reporter, `seen${scheme}${Date.now().toString(36).slice(-4)}`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
+import { createToken } from '../../src/api/tokens.sql.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { Sql } from '../../src/db/client.ts';
 import { allKeys, objectKeys, type KeyParts, KEY_COLUMNS } from '../../src/images/keys.ts';
@@ -50,6 +51,17 @@ export async function seed({ sql, storage }: { sql: Sql; storage: Storage }, pla
   await Promise.all(Array.from({ length: 32 }, async () => {
     while (next < keys.length) await storage.put(keys[next++]!, thumb, 'image/webp');
   }));
+}
+
+/** `count` new users `${prefix}0`, `${prefix}1`..., each with a write token for the API; the tokens, in order. */
+export async function seedTokenUsers(sql: Sql, prefix: string, count: number) {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}${i}`;
+    await sql`insert into users (id, email, username, password_hash) values (${id}, ${`${id}@example.com`}, ${id}, 'not a hash')`;
+    tokens.push((await createToken(sql, { userId: id, name: 'bench', scope: 'write' })).token);
+  }
+  return tokens;
 }
 
 /** Deletes the objects of every image in the (bench's own) database: for a bucket that outlives the bench. */

@@ -6,6 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import { apiOf, jsonOf, problemOf, tokenOf } from '../test-support/api.ts';
 
 type Album = { id: string; title: string; description: string; visibility: string; image_count: number; created_at: string; url: string; share_url: string | null };
 
@@ -24,41 +25,8 @@ before(async () => {
 });
 after(() => t.close());
 
-/** A new token of `who`, made on the settings page, which shows it once. */
-async function tokenOf(who: TestClient, scope: 'read' | 'write') {
-  const res = await who.postForm('/settings/tokens', { name: `${scope} token`, scope, expires: 'never' });
-  const token = (await res.text()).match(/id="new-token"[^>]*value="([^"]*)"/)?.[1];
-  assert.ok(token, 'the page shows the new token');
-  return token;
-}
+const { api, send } = apiOf({ get app() { return t.app; } });
 
-/** An API request with `token` (none when undefined) and without cookies. */
-function api(token: string | undefined, path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-  const headers = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...init.headers };
-  return t.app.request(`http://localhost/api/v1${path}`, { ...init, headers });
-}
-const send = (token: string, method: string, path: string, body: unknown) =>
-  api(token, path, { method, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
-
-async function jsonOf<T = Record<string, unknown>>(res: Response, status: number): Promise<T> {
-  const body = await res.text();
-  assert.equal(res.status, status, body);
-  assert.match(res.headers.get('Content-Type')!, /^application\/json/);
-  // Answers depend on the token: no shared cache may keep them.
-  assert.equal(res.headers.get('Cache-Control'), 'private, no-store');
-  return JSON.parse(body);
-}
-/** The problem document of `res`, checked to be one of `status`. */
-async function problemOf(res: Response, status: number) {
-  const body = await res.text();
-  assert.equal(res.status, status, body);
-  assert.equal(res.headers.get('Content-Type'), 'application/problem+json');
-  const p = JSON.parse(body);
-  assert.equal(p.status, status);
-  assert.equal(p.type, `/api/docs#problem-${status}`);
-  assert.ok(p.title && p.detail, body);
-  return p as { detail: string; errors?: Record<string, string> };
-}
 
 let sizes = 0;
 /** Uploads one new image through the API; its id. */

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
+import { apiOf, jsonOf, problemOf, tokenOf } from '../test-support/api.ts';
 
 type Upload = { filename: string; status: string; id?: string; url?: string; image_url?: string; thumb_url?: string; share_url?: string | null; error?: string };
 type Image = { id: string; filename: string; title: string; caption: string; alt_text: string; visibility: string; bytes: number; hidden: boolean; url: string; image_url: string; share_url: string | null };
@@ -23,21 +24,9 @@ before(async () => {
 });
 after(() => t.close());
 
-/** A new token of `who`, made on the settings page, which shows it once. */
-async function tokenOf(who: TestClient, scope: 'read' | 'write', name = `${scope} token`) {
-  const res = await who.postForm('/settings/tokens', { name, scope, expires: 'never' });
-  const token = (await res.text()).match(/id="new-token"[^>]*value="([^"]*)"/)?.[1];
-  assert.ok(token, 'the page shows the new token');
-  return token;
-}
-
-/** An API request with `token` (none when undefined) and without cookies. */
-function api(token: string | undefined, path: string, init: RequestInit & { headers?: Record<string, string> } = {}, on = t) {
-  const headers = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...init.headers };
-  return on.app.request(`http://localhost/api/v1${path}`, { ...init, headers });
-}
-const send = (token: string, method: string, path: string, body: unknown) =>
-  api(token, path, { method, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+const { send } = apiOf({ get app() { return t.app; } });
+/** An API request to `on` (the file's app by default). */
+const api = (token: string | undefined, path: string, init: RequestInit & { headers?: Record<string, string> } = {}, on = t) => apiOf(on).api(token, path, init);
 
 /** POST /api/v1/images with `files` as the `images` field, and `fields`. */
 function upload(token: string, files: { name: string; data: Uint8Array }[], fields: Record<string, string> = { visibility: 'private' }, on = t) {
@@ -47,25 +36,6 @@ function upload(token: string, files: { name: string; data: Uint8Array }[], fiel
   return api(token, '/images', { method: 'POST', body: form }, on);
 }
 
-async function jsonOf<T = Record<string, unknown>>(res: Response, status: number): Promise<T> {
-  const body = await res.text();
-  assert.equal(res.status, status, body);
-  assert.match(res.headers.get('Content-Type')!, /^application\/json/);
-  // Answers depend on the token: no shared cache may keep them.
-  assert.equal(res.headers.get('Cache-Control'), 'private, no-store');
-  return JSON.parse(body);
-}
-/** The problem document of `res`, checked to be one of `status`. */
-async function problemOf(res: Response, status: number) {
-  const body = await res.text();
-  assert.equal(res.status, status, body);
-  assert.equal(res.headers.get('Content-Type'), 'application/problem+json');
-  const p = JSON.parse(body);
-  assert.equal(p.status, status);
-  assert.equal(p.type, `/api/docs#problem-${status}`);
-  assert.ok(p.title && p.detail, body);
-  return p as { detail: string; errors?: Record<string, string>; results?: Upload[] };
-}
 const uploaded = async (token: string, files: { name: string; data: Uint8Array }[], fields?: Record<string, string>, on = t) =>
   (await jsonOf<{ results: Upload[]; album?: { id: string; added: number; waiting: number } }>(await upload(token, files, fields, on), 201));
 /** Uploads one new image named `name`; its result. */
@@ -102,7 +72,7 @@ describe('POST /api/v1/images', () => {
   });
 
   test('answers 422 with every file\'s reason when none could be stored', async () => {
-    const p = await problemOf(await upload(write, [{ name: 'empty.png', data: new Uint8Array(0) }, { name: 'x.jpg', data: new TextEncoder().encode('nope') }]), 422);
+    const p = await problemOf<{ results?: Upload[] }>(await upload(write, [{ name: 'empty.png', data: new Uint8Array(0) }, { name: 'x.jpg', data: new TextEncoder().encode('nope') }]), 422);
     assert.deepEqual(p.results!.map((r) => [r.filename, r.status]), [['empty.png', 'rejected'], ['x.jpg', 'rejected']]);
     assert.match(p.results![0]!.error!, /File is empty/);
   });
@@ -119,6 +89,11 @@ describe('POST /api/v1/images', () => {
     assert.equal((await visit(`http://localhost/images/${shared.id}/display.webp`)).status, 404, 'not without its link');
     const hidden = await one(write, 'mine.jpg');
     assert.equal((await visit(hidden.image_url!)).status, 404);
+  });
+
+  test('stores an upload that names no visibility as private, as the document says', async () => {
+    const r = await one(write, 'plain.jpg', {});
+    assert.equal((await jsonOf<Image>(await api(read, `/images/${r.id}`), 200)).visibility, 'private');
   });
 
   test('gives every stored image the title sent', async () => {

@@ -29,10 +29,10 @@ export function TokensPage({ tokens, created, values, errors }: Props) {
       <p>A token lets ShareX, curl or your own scripts use your account through the <a href="/api/docs">API</a>.
         Keep it secret like a password: changing your password revokes every token.</p>
       {created && <NewTokenBox {...created} />}
-      <h2 id="your-tokens">Your tokens</h2>
-      <TokenList tokens={tokens} />
       <h2 id="create-token">Create a token</h2>
       <TokenForm values={values} errors={errors} />
+      <h2 id="your-tokens">Your tokens</h2>
+      <TokenList tokens={tokens} />
     </section>
   );
 }
@@ -76,8 +76,8 @@ export function TokenForm({ values = {}, errors = {} }: { values?: TokenValues; 
   const scope = values.scope ?? 'write';
   const expires = values.expires ?? 'never';
   return (
-    // The #fragment brings a refused form's answer back to the form, not to the page's top.
-    <form method="post" action="/settings/tokens#create-token" class="token-form" aria-labelledby="create-token" novalidate>
+    // No #fragment: the answer opens at its top, where a new token is shown (the form is just below).
+    <form method="post" action="/settings/tokens" class="token-form" aria-labelledby="create-token" novalidate>
       <Field id="token-name" name="name" label="Name" value={values.name} maxlength={100} error={errors.name}
         hint="What it is for, such as “ShareX on my laptop”" />
       <fieldset aria-describedby={errors.scope ? 'token-scope-error' : undefined}>

@@ -69,6 +69,7 @@ export function uploadImages(deps: UploadDeps) {
     const { outcomes, visibility, fields } = await ingestUpload(deps, caller.id, c.req.raw, {
       mayPublish: await mayShare(deps, caller.id),
       visibilities: ['public', 'private', 'unlisted'],
+      defaultVisibility: 'private',
       fields: UPLOAD_FIELDS,
       // Before anything is kept: a wrong album refuses the whole upload.
       confirmFields: async (f) => void (album = await albumNamed(caller.id, f as Fields)),

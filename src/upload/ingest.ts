@@ -47,6 +47,8 @@ export type IngestHooks = {
    * stored without a link: the caller gives them theirs once they are stored.
    */
   visibilities?: readonly [Visibility, ...Visibility[]];
+  /** The visibility of an upload that names none (the form always does: without this, one that does not is refused). */
+  defaultVisibility?: Visibility;
   /** More fields the upload may carry, each optional: checked with the others, and returned parsed. */
   fields?: Record<string, z.ZodOptional>;
   /** Checks the parsed fields against the database before anything is kept; throws Invalid to refuse the upload. */
@@ -55,9 +57,11 @@ export type IngestHooks = {
 
 const FORM_VISIBILITIES = ['public', 'private'] as const;
 
-function fieldsSchema(visibilities: readonly [Visibility, ...Visibility[]], more: Record<string, z.ZodOptional> = {}) {
+function fieldsSchema(hooks: IngestHooks) {
+  const visibilities = hooks.visibilities ?? FORM_VISIBILITIES;
   const message = `Choose whether the images are ${new Intl.ListFormat('en', { type: 'disjunction' }).format(visibilities)}`;
-  return z.object({ visibility: z.enum(visibilities, message), ...more });
+  const visibility = z.enum(visibilities, message);
+  return z.object({ visibility: hooks.defaultVisibility ? visibility.default(hooks.defaultVisibility) : visibility, ...hooks.fields });
 }
 
 /**
@@ -102,7 +106,7 @@ function uploadFields(mayPublish: boolean, schema: ReturnType<typeof fieldsSchem
  */
 export async function ingestUpload(deps: UploadDeps, userId: string, req: Request, hooks: IngestHooks = {}): Promise<Ingested> {
   const { sql, storage, config } = deps;
-  const fields = uploadFields(hooks.mayPublish ?? true, fieldsSchema(hooks.visibilities ?? FORM_VISIBILITIES, hooks.fields));
+  const fields = uploadFields(hooks.mayPublish ?? true, fieldsSchema(hooks));
   const staged = stageObjects(deps);
   const bySha256 = new Map<string, Promise<FileResult>>();
   const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };
