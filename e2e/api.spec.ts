@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { photo, signUp, uniqueName } from './support.ts';
+import { PASSWORD, photo, signUp, uniqueName } from './support.ts';
 
 const run = promisify(execFile);
 
@@ -20,6 +20,7 @@ const tokenRow = (page: Page, name: string) =>
 async function createToken(page: Page, name: string, scope: 'read' | 'write') {
   await page.getByLabel('Name').fill(name);
   await page.getByRole('radio', { name: scope === 'write' ? /^Read and write/ : /^Read:/ }).check();
+  await page.getByLabel('Current password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create token' }).click();
   await expect(page.getByText('Copy this token now; it will not be shown again.')).toBeVisible();
   const token = await page.getByLabel(new RegExp(`^Token “${name}”`)).inputValue();

@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { expectImagesLoaded, signUp } from './support.ts';
+import { expectImagesLoaded, PASSWORD, signUp } from './support.ts';
 import { adminPage } from './admin-session.ts';
 
 test.skip(!process.env.SCREENSHOTS, 'run with `npm run screenshots`');
@@ -119,6 +119,7 @@ for (const scheme of ['light', 'dark'] as const) {
     // The API: a token just made, with its curl command and ShareX uploader.
     await page.goto('/settings/tokens');
     await page.getByLabel(/^Name/).fill('ShareX on my laptop');
+    await page.getByLabel('Current password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create token' }).click();
     await expect(page.getByText('Copy this token now')).toBeVisible();
     await shoot(page, 'api-token', scheme);

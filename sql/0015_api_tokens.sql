@@ -14,14 +14,19 @@ create table api_tokens (
 );
 create index api_tokens_user_idx on api_tokens (user_id, created_at desc);
 
--- A new password ends every token, whichever way it was set (settings, a reset link, an admin
--- tool): a token is as good as the password, so whoever changes it to lock someone out must
--- not leave a token behind.
-create function api_tokens_end_on_password() returns trigger language plpgsql as $$
+-- A new password ends every live token, whichever way it was set (settings, a reset link, an
+-- admin tool): a token is as good as the password, so whoever changes it to lock someone out must
+-- not leave a token behind. So does an admin disabling the account: enabling it again must not
+-- bring back a token that may have been the reason. Expired tokens keep their state.
+create function api_tokens_end() returns trigger language plpgsql as $$
 begin
-  update api_tokens set revoked_at = now() where user_id = new.id and revoked_at is null;
+  update api_tokens set revoked_at = now()
+  where user_id = new.id and revoked_at is null and (expires_at is null or expires_at > now());
   return new;
 end $$;
 create trigger api_tokens_end_on_password after update of password_hash on users
   for each row when (old.password_hash is distinct from new.password_hash)
-  execute function api_tokens_end_on_password();
+  execute function api_tokens_end();
+create trigger api_tokens_end_on_disable after update of disabled_at on users
+  for each row when (old.disabled_at is null and new.disabled_at is not null)
+  execute function api_tokens_end();

@@ -8,7 +8,7 @@ import { wantsFragment } from '../web/htmx.ts';
 import { renderFor } from '../web/render.tsx';
 import { findOwned } from '../images/images.sql.ts';
 import { findAlbum } from './albums.sql.ts';
-import { addToAlbum, albumChoices, countUnshared } from './members.sql.ts';
+import { albumChoices, joinAlbum } from './members.sql.ts';
 import { ConfirmAdd, ConfirmAddInline, ImageAlbums } from './membership-views.tsx';
 
 export type AddRequest = { albumId: string; ids: string[]; confirm: boolean; back?: string };
@@ -27,16 +27,14 @@ export async function addImagesAnswer(c: Context, { sql }: Pick<Deps, 'sql'>, r:
   if ((await findOwned(sql, userId, r.ids)).length < new Set(r.ids).size) throw new NotFound();
   const back = r.back && isLocalPath(r.back) ? r.back : `/albums/${album.id}`;
   const inPlace = wantsFragment(c) && r.ids.length === 1;
-  if (album.visibility !== 'private' && !r.confirm) {
-    const unshared = await countUnshared(sql, album.id, userId, r.ids);
-    if (unshared > 0) {
-      const props = { album, ids: r.ids, unshared, back };
-      // In place of the image page's albums section (htmx), else a page of its own.
-      const fragment = inPlace ? <ConfirmAddInline {...props} /> : <ConfirmAdd {...props} />;
-      return renderFor(c, { title: 'Add to album', fragment, page: <ConfirmAdd {...props} /> });
-    }
+  const joined = await joinAlbum(sql, album, userId, r.ids, r.confirm);
+  if ('unshared' in joined) {
+    const props = { album, ids: r.ids, unshared: joined.unshared, back };
+    // In place of the image page's albums section (htmx), else a page of its own.
+    const fragment = inPlace ? <ConfirmAddInline {...props} /> : <ConfirmAdd {...props} />;
+    return renderFor(c, { title: 'Add to album', fragment, page: <ConfirmAdd {...props} /> });
   }
-  const added = (await addToAlbum(sql, album.id, userId, r.ids)) ?? [];
+  const { added } = joined;
   if (inPlace) return c.html(`${<ImageAlbums imageId={r.ids[0]!} choices={await albumChoices(sql, userId, r.ids[0])} back={back} />}`);
   const already = new Set(r.ids).size - added.length;
   flash(c, `Added ${plural(added.length)} to “${album.title}”${already > 0 ? ` (${already} already there)` : ''}.`);

@@ -200,3 +200,16 @@ export async function albumCover(sql: Sql, album: Pick<AlbumRow, 'id' | 'sort' |
   const chosen = album.cover_image_id ? await findMember(sql, album.id, album.cover_image_id) : undefined;
   return chosen ?? (await albumImages(sql, { id: album.id, sort: album.sort, limit: 1 }))[0];
 }
+
+/** What a client is shown of one of its albums. */
+export type OwnAlbum = Pick<AlbumRow, 'id' | 'user_id' | 'title' | 'description' | 'visibility' | 'share_token' | 'share_expires_at'
+  | 'withheld' | 'created_at'> & { count: number; ts: string };
+
+/** One page of the user's albums, newest first; `limit + 1` rows tell whether a next page exists. */
+export function listOwnAlbums(sql: Sql, userId: string, cursor: Cursor | undefined, limit: number) {
+  const after = cursor ? sql`and (created_at, id) < (${cursor.key}::text::timestamptz, ${cursor.id})` : sql``;
+  return sql<OwnAlbum[]>`
+    select id, user_id, title, description, visibility, share_token, share_expires_at, withheld, created_at, created_at::text as ts,
+           image_count as count
+    from albums where user_id = ${userId} ${after} order by created_at desc, id desc limit ${limit + 1}`;
+}

@@ -80,6 +80,20 @@ export async function countUnshared(sql: Sql, albumId: string, userId: string, i
   return row!.n;
 }
 
+/**
+ * Adds the owner's images `ids` to their album, as every way of adding does: when the album is
+ * seen by others and some of the images are not public, only with `confirm` (they would be shown
+ * to the album's audience); else nothing is added and `unshared` says how many would be.
+ */
+export async function joinAlbum(
+  sql: Sql, album: { id: string; visibility: Visibility }, userId: string, ids: string[], confirm: boolean,
+): Promise<{ unshared: number } | { added: string[] }> {
+  if (ids.length === 0) return { added: [] };
+  const unshared = album.visibility === 'private' || confirm ? 0 : await countUnshared(sql, album.id, userId, ids);
+  if (unshared > 0) return { unshared };
+  return { added: (await addToAlbum(sql, album.id, userId, ids)) ?? [] };
+}
+
 /** How many of the album's live images are not public: who would newly see them if it were shared. */
 export async function countUnsharedMembers(sql: Sql, albumId: string) {
   const [row] = await sql<{ n: number }[]>`

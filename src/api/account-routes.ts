@@ -6,7 +6,9 @@ import { decodeCursor, encodeCursor, paginate } from '../images/cursor.ts';
 import { Invalid } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
 import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
-import { findAccount, imagesByIds } from './api.sql.ts';
+import { imagesByIds } from '../images/by-id.sql.ts';
+import { storageOf } from '../auth/users.sql.ts';
+import { accountById } from '../recovery/accounts.sql.ts';
 import { publicImage } from './present.ts';
 import { apiApp, AUTHED, json, problems } from './responses.ts';
 import { GallerySchema, ListQuerySchema, MeSchema } from './schemas.ts';
@@ -33,9 +35,9 @@ export function accountApi({ sql, config }: Deps, mayBrowse: () => Promise<boole
   const app = apiApp();
 
   app.openapi(meRoute, async (c) => {
-    const caller = callerOf(c);
-    const account = await findAccount(sql, caller.id, config.upload.quotaBytes);
-    return c.json({ ...account!, scope: caller.scope }, 200);
+    const { id, username, role, scope } = callerOf(c);
+    const [account, storage] = await Promise.all([accountById(sql, id), storageOf(sql, id, config.upload.quotaBytes)]);
+    return c.json({ id, username, email: account!.email, role, scope, quota_bytes: storage.quota, used_bytes: storage.used }, 200);
   });
 
   const membersOnly: MiddlewareHandler<ApiEnv> = async (c, next) => (c.get('caller') || (await mayBrowse()) ? next() : requireScope('read')(c, next));

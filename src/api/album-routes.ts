@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Deps } from '../web/env.ts';
-import { albumImages, albumKey, createAlbum, findAlbum } from '../albums/albums.sql.ts';
-import { addToAlbum, countUnshared, removeFromAlbum } from '../albums/members.sql.ts';
+import { albumImages, albumKey, createAlbum, findAlbum, listOwnAlbums } from '../albums/albums.sql.ts';
+import { joinAlbum, removeFromAlbum } from '../albums/members.sql.ts';
 import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
 import { findOwned } from '../images/images.sql.ts';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
@@ -11,7 +11,7 @@ import { HttpError, Invalid, NotFound } from '../web/errors.tsx';
 import { randomId } from '../web/ids.ts';
 import { originOf } from '../web/origin.ts';
 import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
-import { imagesByIds, listOwnAlbums } from './api.sql.ts';
+import { imagesByIds } from '../images/by-id.sql.ts';
 import { ownAlbum, ownImage } from './present.ts';
 import { apiApp, AUTHED, json, problems } from './responses.ts';
 import { AddedSchema, AlbumImagesSchema, AlbumListSchema, AlbumSchema, IdParam, ImageListSchema, ListQuerySchema, NewAlbumSchema } from './schemas.ts';
@@ -108,12 +108,13 @@ export function albumApi(deps: Deps) {
     const { ids, confirm } = c.req.valid('json');
     const userId = callerOf(c).id;
     if ((await findOwned(sql, userId, ids)).length < new Set(ids).size) throw new NotFound();
-    const unshared = album.visibility === 'private' || confirm ? 0 : await countUnshared(sql, album.id, userId, ids);
-    if (unshared > 0) {
+    const joined = await joinAlbum(sql, album, userId, ids, confirm);
+    if ('unshared' in joined) {
+      const { unshared } = joined;
       throw new HttpError(409, `${unshared} of these images ${unshared === 1 ? 'is' : 'are'} not shared, and the album is ${album.visibility}: `
         + 'adding them shows them to whoever sees the album. Send "confirm": true to add them anyway.');
     }
-    return c.json({ added: (await addToAlbum(sql, album.id, userId, ids)) ?? [] }, 200);
+    return c.json({ added: joined.added }, 200);
   });
 
   app.openapi(removeRoute, async (c) => {

@@ -102,6 +102,13 @@ describe('POST /api/v1/images', () => {
     assert.deepEqual([image.title, image.visibility], ['Harbour at dawn', 'public']);
   });
 
+  test('an upload into an album that stores nothing is the 422 of its files, the album untouched', async () => {
+    const { id } = await jsonOf<{ id: string }>(await send(write, 'POST', '/albums', { title: 'Empty-handed', visibility: 'public' }), 201);
+    const p = await problemOf<{ results?: Upload[] }>(await upload(write, [{ name: 'bad.jpg', data: new TextEncoder().encode('nope') }], { visibility: 'private', album: id }), 422);
+    assert.equal(p.results![0]!.status, 'rejected');
+    assert.equal((await t.sql`select 1 from album_images where album_id = ${id}`).length, 0);
+  });
+
   test('adds the images to the album sent; private ones join a shared album only with confirm=1', async () => {
     const album = async (visibility: string) => (await jsonOf<{ id: string }>(await send(write, 'POST', '/albums', { title: visibility, visibility }), 201)).id;
     const privateAlbum = await album('private');
@@ -208,6 +215,22 @@ describe('GET, PATCH, DELETE /api/v1/images/{id}', () => {
     assert.equal((await api(dave, `/images/${r.id}`, { method: 'DELETE' })).status, 404);
   });
 
+  test('GET .../original: a read token downloads the exact bytes uploaded; another person gets a 404', async () => {
+    const data = await jpeg(77, 55);
+    const [r] = (await uploaded(write, [{ name: 'backup me.jpg', data }])).results;
+    const res = await api(read, `/images/${r!.id}/original`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('Content-Type'), 'image/jpeg');
+    assert.match(res.headers.get('Content-Disposition')!, /^attachment; filename="backup me\.jpg"/);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), Buffer.from(data));
+    const part = await api(read, `/images/${r!.id}/original`, { headers: { Range: 'bytes=0-9' } });
+    assert.equal(part.status, 206);
+    assert.equal((await part.arrayBuffer()).byteLength, 10);
+    const dave = await tokenOf(await newUser(t, 'dora'), 'read');
+    await problemOf(await api(dave, `/images/${r!.id}/original`), 404);
+    await problemOf(await api(undefined, `/images/${r!.id}/original`), 401);
+  });
+
   test('PATCH changes only the fields sent; unlisted gives a share_url it keeps', async () => {
     const { id } = await one(write, 'patch.jpg');
     await jsonOf(await send(write, 'PATCH', `/images/${id}`, { title: 'Pier', caption: 'Low tide', alt_text: 'A wooden pier' }), 200);
@@ -238,6 +261,22 @@ describe('GET, PATCH, DELETE /api/v1/images/{id}', () => {
     assert.ok((await problemOf(await send(write, 'PATCH', `/images/${id}`, { title: 'x'.repeat(201) }), 422)).errors!.title);
     await problemOf(await send(read, 'PATCH', `/images/${id}`, { title: 'x' }), 403);
     assert.equal((await jsonOf<Image>(await api(read, `/images/${id}`), 200)).title, '');
+  });
+
+  test('an expired share link is not handed out; PATCH unlisted again makes a new one, and keeps a live one', async () => {
+    const { id } = await one(write, 'expiring.jpg', { visibility: 'unlisted' });
+    const live = await jsonOf<Image>(await api(read, `/images/${id}`), 200);
+    assert.ok(live.share_url);
+    const kept = await jsonOf<Image>(await send(write, 'PATCH', `/images/${id}`, { visibility: 'unlisted' }), 200);
+    assert.equal(kept.share_url, live.share_url, 'a live link stays');
+    await t.sql`update images set share_expires_at = now() - interval '1 minute' where id = ${id}`;
+    const expired = await jsonOf<Image>(await api(read, `/images/${id}`), 200);
+    assert.equal(expired.share_url, null);
+    assert.doesNotMatch(expired.image_url, /share=/);
+    const renewed = await jsonOf<Image>(await send(write, 'PATCH', `/images/${id}`, { visibility: 'unlisted' }), 200);
+    assert.ok(renewed.share_url && renewed.share_url !== live.share_url);
+    assert.equal((await visit(renewed.image_url)).status, 200);
+    assert.equal((await visit(live.image_url)).status, 404);
   });
 
   test('DELETE moves the image to the trash (204); then it is a 404', async () => {

@@ -16,7 +16,7 @@ import { originOf } from '../web/origin.ts';
  */
 export function apiRoutes(deps: UploadDeps, mayBrowse: () => Promise<boolean>) {
   const api = apiApp();
-  api.use('/api/*', cors({
+  api.use('/api/v1/*', cors({
     origin: '*',
     allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type'],

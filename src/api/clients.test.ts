@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
-import { TestClient } from '../test-support/client.ts';
+import { PASSWORD, TestClient } from '../test-support/client.ts';
 import { jpeg, makeImage } from '../test-support/fixtures.ts';
 
 let t: TestApp;
@@ -42,7 +42,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A new token made on the settings page: the token it shows once, and its curl command as a shell gets it when pasted. */
 async function newToken(who: TestClient, scope: 'read' | 'write') {
-  const res = await who.postForm('/settings/tokens', { name: `${scope} client`, scope, expires: 'never' });
+  const res = await who.postForm('/settings/tokens', { name: `${scope} client`, scope, expires: 'never', current: PASSWORD });
   assert.equal(res.status, 200);
   const html = await res.text();
   const token = html.match(/id="new-token"[^>]*value="([^"]*)"/)?.[1];

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { updateDetails, updateVisibility } from '../images/images.sql.ts';
+import { findImage, updateDetails, updateVisibility } from '../images/images.sql.ts';
+import { objectKeys } from '../images/keys.ts';
+import { CONTENT_TYPES } from '../images/pipeline.ts';
+import { attachment, downloadName, serveObject } from '../images/serve.ts';
 import { listImages } from '../images/list.sql.ts';
 import { decodeCursor, encodeCursor, paginate } from '../images/cursor.ts';
 import { discardImage } from '../images/discard.ts';
@@ -10,7 +13,7 @@ import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 import { Invalid, NotFound } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
 import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
-import { imagesByIds } from './api.sql.ts';
+import { imagesByIds } from '../images/by-id.sql.ts';
 import type { UploadDeps } from '../upload/ingest.ts';
 import { uploadImages, uploadRoute } from './upload.ts';
 import { ownImage } from './present.ts';
@@ -37,9 +40,21 @@ const getRoute = createRoute({
 const patchRoute = createRoute({
   method: 'patch', path: '/v1/images/{id}', tags: ['Images'], security, middleware: [requireScope('write')],
   summary: 'Change an image',
-  description: 'Only the fields sent change. Making an image `unlisted` gives it a share link (`share_url`); an unlisted image keeps its link.',
+  description: 'Only the fields sent change. Making an image `unlisted` gives it a share link (`share_url`); an unlisted image keeps a live link (sending `unlisted` again renews one that expired).',
   request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: ImagePatchSchema } } } },
   responses: { 200: json(ImageSchema, 'The image as it is now.'), ...problems(...AUTHED, 400, 403, 404, 415, 422) },
+});
+
+const originalRoute = createRoute({
+  method: 'get', path: '/v1/images/{id}/original', tags: ['Images'], security,
+  summary: 'Download the original',
+  description: 'The exact bytes you uploaded, as an attachment under its filename (with the extension of its real format). Supports `Range`.',
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'The file.', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+    206: { description: 'The range asked for.' },
+    ...problems(...AUTHED, 404),
+  },
 });
 
 const deleteRoute = createRoute({
@@ -52,7 +67,7 @@ const deleteRoute = createRoute({
 
 /** The images of the token's owner: upload, list, read, change, delete. */
 export function imageApi(deps: UploadDeps) {
-  const { sql, config } = deps;
+  const { sql, storage, config } = deps;
   const app = apiApp();
   const origin = (c: Context) => originOf(c, config.publicUrl);
 
@@ -85,7 +100,8 @@ export function imageApi(deps: UploadDeps) {
     const change = c.req.valid('json');
     const userId = callerOf(c).id;
     const image = await owned(c, id);
-    const newVisibility = change.visibility !== image.visibility ? change.visibility : undefined;
+    // Unlisted again renews a link that expired (a live one is kept, with its expiry).
+    const newVisibility = change.visibility !== image.visibility || change.visibility === 'unlisted' ? change.visibility : undefined;
     // Checked before anything is written: a refused change changes nothing.
     if (newVisibility && newVisibility !== 'private' && image.hidden_at) throw new Invalid({ visibility: hiddenMessage(image.hidden_reason) });
     if (newVisibility) await mustBeVerifiedFor(deps, userId, newVisibility);
@@ -94,9 +110,25 @@ export function imageApi(deps: UploadDeps) {
     }
     if (newVisibility) {
       await updateVisibility(sql, id, userId, newVisibility === 'unlisted'
-        ? { visibility: newVisibility, expires: 'never', fresh: randomBytes(20).toString('base64url') } : { visibility: newVisibility });
+        ? { visibility: newVisibility, expires: 'keep', fresh: randomBytes(20).toString('base64url') } : { visibility: newVisibility });
     }
     return c.json(ownImage(origin(c), await owned(c, id)), 200);
+  });
+
+  // Registered for the document only: the answer streams the stored object.
+  app.openAPIRegistry.registerPath(originalRoute);
+  app.get('/v1/images/:id/original', requireScope('read'), async (c) => {
+    const image = await findImage(sql, c.req.param('id'));
+    if (!image || image.user_id !== callerOf(c).id) throw new NotFound();
+    return serveObject(c, storage, {
+      key: objectKeys(image).original,
+      size: Number(image.bytes),
+      contentType: CONTENT_TYPES[image.format],
+      etag: `"o${image.sha256.slice(0, 32)}"`,
+      cacheControl: 'private, no-store',
+      disposition: attachment(downloadName(image.filename, image.format)),
+      ranges: true,
+    });
   });
 
   app.openapi(deleteRoute, async (c) => {

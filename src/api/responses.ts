@@ -11,8 +11,8 @@ export function apiApp() {
 }
 
 export const PROBLEM_TEXT: Record<number, string> = {
-  400: 'Malformed JSON, or a malformed Authorization header.',
-  401: 'No token, or one that is mistyped, expired or revoked (WWW-Authenticate: Bearer).',
+  400: 'Malformed JSON.',
+  401: 'No token, a malformed Authorization header, or a token that is mistyped, expired or revoked (WWW-Authenticate: Bearer).',
   403: 'A read token asked to change something.',
   404: 'No such item of yours (another person\'s looks the same as a missing one).',
   409: 'The change needs a confirmation (see detail).',

@@ -50,10 +50,14 @@ export const UploadFormSchema = z.object({
   images: z.array(z.string().openapi({ type: 'string', format: 'binary' }))
     .openapi({ description: 'One or more image files: repeat the field, one part per file, each with its filename.' }),
   visibility: visibility.default('private'),
-  album: z.string().optional().openapi({ description: 'The id of one of your albums to add the images to.' }),
-  title: z.string().max(200).optional().openapi({ description: 'A title for every image stored.' }),
-  confirm: z.literal('1').optional().openapi({ description: 'Add private images to a shared album anyway (they become visible to its audience).' }),
+  album: z.string().max(64, 'Not an album id').optional().openapi({ description: 'The id of one of your albums to add the images to.' }),
+  title: z.string().trim().max(200, 'A title is at most 200 characters').optional().openapi({ description: 'A title for every image stored.' }),
+  confirm: z.literal('1', 'confirm is 1 or absent').optional()
+    .openapi({ description: 'Add private images to a shared album anyway (they become visible to its audience).' }),
 }).openapi('UploadForm');
+
+/** The upload's fields besides the files and the visibility, as the pipeline checks them. */
+export type UploadFields = Pick<z.infer<typeof UploadFormSchema>, 'album' | 'title' | 'confirm'>;
 
 export const ImageListSchema = z.object({
   images: z.array(ImageSchema),
@@ -125,4 +129,5 @@ export const ProblemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   errors: z.record(z.string(), z.string()).optional().openapi({ description: 'A message per field (422).' }),
+  results: z.array(UploadResultSchema).optional().openapi({ description: 'An upload that stored nothing (422, 503): what became of each file.' }),
 }).openapi('Problem');

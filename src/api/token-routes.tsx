@@ -2,6 +2,9 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
+import { checkCurrentPassword } from '../auth/current-password.ts';
+import { currentPasswordField } from '../auth/fields.ts';
+import { notifyOwner } from '../recovery/notices.ts';
 import { attachment } from '../images/serve.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { NotFound } from '../web/errors.tsx';
@@ -19,10 +22,12 @@ const tokenForm = z.object({
     .refine((v) => !/\p{Cc}/u.test(v), 'A name cannot hold control characters'),
   scope: z.enum(SCOPES, 'Choose what the token may do'),
   expires: z.enum(EXPIRIES, 'Choose when the token expires').default('never'),
+  current: currentPasswordField('Enter your current password'),
 });
 const sharexForm = z.object({ token: z.string().max(200) });
 
-export function tokenRoutes({ sql, config }: Deps) {
+export function tokenRoutes(deps: Deps) {
+  const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   app.use('/settings/tokens', requireUser);
   app.use('/settings/tokens/*', requireUser);
@@ -36,9 +41,14 @@ export function tokenRoutes({ sql, config }: Deps) {
   app.get('/settings/tokens', (c) => tokensPage(c));
 
   app.post('/settings/tokens', zValidator('form', tokenForm, showAgain<TokenValues>((c, failed) => tokensPage(c, failed))), async (c) => {
-    const { name, scope, expires } = c.req.valid('form');
+    const { name, scope, expires, current } = c.req.valid('form');
+    // Like a new password or passkey: a session alone (perhaps a stolen one) makes no lasting way in.
+    if (!(await checkCurrentPassword(deps, c, current))) {
+      return tokensPage(c, { values: { name, scope, expires }, errors: { current: 'Your current password is not right' } });
+    }
     const { user } = signedIn(c);
     const { token } = await createToken(sql, { userId: user.id, name, scope, expiresInDays: expires === 'never' ? undefined : Number(expires) });
+    await notifyOwner(deps, c, `An API token (“${name}”) was made`);
     // Shown on this answer only (not a redirect): the token is a secret, so it goes in no URL or cookie.
     return tokensPage(c, { created: { name, scope, token, origin: originOf(c, config.publicUrl) } });
   });

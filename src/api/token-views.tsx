@@ -95,6 +95,8 @@ export function TokenForm({ values = {}, errors = {} }: { values?: TokenValues; 
         </select>
         <FieldError id="token-expires" error={errors.expires} />
       </div>
+      <Field id="token-current-password" name="current" label="Current password" type="password"
+        autocomplete="current-password" error={errors.current} hint="A token acts for you until it expires or is revoked" />
       <button type="submit">Create token</button>
     </form>
   );

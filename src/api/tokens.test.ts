@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, PASSWORD, TestClient } from '../test-support/client.ts';
+import { startTestSmtp } from '../test-support/smtp-server.ts';
 import { curlCommand, sharexUploader } from './sharex.ts';
 
 let t: TestApp;
@@ -27,7 +28,7 @@ const curlOf = (html: string) => {
 };
 
 async function create(who: TestClient, fields: Record<string, string>) {
-  const res = await who.postForm('/settings/tokens', { scope: 'write', expires: 'never', ...fields });
+  const res = await who.postForm('/settings/tokens', { scope: 'write', expires: 'never', current: PASSWORD, ...fields });
   const html = await res.text();
   return { res, html, token: shownToken(html) };
 }
@@ -112,6 +113,33 @@ describe('POST /settings/tokens', () => {
     assert.equal((await create(alice, { name: 'soon', expires: '1' })).res.status, 422);
     assert.equal((await create(alice, { name: 'line\nbreak' })).res.status, 422);
     assert.equal((await t.sql`select 1 from api_tokens`).length, before);
+  });
+
+  test('needs the current password, as a new password or passkey does; the owner is told of a new token', async () => {
+    const before = (await t.sql`select 1 from api_tokens`).length;
+    const wrong = await create(alice, { name: 'stolen session', current: 'not the password' });
+    assert.equal(wrong.res.status, 422);
+    assert.match(wrong.html, /id="token-current-password-error">Your current password is not right/);
+    assert.match(wrong.html, /value="stolen session"/);
+    assert.equal(wrong.token, undefined);
+    const none = await create(alice, { name: 'stolen session', current: '' });
+    assert.equal(none.res.status, 422);
+    assert.match(none.html, /Enter your current password/);
+    assert.equal((await t.sql`select 1 from api_tokens`).length, before);
+  });
+
+  test('tells the owner by mail that a token was made, with a way to take the account back', async () => {
+    const smtp = await startTestSmtp();
+    const mailing = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'http://localhost' });
+    try {
+      const owner = await newUser(mailing, 'watched');
+      const mail = smtp.waitFor((m) => m.to.includes('watched@example.com') && /An API token \(“laptop”\) was made/.test(m.subject));
+      assert.equal((await owner.postForm('/settings/tokens', { name: 'laptop', scope: 'write', current: PASSWORD })).status, 200);
+      assert.match((await mail).text, /If not, someone else can sign in: reset your password now/);
+    } finally {
+      await mailing.close();
+      await smtp.stop();
+    }
   });
 });
 

@@ -1,18 +1,18 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ingestUpload, type FileOutcome, type UploadDeps } from '../upload/ingest.ts';
 import { bodyTooLarge, maxUploadBytes } from '../upload/multipart.ts';
 import { findAlbum, type Album } from '../albums/albums.sql.ts';
-import { addToAlbum, countUnshared } from '../albums/members.sql.ts';
+import { joinAlbum } from '../albums/members.sql.ts';
 import { mayShare } from '../recovery/sharing.ts';
 import { Invalid } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
 import { callerOf, type ApiEnv } from './bearer.ts';
-import { giveShareLinks, imagesByIds, setTitles } from './api.sql.ts';
+import { giveShareLinks, imagesByIds, setTitles } from '../images/by-id.sql.ts';
 import { ownImage } from './present.ts';
 import { problem } from './problem.ts';
 import { AUTHED, json, problems } from './responses.ts';
-import { UploadFormSchema, UploadResponseSchema } from './schemas.ts';
+import { UploadFormSchema, UploadResponseSchema, type UploadFields } from './schemas.ts';
 
 const security = [{ bearer: [] }];
 
@@ -29,14 +29,8 @@ export const uploadRoute = createRoute({
   },
 });
 
-/** What an upload may say besides the files and their visibility (checked with them). */
-const UPLOAD_FIELDS = {
-  title: z.string().trim().max(200, 'A title is at most 200 characters').optional(),
-  album: z.string().max(64, 'Not an album id').optional(),
-  confirm: z.literal('1', 'confirm is 1 or absent').optional(),
-};
-
-type Fields = { title?: string; album?: string; confirm?: '1' };
+/** What an upload may say besides the files and their visibility: checked with them, by the schema the document shows. */
+const UPLOAD_FIELDS = (({ album, title, confirm }) => ({ album, title, confirm }))(UploadFormSchema.shape);
 
 /**
  * POST /api/v1/images: the upload form's pipeline, answered in JSON, file by file. Unlisted
@@ -45,15 +39,8 @@ type Fields = { title?: string; album?: string; confirm?: '1' };
 export function uploadImages(deps: UploadDeps) {
   const { sql, config } = deps;
 
-  /** The kept images join the caller's album; private ones join a shared album only when confirmed. */
-  async function joinAlbum(userId: string, target: Album, ids: string[], confirm: boolean) {
-    const waiting = target.visibility === 'private' || confirm ? 0 : await countUnshared(sql, target.id, userId, ids);
-    const added = waiting ? [] : (await addToAlbum(sql, target.id, userId, ids)) ?? [];
-    return { id: target.id, added: added.length, waiting };
-  }
-
   /** The fields the upload carried (checked by UPLOAD_FIELDS) and the caller's album it names. */
-  async function albumNamed(userId: string, fields: Fields) {
+  async function albumNamed(userId: string, fields: UploadFields) {
     const album = fields.album ? await findAlbum(sql, fields.album) : undefined;
     if (fields.album && album?.user_id !== userId) throw new Invalid({ album: 'You have no album with this id' });
     return album;
@@ -72,18 +59,23 @@ export function uploadImages(deps: UploadDeps) {
       defaultVisibility: 'private',
       fields: UPLOAD_FIELDS,
       // Before anything is kept: a wrong album refuses the whole upload.
-      confirmFields: async (f) => void (album = await albumNamed(caller.id, f as Fields)),
+      confirmFields: async (f) => void (album = await albumNamed(caller.id, f as UploadFields)),
     });
-    const { title, confirm } = fields as Fields;
+    const { title, confirm } = fields as UploadFields;
     const stored = outcomes.flatMap((o) => (o.status === 'stored' ? [o.id] : []));
     if (visibility === 'unlisted') await giveShareLinks(sql, caller.id, stored);
     await setTitles(sql, caller.id, stored, title ?? '');
     const kept = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
-    const joined = album && (await joinAlbum(caller.id, album, kept, confirm === '1'));
+    const joined = album && { id: album.id, ...(await joinAlbum(sql, album, caller.id, kept, confirm === '1')) };
     const origin = originOf(c, config.publicUrl);
     const rows = new Map((await imagesByIds(sql, kept, caller.id)).map((r) => [r.id, ownImage(origin, r)]));
-    return answer(c, outcomes, outcomes.map((o) => resultOf(o, rows)), joined);
+    return answer(c, outcomes, outcomes.map((o) => resultOf(o, rows)), joined && albumOutcome(joined));
   };
+}
+
+/** What became of the album named: how many images joined it, how many wait for `confirm=1`. */
+function albumOutcome(j: { id: string } & ({ added: string[] } | { unshared: number })) {
+  return { id: j.id, added: 'added' in j ? j.added.length : 0, waiting: 'unshared' in j ? j.unshared : 0 };
 }
 
 /** 201 when anything was stored, 200 when every file was already there; else a problem carrying the results. */

@@ -2,11 +2,11 @@
 // requests that carry only a token, never a cookie.
 import assert from 'node:assert/strict';
 import type { TestApp } from './harness.ts';
-import type { TestClient } from './client.ts';
+import { PASSWORD, type TestClient } from './client.ts';
 
 /** A new token of `who`, made on the settings page, which shows it once. */
 export async function tokenOf(who: TestClient, scope: 'read' | 'write', name = `${scope} token`) {
-  const res = await who.postForm('/settings/tokens', { name, scope, expires: 'never' });
+  const res = await who.postForm('/settings/tokens', { name, scope, expires: 'never', current: PASSWORD });
   const token = (await res.text()).match(/id="new-token"[^>]*value="([^"]*)"/)?.[1];
   assert.ok(token, 'the page shows the new token');
   return token;

@@ -8,7 +8,7 @@ import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
 import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
 import { findThumbs } from './upload.sql.ts';
-import { addToAlbum, albumChoices, countUnshared } from '../albums/members.sql.ts';
+import { albumChoices, joinAlbum } from '../albums/members.sql.ts';
 import { findAlbum } from '../albums/albums.sql.ts';
 import { UploadPage, UploadRefused, UploadResults, type JoinedAlbum, type UploadVisibility } from './views.tsx';
 import { mayShare } from '../recovery/sharing.ts';
@@ -35,13 +35,11 @@ export function uploadRoutes(deps: UploadDeps) {
    * The images an upload kept (new, or already in the library) join the album it was sent to;
    * private ones joining an album others see wait for the confirmation the results then ask for.
    */
-  async function joinAlbum(userId: string, album: JoinedAlbum | undefined, ids: string[]): Promise<JoinedAlbum | undefined> {
+  async function joinChosen(userId: string, album: JoinedAlbum | undefined, ids: string[]): Promise<JoinedAlbum | undefined> {
     if (!album || ids.length === 0) return undefined;
     const joined = { id: album.id, title: album.title, visibility: album.visibility };
-    const unshared = album.visibility === 'private' ? 0 : await countUnshared(deps.sql, album.id, userId, ids);
-    if (unshared > 0) return { ...joined, ask: { ids, unshared } };
-    await addToAlbum(deps.sql, album.id, userId, ids);
-    return joined;
+    const result = await joinAlbum(deps.sql, album, userId, ids, false);
+    return 'unshared' in result ? { ...joined, ask: { ids, unshared: result.unshared } } : joined;
   }
 
   /** Stores the upload and renders what became of it; a refused form is shown again. */
@@ -52,7 +50,7 @@ export function uploadRoutes(deps: UploadDeps) {
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
       const albums = await albumChoices(deps.sql, userId);
       const target = album ? await findAlbum(deps.sql, album) : undefined;
-      const into = await joinAlbum(userId, target?.user_id === userId ? target : undefined, ids);
+      const into = await joinChosen(userId, target?.user_id === userId ? target : undefined, ids);
       const thumbs = await findThumbs(deps.sql, userId, ids);
       const results = { outcomes, thumbs, visibility: visibilityOf(visibility), album: into };
       const page = <UploadPage limits={limits} visibility={results.visibility} results={results} albums={albums} album={album} />;

@@ -76,13 +76,17 @@ describe('errors in context', () => {
     });
   }
 
-  test('every route, asked with a NUL in its URL, answers 400 as a page and as a fragment', async () => {
+  test('every route, asked with a NUL in its URL, answers 400 as a page and as a fragment (the API: as a problem)', async () => {
     for (const route of t.app.routes) {
       if (route.method === 'ALL' || !route.path.startsWith('/')) continue;
-      const path = `${route.path.replace(/:[a-z]+(\{[^}]*\})?/gi, 'x')}?q=%00`;
+      const path = `${route.path.replace(/:[a-z_]+(\{[^}]*\})?/gi, 'x')}?q=%00`;
       for (const headers of [{}, HTMX]) {
         const res = await owner.request(path, { method: route.method, headers });
         assert.equal(res.status, 400, `${route.method} ${path}`);
+        if (path.startsWith('/api/v1/')) {
+          assert.equal(res.headers.get('content-type'), 'application/problem+json', `${route.method} ${path}`);
+          continue;
+        }
         const html = await res.text();
         if (headers === HTMX) assertFragment(html, `${route.method} ${path}`);
         else assert.match(html, /^<!DOCTYPE html>/, `${route.method} ${path}`);
