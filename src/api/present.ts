@@ -6,14 +6,14 @@ import type { OwnAlbum } from '../albums/albums.sql.ts';
 import type { ImageDetails } from '../images/by-id.sql.ts';
 import type { AlbumSchema, ImageSchema, PublicImageSchema } from './schemas.ts';
 
+// Rows as the API shows them: absolute URLs of this site (PUBLIC_URL's origin when set), dates
+// as ISO 8601.
+
 /** The live share link of an unlisted image or album (not one that expired, nor one a moderator withholds). */
 function shareLink(item: Parameters<typeof anyoneWith>[0]) {
   const share = anyoneWith(item)?.share;
   return share ? { share } : undefined;
 }
-
-// Rows as the API shows them: absolute URLs of this site (PUBLIC_URL's origin when set), dates
-// as ISO 8601.
 
 /** Its owner's view of an image: the share link of an unlisted one goes on every URL that can be handed out. */
 export function ownImage(origin: string, i: ImageDetails): z.infer<typeof ImageSchema> {
@@ -34,6 +34,7 @@ export function publicImage(origin: string, i: ImageDetails): z.infer<typeof Pub
   return { ...shown, username: i.username };
 }
 
+/** Its owner's view of an album, with its live share link. */
 export function ownAlbum(origin: string, a: Omit<OwnAlbum, 'ts'>): z.infer<typeof AlbumSchema> {
   const link = shareLink(a);
   return {
