@@ -2,11 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../web/env.ts';
 import { listImages } from '../images/list.sql.ts';
-import { decodeCursor, encodeCursor, paginate } from '../images/cursor.ts';
-import { Invalid } from '../web/errors.tsx';
+import { encodeCursor } from '../images/cursor.ts';
+import { imagesPage, readCursor } from './pages.ts';
 import { originOf } from '../web/origin.ts';
 import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
-import { imagesByIds } from '../images/by-id.sql.ts';
 import { storageOf } from '../auth/users.sql.ts';
 import { accountById } from '../recovery/accounts.sql.ts';
 import { publicImage } from './present.ts';
@@ -43,13 +42,11 @@ export function accountApi({ sql, config }: Deps, mayBrowse: () => Promise<boole
   const membersOnly: MiddlewareHandler<ApiEnv> = async (c, next) => (c.get('caller') || (await mayBrowse()) ? next() : requireScope('read')(c, next));
   app.openapi(galleryRoute(membersOnly), async (c) => {
     const { cursor: raw, limit, q, sort } = c.req.valid('query');
-    const cursor = raw ? decodeCursor(raw, sort) : undefined;
-    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this list (it may be of another sort).' });
+    const cursor = readCursor(raw, sort);
     const rows = await listImages(sql, { scope: { public: true }, sort, q, cursor, limit });
-    const { page, next } = paginate(rows, limit, (r) => encodeCursor(r, sort), { cursor });
-    const full = await imagesByIds(sql, page.map((r) => r.id));
+    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeCursor(r, sort), cursor);
     const origin = originOf(c, config.publicUrl);
-    return c.json({ images: full.map((r) => publicImage(origin, r)), next_cursor: next ?? null }, 200);
+    return c.json({ images: images.map((r) => publicImage(origin, r)), next_cursor }, 200);
   });
 
   return app;

@@ -4,14 +4,14 @@ import type { Context } from 'hono';
 import type { Deps } from '../web/env.ts';
 import { albumImages, albumKey, createAlbum, findAlbum, listOwnAlbums } from '../albums/albums.sql.ts';
 import { joinAlbum, removeFromAlbum } from '../albums/members.sql.ts';
-import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
+import { encodeKey, paginate } from '../images/cursor.ts';
+import { imagesPage, readCursor } from './pages.ts';
 import { findOwned } from '../images/images.sql.ts';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
-import { HttpError, Invalid, NotFound } from '../web/errors.tsx';
+import { HttpError, NotFound } from '../web/errors.tsx';
 import { randomId } from '../web/ids.ts';
 import { originOf } from '../web/origin.ts';
 import { callerOf, requireScope, type ApiEnv } from './bearer.ts';
-import { imagesByIds } from '../images/by-id.sql.ts';
 import { ownAlbum, ownImage } from './present.ts';
 import { apiApp, AUTHED, json, problems } from './responses.ts';
 import { AddedSchema, AlbumImagesSchema, AlbumListSchema, AlbumSchema, IdParam, ImageListSchema, ListQuerySchema, NewAlbumSchema } from './schemas.ts';
@@ -74,8 +74,7 @@ export function albumApi(deps: Deps) {
 
   app.openapi(listRoute, async (c) => {
     const { cursor: raw, limit } = c.req.valid('query');
-    const cursor = raw ? decodeCursor(raw, 'newest') : undefined;
-    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this list.' });
+    const cursor = readCursor(raw, 'newest');
     const rows = await listOwnAlbums(sql, callerOf(c).id, cursor, limit);
     const { page, next } = paginate(rows, limit, (r) => encodeKey(r.ts, r.id), { cursor });
     return c.json({ albums: page.map((a) => ownAlbum(origin(c), a)), next_cursor: next ?? null }, 200);
@@ -95,12 +94,10 @@ export function albumApi(deps: Deps) {
   app.openapi(imagesRoute, async (c) => {
     const album = await owned(c, c.req.valid('param').id);
     const { cursor: raw, limit } = c.req.valid('query');
-    const cursor = raw ? decodeCursor(raw, album.sort) : undefined;
-    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this album (its order may have changed).' });
+    const cursor = readCursor(raw, album.sort);
     const rows = await albumImages(sql, { id: album.id, sort: album.sort, cursor, limit });
-    const { page, next } = paginate(rows, limit, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
-    const images = await imagesByIds(sql, page.map((r) => r.id));
-    return c.json({ images: images.map((i) => ownImage(origin(c), i)), next_cursor: next ?? null }, 200);
+    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeKey(albumKey(album.sort, r), r.id), cursor);
+    return c.json({ images: images.map((i) => ownImage(origin(c), i)), next_cursor }, 200);
   });
 
   app.openapi(addRoute, async (c) => {

@@ -6,7 +6,8 @@ import { objectKeys } from '../images/keys.ts';
 import { CONTENT_TYPES } from '../images/pipeline.ts';
 import { attachment, downloadName, serveObject } from '../images/serve.ts';
 import { listImages } from '../images/list.sql.ts';
-import { decodeCursor, encodeCursor, paginate } from '../images/cursor.ts';
+import { encodeCursor } from '../images/cursor.ts';
+import { imagesPage, readCursor } from './pages.ts';
 import { discardImage } from '../images/discard.ts';
 import { hiddenMessage } from '../images/views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
@@ -78,12 +79,10 @@ export function imageApi(deps: UploadDeps) {
 
   app.openapi(listRoute, async (c) => {
     const { cursor: raw, limit, q, sort } = c.req.valid('query');
-    const cursor = raw ? decodeCursor(raw, sort) : undefined;
-    if (cursor === null) throw new Invalid({ cursor: 'Not a cursor of this list (it may be of another sort).' });
+    const cursor = readCursor(raw, sort);
     const rows = await listImages(sql, { scope: { ownerId: callerOf(c).id }, sort, q, cursor, limit });
-    const { page, next } = paginate(rows, limit, (r) => encodeCursor(r, sort), { cursor });
-    const full = await imagesByIds(sql, page.map((r) => r.id));
-    return c.json({ images: full.map((r) => ownImage(origin(c), r)), next_cursor: next ?? null }, 200);
+    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeCursor(r, sort), cursor);
+    return c.json({ images: images.map((r) => ownImage(origin(c), r)), next_cursor }, 200);
   });
 
   /** The caller's image, or 404: another person's answers exactly as a missing one. */

@@ -30,20 +30,25 @@ export async function createToken(sql: Sql, t: { userId: string; name: string; s
   return { id, token };
 }
 
+/** A token that was neither revoked nor has expired (`t`: the table's alias, if any). */
+function live(sql: Sql, t?: string) {
+  const column = (name: string) => sql(t ? `${t}.${name}` : name);
+  return sql`${column('revoked_at')} is null and (${column('expires_at')} is null or ${column('expires_at')} > now())`;
+}
+
 /** The user's tokens, newest first, live ones before ended ones. */
 export function listTokens(sql: Sql, userId: string) {
   return sql<TokenRow[]>`
     select id, name, scope, created_at, last_used_at, expires_at, revoked_at,
-           revoked_at is null and (expires_at is null or expires_at > now()) as live
+           ${live(sql)} as live
     from api_tokens where user_id = ${userId}
-    order by (revoked_at is null and (expires_at is null or expires_at > now())) desc, created_at desc, id`;
+    order by live desc, created_at desc, id`;
 }
 
 /** Ends the user's live token; its name, or undefined when they have no such live token. */
 export async function revokeToken(sql: Sql, userId: string, id: string) {
   const [row]: [{ name: string }?] = await sql`update api_tokens set revoked_at = now()
-    where id = ${id} and user_id = ${userId} and revoked_at is null
-      and (expires_at is null or expires_at > now())
+    where id = ${id} and user_id = ${userId} and ${live(sql)}
     returning name`;
   return row?.name;
 }
@@ -59,8 +64,7 @@ export async function findTokenUser(sql: Sql, token: string) {
     select t.id as "tokenId", t.scope, u.id, u.username, u.role,
            t.last_used_at > now() - interval '1 minute' as used
     from api_tokens t join users u on u.id = t.user_id
-    where t.token_hash = ${hashToken(token)} and t.revoked_at is null
-      and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null`;
+    where t.token_hash = ${hashToken(token)} and ${live(sql, 't')} and u.disabled_at is null`;
   if (row && !row.used) {
     sql`update api_tokens set last_used_at = date_trunc('minute', now()) where id = ${row.tokenId}`
       .catch((err) => console.error('token last used:', err));
@@ -76,7 +80,6 @@ export async function ownsLiveToken(sql: Sql, userId: string, token: string) {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const [row]: [{ id: string; scope: Scope }?] = await sql`
     select id, scope from api_tokens
-    where token_hash = ${hashToken(token)} and user_id = ${userId} and revoked_at is null
-      and (expires_at is null or expires_at > now())`;
+    where token_hash = ${hashToken(token)} and user_id = ${userId} and ${live(sql)}`;
   return row;
 }
