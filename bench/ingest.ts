@@ -1,9 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processImage } from '../src/images/pipeline.ts';
+import sharp from 'sharp';
+// Imported for its sharp settings (threads, no cache), which the app runs with too.
+import '../src/images/pipeline.ts';
 import { createDecodeQueue } from '../src/images/decode-queue.ts';
 import { loadConfig } from '../src/config.ts';
+import { PASSWORD, TestClient } from '../src/test-support/client.ts';
 import { apiUploadPaths, signUpAt, uploadPaths } from './lib/client.ts';
 import type { RunningApp } from './lib/server.ts';
 
@@ -14,22 +17,18 @@ function batches<T>(items: T[]) {
 }
 
 /**
- * The same sharp work as an upload (all derivatives, the clean copy, files written), under the
- * same decode limits as one user of the app (its default configuration), nothing else.
+ * The reference for ingest: bare sharp making only the 1,600 px display WebP of each file (shrunk
+ * on load where libvips can), written to disk, nothing else; in batches of 10 under the same
+ * decode limits as one user of the app (its default configuration). Milliseconds taken.
  */
-export async function barePipeline(paths: string[]) {
-  const { decode, upload } = loadConfig({});
-  const decodes = createDecodeQueue(decode);
-  const limits = { maxPixels: upload.maxPixels, memoryBytes: decode.memoryBytes };
-  const dir = await mkdtemp(join(tmpdir(), 'bench-bare-'));
+export async function displayOnly(paths: string[]) {
+  const decodes = createDecodeQueue(loadConfig({}).decode);
+  const dir = await mkdtemp(join(tmpdir(), 'bench-display-'));
   const started = performance.now();
   try {
     for (const batch of batches(paths)) {
-      await Promise.all(batch.map(async (p, i) => {
-        const out = join(dir, `${i}`);
-        const img = await decodes.run('bench', () => processImage(p, `${out}.clean`, limits));
-        await Promise.all([img.thumb, img.thumb2x, img.display].map((d, j) => writeFile(`${out}.${j}.webp`, d.data)));
-      }));
+      await Promise.all(batch.map((p, i) => decodes.run('bench', () => sharp(p).rotate()
+        .resize(1600, 1600, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toFile(join(dir, `${i}.webp`)))));
     }
     return performance.now() - started;
   } finally {
@@ -50,4 +49,37 @@ export async function apiIngest(app: RunningApp, paths: string[], token: string)
   const started = performance.now();
   for (const batch of batches(paths)) await apiUploadPaths(app.url, token, batch);
   return performance.now() - started;
+}
+
+/** What the app charges a user for, as their dashboard's meter shows it: every object their images keep. */
+async function meterOf(user: TestClient) {
+  const html = await (await user.request('/dashboard')).text();
+  return Number(html.match(/<meter id="usage"[^>]* value="(\d+)"/)![1]);
+}
+
+/** The ids of a user's public images, from their gallery's pages. */
+async function publicIds(app: RunningApp, username: string) {
+  const ids: string[] = [];
+  for (let path: string | undefined = `/u/${username}`; path; ) {
+    const html = await (await fetch(`${app.url}${path}`)).text();
+    ids.push(...[...html.matchAll(/id="image-([\w-]+)"/g)].map((m) => m[1]!));
+    const next = [...html.matchAll(/<a [^>]*>/g)].map((m) => m[0]).find((tag) => tag.includes('rel="next"'));
+    path = next?.match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&');
+  }
+  return [...new Set(ids)];
+}
+
+/**
+ * Bytes the app keeps for `username`'s images, over the bytes of their originals: just after the
+ * upload, and once a visitor has asked for the full size of each (which makes its clean copy).
+ */
+export async function storageRatio(app: RunningApp, username: string, originalBytes: number) {
+  const user = await new TestClient({ url: app.url }).login(username, PASSWORD);
+  const afterUpload = await meterOf(user);
+  for (const id of await publicIds(app, username)) {
+    const res = await fetch(`${app.url}/images/${id}/original`);
+    if (res.status !== 200) throw new Error(`clean copy of ${id}: ${res.status}`);
+    await res.arrayBuffer();
+  }
+  return { afterUpload: afterUpload / originalBytes, withCleanCopies: (await meterOf(user)) / originalBytes };
 }

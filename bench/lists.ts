@@ -139,3 +139,48 @@ export async function servingMemory(report: Report, app: RunningApp, b: ListBenc
   report.record('64 concurrent gallery requests, peak RSS growth', stat(growth), 'MB',
     { target: { text: '< 100 MB', check: (v) => v < 100 } });
 }
+
+/** A page no cache serves, as one kind of visitor sees it. */
+export type UncachedPage = { name: string; path: string; headers?: Record<string, string> };
+
+/**
+ * Pages that cannot come from the page cache (a signed-in dashboard, a search, an album), each
+ * against a bare Hono server answering with that same page's HTML from memory: the app's share
+ * of the framework's ceiling, and its p99, at 16 connections.
+ */
+export async function uncachedPages(report: Report, app: RunningApp, b: ListBench, pages: UncachedPage[]) {
+  const connections = 16;
+  const dir = await mkdtemp(join(tmpdir(), 'bench-reference-'));
+  try {
+    for (const page of pages) {
+      const url = `${app.url}${page.path}`;
+      const file = join(dir, 'page.html');
+      const res = await fetch(url, { headers: page.headers });
+      if (res.status !== 200) throw new Error(`${page.path}: ${res.status}`);
+      await writeFile(file, await res.text());
+      const reference = await startServer(`node --import tsx ${join(import.meta.dirname, 'reference.ts')} ${file}`, {}, '/');
+      try {
+        const opts = { headers: page.headers };
+        await warmUp([reference.url, url], opts);
+        const ratios: number[] = [];
+        const real: Load[] = [];
+        for (let i = 0; i < b.runs; i++) {
+          const [ref, served] = await alternate(i, [reference.url, url], (u) => load(u, connections, b.seconds, opts));
+          ratios.push(served!.rps / ref!.rps);
+          real.push(served!);
+        }
+        const median = (pick: (l: Load) => number) => ms(stat(real.map(pick)).median);
+        report.record(`${page.name}, ${connections} conn.`, stat(real.map((l) => l.rps)), 'req/s',
+          { detail: `mean ${median((l) => l.mean)}, p50 ${median((l) => l.p50)}` });
+        report.record(`${page.name} / bare Hono requests per second`, stat(ratios), 'ratio',
+          { target: { text: '>= 0.15', check: (v) => v >= 0.15 } });
+        report.record(`${page.name}, p99 at ${connections} conn.`, stat(real.map((l) => l.p99)), 'ms',
+          { target: { text: '< 50 ms', check: (v) => v < 50 } });
+      } finally {
+        await reference.stop();
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -30,6 +30,8 @@ import { moderationRoutes } from './moderation/routes.tsx';
 import { apiRoutes } from './api/app.ts';
 import { apiDocsRoutes } from './api/docs.tsx';
 import { apiError, problem } from './api/problem.ts';
+import { observeRequests } from './ops/requests.ts';
+import { metricsRoutes } from './ops/routes.ts';
 
 // No inline script anywhere: htmx and our scripts are files served from this origin.
 const PAGE_CSP = [
@@ -55,7 +57,15 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs });
 
-  // First, so that it compresses the response every other middleware has finished.
+  // Before all else: the request id, the log line and the metrics see the finished answer.
+  app.use(observeRequests({ log: deps.log, metrics: deps.metrics, trustProxy: deps.config.trustProxy }));
+  // Outermost: a request is in flight until its answer is made (the shutdown waits for it), and
+  // while the instance drains every answer closes its connection, so clients go elsewhere.
+  app.use(async (c, next) => {
+    await deps.lifecycle.track(next());
+    if (deps.lifecycle.draining) c.res.headers.set('Connection', 'close');
+  });
+  // First to shape the answer, so that it compresses the response every other middleware has finished.
   app.use(compressResponses());
   app.use(
     secureHeaders({
@@ -85,6 +95,8 @@ export function createApp(deps: AppDeps) {
     return smallBody(c, next);
   });
   app.route('/', healthRoutes(deps));
+  // Only for the token's bearer (METRICS_PORT serves them apart from the app).
+  if (deps.config.metrics.token) app.route('/', metricsRoutes(deps));
   app.route('/', staticRoutes('static'));
   // The gallery's lists, for members only when the admin says so; an image or album reached by
   // its link still opens, as a shared link does.

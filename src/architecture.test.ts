@@ -10,8 +10,9 @@ const FEATURE = 4;
 // Mail is a service like storage. The ways to prove who you are (a reset or verification link, a
 // second factor, a passkey) sit on auth, under everything that asks whether an account may act.
 // The upload pipeline sits under the ways to upload: its own form and the API.
+// Metrics and logs (ops) sit under the web layer and every feature that counts or logs.
 const LAYERS: Record<string, number> = {
-  config: 0, db: 0, storage: 0, mail: 0.5, web: 1, instance: 1.5, auth: 2, recovery: 2.5, 'two-factor': 2.5, passkeys: 2.5, images: 3, albums: 3.5, account: 3.75, upload: 3.9, app: 9,
+  config: 0, db: 0, storage: 0, mail: 0.5, ops: 0.75, web: 1, instance: 1.5, auth: 2, recovery: 2.5, 'two-factor': 2.5, passkeys: 2.5, images: 3, albums: 3.5, account: 3.75, upload: 3.9, app: 9,
 };
 // Folders that may import only these folders or files, whatever their layer.
 const ONLY: Record<string, string[]> = {

@@ -55,6 +55,30 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ REQUIRE_VERIFIED_EMAIL: 'yes' }), /REQUIRE_VERIFIED_EMAIL/);
   });
 
+  test('shutdown grace: 30 seconds unless set; 0 cuts at once; negative or not a number refused', () => {
+    assert.equal(loadConfig({}).http.shutdownGraceMs, 30_000);
+    assert.equal(loadConfig({ SHUTDOWN_GRACE_SECONDS: '2.5' }).http.shutdownGraceMs, 2_500);
+    assert.equal(loadConfig({ SHUTDOWN_GRACE_SECONDS: '0' }).http.shutdownGraceMs, 0);
+    for (const bad of ['-1', 'soon', '7200']) assert.throws(() => loadConfig({ SHUTDOWN_GRACE_SECONDS: bad }), /SHUTDOWN_GRACE_SECONDS/);
+  });
+
+  test('metrics: nowhere unless METRICS_PORT or METRICS_TOKEN; a short token, a bad port or the app\'s own port refused', () => {
+    assert.deepEqual({ ...loadConfig({}).metrics }, { port: undefined, token: undefined });
+    const c = loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a-long-enough-token' });
+    assert.deepEqual({ ...c.metrics }, { port: 9464, token: 'a-long-enough-token' });
+    assert.ok(Object.isFrozen(c.metrics));
+    for (const bad of ['0', '70000', 'nine']) assert.throws(() => loadConfig({ METRICS_PORT: bad }), /METRICS_PORT/);
+    assert.throws(() => loadConfig({ METRICS_PORT: '3000' }), /METRICS_PORT: must differ from PORT/);
+    for (const bad of ['short', 'has a space in the middle']) assert.throws(() => loadConfig({ METRICS_TOKEN: bad }), /METRICS_TOKEN/);
+  });
+
+  test('log level: info unless LOG_LEVEL names one of pino\'s', () => {
+    assert.equal(loadConfig({}).logLevel, 'info');
+    assert.equal(loadConfig({ LOG_LEVEL: 'debug' }).logLevel, 'debug');
+    assert.equal(loadConfig({ LOG_LEVEL: 'silent' }).logLevel, 'silent');
+    assert.throws(() => loadConfig({ LOG_LEVEL: 'verbose' }), /LOG_LEVEL/);
+  });
+
   test('empty variables count as unset', () => {
     assert.equal(loadConfig({ DATABASE_URL: '', S3_BUCKET: '' }).s3, undefined);
   });

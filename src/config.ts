@@ -4,6 +4,8 @@ import type { S3Options } from './storage/s3.ts';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const optional = z.string().trim().min(1).optional();
+/** pino's level names. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The origin `value` is (`https://blog.example`, a trailing slash allowed), or undefined when it is anything more or less. */
 function originIn(value: string) {
@@ -44,7 +46,12 @@ const schema = z.object({
   UPLOAD_IDLE_SECONDS: z.coerce.number().positive().default(30),
   FORM_BODY_SECONDS: z.coerce.number().positive().default(10),
   CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).default(100),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Long enough that guessing it is hopeless; whoever has it reads only counters.
+  METRICS_TOKEN: z.string().trim().regex(/^\S{16,}$/, 'at least 16 characters, no spaces').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().trim().min(3).optional(),
   REQUIRE_VERIFIED_EMAIL: flag.default(false),
@@ -116,11 +123,20 @@ export type Config = Readonly<{
    * decode may take (it sets the pixel limit of formats decoded as whole frames).
    */
   decode: Readonly<{ slots: number; perUser: number; queue: number; memoryBytes: number }>;
+  /**
+   * Where `GET /metrics` is served: on a port of its own, and/or on the app's port for
+   * `Authorization: Bearer <token>` only (the token, when set, is asked on both). Neither: nowhere.
+   */
+  metrics: Readonly<{ port?: number; token?: string }>;
+  /** The least severe level logged (pino's names; `silent` logs nothing). */
+  logLevel: (typeof LOG_LEVELS)[number];
   http: Readonly<{
     /** Small (non-upload) request bodies must arrive within this. */
     formDeadlineMs: number;
     /** Open connections one client address may hold (Node); 0: no cap. */
     connectionsPerAddress: number;
+    /** After a stop signal, how long requests in flight may take to finish before they are cut. */
+    shutdownGraceMs: number;
   }>;
 }>;
 
@@ -142,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // a reset link chooses: the victim's mail would carry the token to the asker's site.
     throw new ConfigError('Invalid configuration:\n  SMTP_URL: needs PUBLIC_URL, the origin the links in mail point to');
   }
+  if (e.METRICS_PORT === e.PORT) throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (metrics are not served on the public port)');
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -189,6 +206,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       queue: e.DECODE_QUEUE,
       memoryBytes: Math.round(e.DECODE_MEMORY_MB * MB),
     }),
-    http: Object.freeze({ formDeadlineMs: e.FORM_BODY_SECONDS * 1000, connectionsPerAddress: e.CONNECTIONS_PER_ADDRESS }),
+    metrics: Object.freeze({ port: e.METRICS_PORT, token: e.METRICS_TOKEN }),
+    logLevel: e.LOG_LEVEL,
+    http: Object.freeze({
+      formDeadlineMs: e.FORM_BODY_SECONDS * 1000,
+      connectionsPerAddress: e.CONNECTIONS_PER_ADDRESS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    }),
   });
 }

@@ -11,11 +11,14 @@ import { keysInUse } from './images/images.sql.ts';
 import { purgeExpiredTrash } from './images/trash.sql.ts';
 import { createDecodeQueue } from './images/decode-queue.ts';
 import { createTempSpace } from './upload/temp-space.ts';
+import { createLifecycle } from './web/lifecycle.ts';
 import type { Sql } from './db/client.ts';
-import { createMailer } from './mail/mailer.ts';
+import { consoleMailLog, createMailer, type MailLog } from './mail/mailer.ts';
 import { createTransport, type Transport } from './mail/transport.ts';
 import { recoveryMails } from './recovery/mails.ts';
 import { grantConfiguredAdmins } from './auth/users.sql.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { createLogger } from './ops/logging.ts';
 
 export const MIGRATIONS_DIR = 'sql';
 
@@ -24,24 +27,29 @@ export function createStorage(config: Config): Storage {
 }
 
 /** The app's mail: every kind it sends, through `transport` (SMTP or the log, as configured). */
-export function createMail(sql: Sql, config: Config, transport: Transport = createTransport(config.mail)) {
+export function createMail(sql: Sql, config: Config, transport: Transport = createTransport(config.mail), log: MailLog = consoleMailLog) {
   const kinds = recoveryMails(sql);
   return createMailer(sql, transport, async (row) => {
     const make = kinds[row.kind];
     if (make) return make(row);
-    console.error(`mail: dropped a mail of unknown kind ${row.kind}`);
+    log.error({ mailId: row.id, kind: row.kind }, 'mail: dropped a mail of an unknown kind');
     return null;
-  });
+  }, log);
 }
 
 /** Everything the app is built from: the shared services and this instance's own limits. */
 export type AppDeps = Deps & ReturnType<typeof localLimits>;
 
-/** What guards this instance's own CPU, memory and temporary disk. */
-export function localLimits(config: Config) {
+/** What guards this instance's own CPU, memory and temporary disk, whether it is shutting down, and its metrics and log. */
+export function localLimits(config: Config, opts: { processMetrics?: boolean } = {}) {
+  const metrics = createMetrics(opts);
   return {
-    decodes: createDecodeQueue(config.decode),
+    // Per app, not global: each app a test builds counts and logs only its own requests.
+    metrics,
+    log: createLogger(config.logLevel),
+    decodes: metrics.timedDecodes(createDecodeQueue(config.decode)),
     tempSpace: createTempSpace({ perUser: config.upload.tempBytesPerUser, total: config.upload.tempBytesTotal }),
+    lifecycle: createLifecycle(),
   };
 }
 
@@ -49,9 +57,10 @@ export function localLimits(config: Config) {
  * What the janitor works with: the storage, the database, which keys rows still name, and the
  * purge of what has been in the trash for TRASH_DAYS.
  */
-export function janitorDeps(deps: Deps): JanitorDeps {
+export function janitorDeps(deps: Deps & Pick<AppDeps, 'metrics' | 'log'>): JanitorDeps {
   return {
     ...deps,
+    observe: deps.metrics.janitor,
     keysInUse: (ids) => keysInUse(deps.sql, ids),
     purgeTrash: (limit) => purgeExpiredTrash(deps.sql, deps.config.trashDays, limit),
   };
@@ -65,12 +74,13 @@ export async function buildDeps(config: Config): Promise<AppDeps & { close(): Pr
     await grantConfiguredAdmins(db.sql, config.adminUsernames);
     const storage = createStorage(config);
     await storage.init();
-    const mail = createMail(db.sql, config);
+    const local = localLimits(config, { processMetrics: true });
+    const mail = createMail(db.sql, config, undefined, local.log);
     const close = async () => {
       await mail.idle();
       await db.close();
     };
-    return { config, sql: db.sql, storage, mail, ...localLimits(config), close };
+    return { config, sql: db.sql, storage, mail, ...local, close };
   } catch (err) {
     await db.close();
     throw err;

@@ -1,5 +1,6 @@
 // The entry point on Node (`npm start`) and Deno (`npm run start:deno`), and `npm run gc` (one
 // janitor pass): the only file that reads the environment.
+import type { Server } from 'node:http';
 import process from 'node:process';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.tsx';
@@ -7,6 +8,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import { buildDeps, janitorDeps } from './deps.ts';
 import { runJanitor, startJanitor } from './janitor/janitor.ts';
 import { capConnectionsPerAddress } from './web/connection-cap.ts';
+import { serveMetrics } from './ops/routes.ts';
+import { createShutdown, denoListener, nodeListener, type Listener } from './shutdown.ts';
 
 declare const Deno: { serve(opts: { port: number; hostname: string; onListen?: () => void }, h: (r: Request) => Response | Promise<Response>): { shutdown(): Promise<void> } } | undefined;
 
@@ -25,7 +28,7 @@ async function gc() {
   const deps = await buildDeps(config);
   try {
     const report = await runJanitor(janitorDeps(deps), config.janitor.graceMs);
-    console.log(report.ran
+    deps.log.info(report, report.ran
       ? `janitor: ${report.trashed} image(s) purged from the trash, ${report.retried} queued deletion(s) retried, ${report.orphans} orphaned object(s) removed`
       : 'janitor: another instance is running it; nothing done');
   } finally {
@@ -43,26 +46,35 @@ async function serveApp() {
   // Mail that failed is tried again from here (new mail goes out at once, from its request).
   const stopMail = deps.mail.start(MAIL_POLL_MS);
   const hostname = config.host;
-  const announce = () => console.log(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
+  const announce = () => deps.log.info(`cloud-image-repository listening on http://localhost:${config.port} (${deps.config.databaseUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}, ${config.s3 ? 'S3' : 'disk'} storage)`);
+  const metrics = config.metrics.port ? await serveMetrics(deps, { port: config.metrics.port, hostname }) : undefined;
+  if (metrics) deps.log.info(`metrics on http://localhost:${metrics.port}/metrics`);
 
-  let stop: () => Promise<void>;
+  let listener: Listener;
   if (typeof Deno !== 'undefined') {
-    const server = Deno.serve({ port: config.port, hostname, onListen: announce }, app.fetch);
-    stop = () => server.shutdown();
+    listener = denoListener(Deno.serve({ port: config.port, hostname, onListen: announce }, app.fetch), deps.lifecycle);
   } else {
-    const server = serve({ fetch: app.fetch, port: config.port, hostname, serverOptions: SERVER_TIMEOUTS }, announce);
+    const server = serve({ fetch: app.fetch, port: config.port, hostname, serverOptions: SERVER_TIMEOUTS }, announce) as Server;
     if (config.http.connectionsPerAddress && !config.trustProxy) capConnectionsPerAddress(server, config.http.connectionsPerAddress);
-    stop = () => new Promise((done) => server.close(() => done()));
+    listener = nodeListener(server);
   }
-  const shutdown = async () => {
-    stopJanitor();
-    stopMail();
-    await stop();
-    await deps.close();
-    process.exit(0);
+  const shutdown = createShutdown({
+    listener,
+    lifecycle: deps.lifecycle,
+    graceMs: config.http.shutdownGraceMs,
+    stopBackground: () => Promise.all([stopJanitor(), stopMail(), metrics?.close()]),
+    close: deps.close,
+    log: (line) => deps.log.info(line),
+  });
+  // A second signal cuts what is still in flight at once.
+  const onSignal = (signal: NodeJS.Signals) => {
+    shutdown(signal).then((code) => process.exit(code), (err) => {
+      console.error('shutdown:', err);
+      process.exit(1);
+    });
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 (process.argv[2] === 'gc' ? gc() : serveApp()).catch((err) => {

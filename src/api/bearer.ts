@@ -4,8 +4,9 @@ import { hit } from '../auth/throttle.sql.ts';
 import { clientAddress } from '../web/client-address.ts';
 import { problem } from './problem.ts';
 import { findTokenUser, type Scope, type TokenUser } from './tokens.sql.ts';
+import type { OpsEnv } from '../ops/requests.ts';
 
-export type ApiEnv = { Variables: { caller: TokenUser | null } };
+export type ApiEnv = { Variables: OpsEnv['Variables'] & { caller: TokenUser | null } };
 
 const CHALLENGE = 'Bearer realm="api"';
 const MINUTE_MS = 60_000;

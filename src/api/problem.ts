@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { HttpError, Invalid } from '../web/errors.tsx';
+import { logUnexpected } from '../ops/requests.ts';
 
 // Errors of the API as RFC 9457 problem details. `type` names the kind of problem with a URI
 // of our own documentation page, so a client can branch on it without parsing `detail`.
@@ -43,6 +44,6 @@ export function apiError(err: Error, c: Context) {
   if (err instanceof HttpError) return problem(c, err.status, err.message, { headers: err.headers });
   // Hono's validators throw these for a body that is not JSON (400) or not the type asked for (415).
   if (err instanceof HTTPException) return problem(c, err.status as ContentfulStatusCode, err.message || TITLES[err.status] || 'Error');
-  console.error(`${c.req.method} ${c.req.path}:`, err);
+  logUnexpected(c, err);
   return problem(c, 500, 'Something went wrong on our side. Please try again.');
 }

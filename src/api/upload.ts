@@ -55,6 +55,7 @@ export function uploadImages(deps: UploadDeps) {
     let album: Album | undefined;
     const { outcomes, visibility, fields } = await ingestUpload(deps, caller.id, c.req.raw, {
       mayPublish: await mayShare(deps, caller.id),
+      log: c.get('log'),
       visibilities: ['public', 'private', 'unlisted'],
       defaultVisibility: 'private',
       fields: UPLOAD_FIELDS,

@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { createApp } from '../app.tsx';
 import { createDiskStorage } from '../storage/disk.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
+import { createLifecycle } from '../web/lifecycle.ts';
 
 let t: TestApp;
 before(async () => {
@@ -43,4 +44,20 @@ test('GET /readyz is 503 naming the database when it is unreachable', async () =
   } finally {
     await down.end();
   }
+});
+
+test('GET /readyz is 503 once the instance drains; every answer then closes its connection', async () => {
+  const lifecycle = createLifecycle();
+  const app = createApp({ ...t, lifecycle });
+  const before = await app.request('/healthz');
+  assert.equal(before.headers.get('Connection'), null);
+  lifecycle.drain();
+  const res = await app.request('/readyz');
+  assert.equal(res.status, 503);
+  assert.deepEqual(await res.json(), { draining: true });
+  assert.equal(res.headers.get('Connection'), 'close');
+  // Still alive: a liveness probe must not kill the process while it finishes its work.
+  const live = await app.request('/healthz');
+  assert.equal(live.status, 200);
+  assert.equal(live.headers.get('Connection'), 'close');
 });

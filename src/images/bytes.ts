@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { Forbidden, NotFound } from '../web/errors.tsx';
+import { Forbidden, HttpError, NotFound } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
 import type { ImageRow } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES, servedFormat } from './pipeline.ts';
 import { attachment, downloadName, serveObject } from './serve.ts';
+import { ensureCleanCopy, type CleanCopyDeps } from './clean-copy.ts';
+import { DecodeBusy } from './decode-queue.ts';
 
 const YEAR = 31_536_000;
 /** How long shared caches keep a public derivative before asking again. */
@@ -38,8 +40,21 @@ function mayHotlink(c: Context, origins: readonly string[] | undefined, own: str
  * The original and the derivatives of the image `find` gives (or NotFound), mounted under
  * `/images` and under `/albums/:album/images`.
  */
-export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<AppEnv>) => Promise<Found>) {
+export function imageBytesRoutes(deps: Deps & Pick<CleanCopyDeps, 'decodes'>, find: (c: Context<AppEnv>) => Promise<Found>) {
+  const { storage, config } = deps;
   const app = new Hono<AppEnv>();
+
+  /** The size of the image's clean copy, made now on its first request (NotFound when the image went meanwhile). */
+  async function cleanCopy(image: ImageRow) {
+    try {
+      const size = await ensureCleanCopy(deps, image);
+      if (size === null) throw new NotFound();
+      return size;
+    } catch (err) {
+      if (err instanceof DecodeBusy) throw new HttpError(503, err.message, { 'Retry-After': String(err.retryAfter) });
+      throw err;
+    }
+  }
   const presign = !!config.s3?.presign;
 
   /** What every answer with bytes of `found` shares: who may embed them, and whether this page may. */
@@ -60,7 +75,7 @@ export function imageBytesRoutes({ storage, config }: Deps, find: (c: Context<Ap
     const format = servedFormat(image.format, isOwner);
     return serveObject(c, storage, {
       key: isOwner ? keys.original : keys.clean,
-      size: Number(isOwner ? image.bytes : image.clean_bytes),
+      size: isOwner ? Number(image.bytes) : await cleanCopy(image),
       contentType: CONTENT_TYPES[format],
       etag: `"${isOwner ? 'o' : 'c'}${image.sha256.slice(0, 32)}"`,
       // Shared caches may keep the public copy only briefly: its URL stays the same when the

@@ -3,8 +3,8 @@ import type { ListedImage, Sort } from './list.sql.ts';
 import type { ImageRow } from './images.sql.ts';
 import { VISIBILITY_LABELS } from './views.tsx';
 import { altOf, titleOf } from './names.ts';
-import { DeleteForm } from './delete-form.tsx';
-import { displaySize, imageUrl, originalUrl, variantUrl, type ImageLink } from './urls.ts';
+import { raw } from 'hono/html';
+import { displaySize, imageUrl, linkUrls, type ImageLink } from './urls.ts';
 import { aspectClass } from '../web/aspect.ts';
 import { Icon, type IconName } from '../web/icons.tsx';
 import { listParams } from './list-context.ts';
@@ -30,57 +30,77 @@ export function listHref({ base, q, sort, link }: ListState, cursor?: string, be
   return query ? `${base}?${query}` : base;
 }
 
-/**
- * The image page, told which list it was opened from (for previous / next there); an album's
- * images open inside the album, which is their context.
- */
-const pageUrl = (image: ListedImage, state: ListState) => state.link
-  ? imageUrl(image.id, state.link)
-  : `${imageUrl(image.id)}?${listParams({ in: state.base.slice(1), q: state.q, sort: state.sort })}`;
-
 export const VISIBILITY_ICONS: Record<ListedImage['visibility'], IconName> = { public: 'globe', private: 'lock', unlisted: 'link' };
 
 /** A row of a list; its owner's lists may say whether a moderator hid it. */
 type Listed = ListedImage & Partial<Pick<ImageRow, 'hidden_at'>>;
 
+// A page of tiles is most of what a list costs to render: written as strings here rather than
+// as JSX (an element object per tag, attribute names checked per render), with what every tile
+// of the page shares (its links' query strings, the icons) worked out once a page, not once a
+// tile. The markup is what the JSX made; escaping is Hono's (the same five characters).
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (s: string) => (/[&<>'"]/.test(s) ? s.replace(/[&<>'"]/g, (ch) => ESCAPES[ch]!) : s);
+/** An attribute, left out (as JSX leaves it) when it has no value. */
+const attr = (name: string, value: string | number | null | undefined) => (value == null ? '' : ` ${name}="${esc(String(value))}"`);
+
+const icons = new Map<IconName, string>();
+const icon = (name: IconName) => icons.get(name) ?? icons.set(name, `${<Icon name={name} />}`).get(name)!;
+
+/** What every tile of one list shares, made once a page. */
+function tileContext(state: ListState, owner: boolean, byline: boolean) {
+  const urls = linkUrls(state.link);
+  // The image page, told which list it was opened from (for previous / next there); an album's
+  // images open inside the album, which is their context.
+  const context = listParams({ in: state.base.slice(1), q: state.q, sort: state.sort });
+  const pageUrl = state.link ? urls.image : (id: string) => `${imageUrl(id)}?${context}`;
+  // The owner's own actions go to the image itself, whatever list shows it.
+  return { urls, pageUrl, download: linkUrls().download, context: esc(context), owner, byline };
+}
+
 /**
  * One image of a justified row: its aspect class sizes it (static/app.css), the link opens its
- * page (or, with JavaScript, the viewer, from the data-pswp-* attributes).
+ * page (or, with JavaScript, the viewer, from the data-pswp-* attributes; data-thumbhash:
+ * static/app.js paints the placeholder colours while the thumbnail loads).
  */
-function Tile({ image, state, owner, byline, actions }: Omit<ListProps, 'images' | 'byline'> & { image: Listed; byline: boolean }) {
-  const href = pageUrl(image, state);
+function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: ListProps['actions']) {
+  const { urls } = t;
   const display = displaySize(image);
-  const title = titleOf(image);
-  return (
-    <li class={`tile ${aspectClass(image.width, image.height)}`} id={`image-${image.id}`}>
-      {/* data-thumbhash: static/app.js paints the placeholder colours while the thumbnail loads. */}
-      <a href={href} class="thumb" data-thumbhash={image.placeholder} data-pswp-src={variantUrl(image, 'display', state.link)}
-        data-pswp-width={display.width} data-pswp-height={display.height} data-title={title}>
-        <img src={variantUrl(image, 'thumb', state.link)} srcset={`${variantUrl(image, 'thumb2x', state.link)} 2x`} alt={altOf(image)}
-          loading="lazy" decoding="async" width={image.width} height={image.height} />
-      </a>
-      <div class="tile-caption">
-        <span class="tile-title">{title}</span>
-        {byline && <a class="tile-owner" href={`/u/${image.username}`}>{image.username}</a>}
-      </div>
-      {owner && (
-        <>
-          <input type="checkbox" class="select" name="ids" value={image.id} form="bulk" aria-label={`Select ${title}`} />
-          <span class={`badge ${image.visibility}`} title={VISIBILITY_LABELS[image.visibility]}>
-            <Icon name={VISIBILITY_ICONS[image.visibility]} /><span class="visually-hidden">{VISIBILITY_LABELS[image.visibility]}</span>
-          </span>
-          {image.hidden_at && <span class="hidden-badge" title="Hidden by a moderator">Hidden</span>}
-          <span class="tile-actions">
-            <a class="icon-button" href={originalUrl(image.id, true)} download aria-label={`Download ${title}`} title="Download">
-              <Icon name="download" />
-            </a>
-            <DeleteForm id={image.id} filename={title} inCard context={listParams({ in: state.base.slice(1), q: state.q, sort: state.sort })} />
-          </span>
-        </>
-      )}
-      {actions?.(image)}
-    </li>
-  );
+  const title = esc(titleOf(image));
+  const id = esc(image.id);
+  let html = `<li class="tile ${aspectClass(image.width, image.height)}" id="image-${id}"><a href="${esc(t.pageUrl(image.id))}" class="thumb"`
+    + `${attr('data-thumbhash', image.placeholder)} data-pswp-src="${esc(urls.variant(image, 'display'))}" data-pswp-width="${display.width}"`
+    + ` data-pswp-height="${display.height}" data-title="${title}"><img src="${esc(urls.variant(image, 'thumb'))}"`
+    + ` srcset="${esc(urls.variant(image, 'thumb2x'))} 2x" alt="${esc(altOf(image))}" loading="lazy" decoding="async"`
+    + `${attr('width', image.width)}${attr('height', image.height)}/></a>`
+    + `<div class="tile-caption"><span class="tile-title">${title}</span>`
+    + `${t.byline ? `<a class="tile-owner" href="/u/${esc(image.username)}">${esc(image.username)}</a>` : ''}</div>`;
+  if (t.owner) {
+    const label = VISIBILITY_LABELS[image.visibility];
+    const page = esc(imageUrl(image.id));
+    html += `<input type="checkbox" class="select" name="ids" value="${id}" form="bulk" aria-label="Select ${title}"/>`
+      + `<span class="badge ${esc(image.visibility)}" title="${label}">${icon(VISIBILITY_ICONS[image.visibility])}<span class="visually-hidden">${label}</span></span>`
+      + `${image.hidden_at ? '<span class="hidden-badge" title="Hidden by a moderator">Hidden</span>' : ''}`
+      + `<span class="tile-actions"><a class="icon-button" href="${esc(t.download(image.id))}" download="" aria-label="Download ${title}" title="Download">`
+      + `${icon('download')}</a>`
+      // Moves the image to the trash: without JavaScript a POST that returns to this list with an
+      // Undo; with htmx a DELETE, the tile leaves the grid and the answer brings an Undo toast, an
+      // error answer (a fragment) goes to the top of the page, not into the grid. On a tile the
+      // icon alone: the button is a small round one over the picture.
+      + `<form method="post" action="${page}/delete?${t.context}" class="inline" hx-delete="${page}" hx-target="#image-${id}" hx-swap="delete"`
+      + ' hx-status:4xx="target:#main swap:afterbegin" hx-status:5xx="target:#main swap:afterbegin">'
+      + `<button type="submit" class="danger" aria-label="Delete ${title}">${icon('trash-2')}<span class="visually-hidden">Delete</span></button></form></span>`;
+  }
+  const extra = actions?.(image);
+  return `${html}${extra ? `${extra}` : ''}</li>`;
+}
+
+/** The tiles of a page, as HTML. */
+function tilesHtml({ images, state, owner, byline = false, actions }: Omit<ListProps, 'next' | 'prev'>) {
+  const t = tileContext(state, owner, byline);
+  let html = '';
+  for (const image of images) html += tileHtml(image, t, actions);
+  return raw(html);
 }
 
 /**
@@ -88,11 +108,12 @@ function Tile({ image, state, owner, byline, actions }: Omit<ListProps, 'images'
  * tiles when it scrolls into view (or is clicked) and replaces itself with them; without, it is
  * a plain link, and a "Previous page" link leads back.
  */
+
 export function ListItems({ images, next, prev, state, owner, byline = false, actions }: ListProps) {
   const href = next && listHref(state, next);
   return (
     <>
-      {images.map((image) => <Tile image={image} state={state} owner={owner} byline={byline} actions={actions} />)}
+      {tilesHtml({ images, state, owner, byline, actions })}
       {(href || prev) && (
         <li class="more">
           {prev && <a class="button secondary" href={listHref(state, undefined, prev)} rel="prev">Previous page</a>}

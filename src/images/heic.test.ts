@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { heic, jpeg, jpegWithExif, readTags } from '../test-support/fixtures.ts';
-import { ImageRejected, processImage, SIZES } from './pipeline.ts';
+import { ImageRejected, makeCleanCopy, processImage, SIZES } from './pipeline.ts';
 
 let dir: string;
 before(async () => {
@@ -20,8 +20,9 @@ let n = 0;
 async function run(data: Buffer, limits = { maxPixels: 100_000_000, memoryBytes: 384 * 1024 * 1024 }) {
   const path = join(dir, `in-${++n}`);
   await writeFile(path, data);
-  const img = await processImage(path, `${path}.clean`, limits);
-  return { img, clean: await readFile(`${path}.clean`) };
+  const img = await processImage(path, limits);
+  const cleanBytes = await makeCleanCopy(path, `${path}.clean`, limits);
+  return { img, cleanBytes, clean: await readFile(`${path}.clean`) };
 }
 
 describe('processImage with HEIC', () => {

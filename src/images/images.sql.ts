@@ -23,8 +23,9 @@ export type ImageRow = {
   thumb_hash: string;
   thumb2x_hash: string;
   display_hash: string;
-  clean_bytes: number;
-  /** Every object of the image together (original, clean copy, derivatives): what the quota charges. */
+  /** The clean copy's size; null until its first request makes it (sql/0016). */
+  clean_bytes: number | null;
+  /** Every object of the image together (original, clean copy once made, derivatives): what the quota charges. */
   stored_bytes: number;
   /** Changes with every change of visibility; part of derivative URLs (sql/0008). */
   epoch: number;

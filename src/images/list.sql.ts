@@ -1,3 +1,4 @@
+import type { PendingQuery, Row } from 'postgres';
 import type { Sql } from '../db/client.ts';
 import type { ImageRow } from './images.sql.ts';
 
@@ -47,7 +48,12 @@ export function searchWords(q?: string) {
 function matching(sql: Sql, q?: string) {
   const words = searchWords(q);
   if (words.length === 0) return sql``;
-  return sql`and i.search @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
+  return sql`and i.search @@ ${tsquery(sql, words)}`;
+}
+
+/** Every word as the beginning of a word (`beac:* & sun:*`). */
+function tsquery(sql: Sql, words: string[]) {
+  return sql`to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
 }
 
 // Keyset pagination: each sort is an index order with the id breaking ties; the cursor's key is
@@ -91,23 +97,43 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
   return { prev: prev?.id, next: next?.id };
 }
 
+/** A search with at most this many matches reads them all from the GIN index, then sorts them. */
+const FEW_MATCHES = 1000;
+type Fragment = PendingQuery<Row[]>;
+/** What a search's matches carry of each image: a page's columns, and what its scope and order read. */
+const FOUND = [...LISTED, 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as const;
+
 /**
  * One page of a list, in display order; `limit + 1` rows tell whether another page exists. With
  * `before`, the rows before the cursor, still in display order: the extra row, when there is one,
  * comes first (it belongs to the page before this one).
  */
 export function listImages(sql: Sql, l: ListQuery) {
-  const from = sql`from images i join users u on u.id = i.user_id
-    where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, l.cursor, l.before)}
-    ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
   const columns = sql`${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username`;
-  if (!l.before) return sql<ListedImage[]>`select ${columns} ${from}`;
-  // Walked backwards from the cursor through the same index, then turned around (limit + 1 rows);
-  // the sort column goes no further than the turn.
   const { column, ascending } = ORDERS[l.sort];
-  const rows = sql`select ${columns}, ${sql(`i.${column}`)} as sort_key ${from}`;
+  const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedImage[]>`
+    select ${columns} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id
+    where ${where} ${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
+    ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
+  const words = searchWords(l.q);
+  // Walked forwards, the rows come in display order; walked backwards from the cursor through the
+  // same index, they are turned around (limit + 1 rows). The sort column goes no further.
   const order = ascending ? sql`order by sort_key asc, id asc` : sql`order by sort_key desc, id desc`;
-  return sql<ListedImage[]>`select ${sql([...LISTED, 'ts', 'username'])} from (${rows}) i ${order}`;
+  const display = (rows: Fragment | PendingQuery<ListedImage[]>) => sql<ListedImage[]>`select ${sql([...LISTED, 'ts', 'username'])} from (${rows}) i ${order}`;
+  if (words.length === 0) return l.before ? display(page(sql`images`, sql``, sql``)) : page(sql`images`, sql``, sql``, false);
+  // No index both finds words and keeps an order: walking the list's index and skipping what does
+  // not match costs what the list holds when the matches are few, and reading every match from
+  // the GIN index costs what the matches are when they are many. So the GIN index is read first,
+  // up to FEW_MATCHES + 1 matches: if that is all of them, they are sorted here; otherwise the
+  // word is common, and the walk finds a page of it soon. (`found` is a fence: the planner cannot
+  // turn it back into a walk of the time index that meets the matches last.)
+  const gin = sql`select ${sql(FOUND.map((c) => `i.${c}`))} from images i where i.search @@ ${tsquery(sql, words)} limit ${FEW_MATCHES + 1}`;
+  const few = sql`(select count(*) from found) <= ${FEW_MATCHES}`;
+  return display(sql`
+    with found as materialized (${gin})
+    (${page(sql`found`, sql`${few} and`, sql``)})
+    union all
+    (${page(sql`images`, sql`not ${few} and`, matching(sql, l.q))})`);
 }
 
 /**

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { animatedGif, jpeg, jpegWithLocation, makeImage, pixelFloodPng, readTags } from '../test-support/fixtures.ts';
-import { ImageRejected, processImage, SIZES } from './pipeline.ts';
+import { ImageRejected, makeCleanCopy, processImage, SIZES } from './pipeline.ts';
+import { estimateJpegQuality } from './jpeg-quality.ts';
 
 let dir: string;
 before(async () => {
@@ -14,12 +15,15 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 let n = 0;
-/** Runs the pipeline on `data`; returns its result and the clean full-size copy. */
+/** Runs the pipeline on `data`; returns its result and the clean full-size copy made from the same file. */
 async function run(data: Buffer, maxPixels = 100_000_000) {
   const path = join(dir, `in-${++n}`);
   await writeFile(path, data);
-  const img = await processImage(path, `${path}.clean`, { maxPixels, memoryBytes: 384 * 1024 * 1024 });
-  return { img, clean: await readFile(`${path}.clean`) };
+  const limits = { maxPixels, memoryBytes: 384 * 1024 * 1024 };
+  const img = await processImage(path, limits);
+  // Made apart, as on its first request (images/clean-copy.ts).
+  const cleanBytes = await makeCleanCopy(path, `${path}.clean`, limits);
+  return { img, cleanBytes, clean: await readFile(`${path}.clean`) };
 }
 
 const rejects = (data: Buffer, message: RegExp, maxPixels?: number) =>
@@ -28,7 +32,7 @@ const rejects = (data: Buffer, message: RegExp, maxPixels?: number) =>
 describe('processImage', () => {
   for (const format of ['jpeg', 'png', 'webp', 'gif', 'avif'] as const) {
     test(`${format} in: WebP derivatives out, a clean ${format} copy at full size`, async () => {
-      const { img, clean } = await run(await makeImage(format, 2000, 1000));
+      const { img, clean, cleanBytes } = await run(await makeImage(format, 2000, 1000));
       assert.equal(img.format, format);
       assert.deepEqual([img.width, img.height], [2000, 1000]);
       for (const [name, size] of Object.entries(SIZES)) {
@@ -39,7 +43,7 @@ describe('processImage', () => {
       const c = await sharp(clean).metadata();
       assert.equal(c.format === 'heif' ? 'avif' : c.format, format);
       assert.deepEqual([c.width, c.height], [2000, 1000]);
-      assert.equal(img.cleanBytes, clean.length);
+      assert.equal(cleanBytes, clean.length);
       assert.match(img.placeholder, /^[A-Za-z0-9+/]+=*$/);
     });
   }
@@ -110,6 +114,25 @@ describe('processImage', () => {
     await rejects(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'), /Not an image we can read/);
     await rejects(Buffer.from('<!doctype html><p>hello</p>'), /Not an image we can read/);
     await rejects(Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\n'), /Not an image we can read/);
+  });
+
+  test('a truncated JPEG large enough to be shrunk while decoded is still refused', async () => {
+    // 4800 px to 1600: libvips decodes it at half size (JPEG shrink-on-load), still to its end.
+    const big = await sharp({ create: { width: 4800, height: 3600, channels: 3, background: '#3a6ea5', noise: { type: 'gaussian', mean: 120, sigma: 30 } } })
+      .jpeg({ quality: 60 }).toBuffer();
+    assert.ok((await run(big)).img.display.data.length > 0, 'the whole file is accepted');
+    for (const kept of [0.5, 0.95]) await rejects(big.subarray(0, Math.floor(big.length * kept)), /damaged or incomplete/);
+  });
+
+  test('the clean copy of a JPEG is never encoded at a higher quality than its source had, nor above 85', async () => {
+    const photo = (quality: number) => sharp(Buffer.from(Array.from({ length: 300 * 200 * 3 }, (_, i) => (i * 7919) % 251)), { raw: { width: 300, height: 200, channels: 3 } })
+      .jpeg({ quality }).toBuffer();
+    for (const [source, most] of [[60, 60], [80, 80], [97, 85]] as const) {
+      const data = await photo(source);
+      assert.equal(estimateJpegQuality(data), source);
+      const { clean } = await run(data);
+      assert.ok(estimateJpegQuality(clean)! <= most, `q${source}: its copy at q${estimateJpegQuality(clean)}`);
+    }
   });
 
   test('formats sharp can read but we do not accept are refused by name (TIFF)', async () => {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { readPhotoDetails, type PhotoDetails } from './exif.ts';
 import { decodeHeic, type DecodedHeic } from './heic.ts';
+import { estimateJpegQuality } from './jpeg-quality.ts';
 
 // sharp defaults to one thread on glibc without jemalloc; the machine has more.
 sharp.concurrency(availableParallelism());
@@ -47,8 +49,6 @@ export type ProcessedImage = {
   thumb: Derivative;
   thumb2x: Derivative;
   display: Derivative;
-  /** Bytes of the full-size, metadata-free copy written to `cleanPath`. */
-  cleanBytes: number;
   /** What the camera recorded, read before anything is stripped. */
   details: PhotoDetails;
   /** Something the uploader should know about what was kept (a HEIC holding several images). */
@@ -61,7 +61,8 @@ function formatOf(meta: Metadata): ImageFormat | null {
 }
 
 // Peak memory one decode takes per pixel, measured here (libvips 8.18, photo-like noise, the
-// whole pipeline: display size, then the full-size copy). JPEG and PNG are decoded as they are
+// display size and the full-size copy one after the other, as they were made at upload then;
+// each is now a decode of its own, so these bound both). JPEG and PNG are decoded as they are
 // read (a 100 MP JPEG: 73 MB; a 64 MP PNG: 57 MB), so MAX_PIXELS alone bounds them. GIF, WebP
 // and AVIF are decoded as whole frames (all frames of an animation together) and their full-size
 // copy is encoded in memory: at the default budget's limits (384 MB) the peak grew by 357 MB
@@ -80,26 +81,12 @@ export function pixelLimit(format: ImageFormat, limits: DecodeLimits) {
 
 export type DecodeLimits = { maxPixels: number; memoryBytes: number };
 
-/** Re-encodes in the original's format; sharp writes no metadata unless asked. */
-function encodeLike(image: Sharp, format: ImageFormat, meta: Metadata) {
-  switch (format) {
-    // Huffman optimisation would hold every coefficient of the full-size image in memory.
-    case 'jpeg': return image.jpeg({ quality: 92, optimiseCoding: false });
-    // Adaptive filtering: a smooth 16 MP gradient takes 70 KB instead of 450 KB. A palette PNG
-    // stays one (lossless: it has at most 256 colours).
-    case 'png': return image.png({ adaptiveFiltering: true, ...(meta.isPalette ? { palette: true, quality: 100, dither: 0 } : {}) });
-    case 'webp': return image.webp({ quality: 92 });
-    case 'gif': return image.gif();
-    case 'avif': return image.avif({ quality: 70, effort: 0 });
-    // Its copy for others is a JPEG: a transparent HEIC comes out on white.
-    case 'heic': return image.flatten({ background: '#fff' }).jpeg({ quality: 92, optimiseCoding: false });
-  }
-}
-
-async function webp(image: Sharp, size: number, quality: number): Promise<Derivative> {
-  const data = await image.resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality }).toBuffer();
+async function webp(image: Sharp, quality: number, effort?: number): Promise<Derivative> {
+  const data = await image.webp({ quality, effort }).toBuffer();
   return { data, hash: createHash('sha256').update(data).digest('hex').slice(0, 16) };
 }
+
+const inside = (size: number) => ({ width: size, height: size, fit: 'inside' as const, withoutEnlargement: true });
 
 async function thumbHash(thumb: Buffer) {
   const { data, info } = await sharp(thumb).resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -118,12 +105,8 @@ async function readMetadata(path: string, maxPixels: number) {
   }
 }
 
-/**
- * Decodes the file at `path` completely (so truncated or disguised files are refused) and makes,
- * upright and without any metadata: the display size, the grid thumbnails (1x, 2x), a ThumbHash,
- * and a full-size copy written to `cleanPath` for everyone but the owner.
- */
-export async function processImage(path: string, cleanPath: string, limits: DecodeLimits): Promise<ProcessedImage> {
+/** The header of the file at `path`, checked: a format we accept, within the pixel limits. */
+async function readAccepted(path: string, limits: DecodeLimits) {
   // The header alone is read here: a pixel bomb is refused before any pixel is decoded.
   const meta = await readMetadata(path, limits.maxPixels);
   const format = formatOf(meta);
@@ -134,17 +117,46 @@ export async function processImage(path: string, cleanPath: string, limits: Deco
   if (meta.width * (meta.pageHeight ?? meta.height) * frames > limit) {
     throw tooLarge(limit, `A ${format.toUpperCase()}${animated ? ' animation (all frames together)' : ''}`);
   }
+  return { meta, format, animated, limit };
+}
+
+/** Decoding errors are the image's; system errors (disk full, too many open files) the server's. */
+function damaged(err: unknown): never {
+  if ((err as NodeJS.ErrnoException).code) throw err;
+  throw new ImageRejected('The image is damaged or incomplete: it could not be decoded');
+}
+
+/**
+ * Decodes the file at `path` to the display size, refusing truncated or disguised files (the
+ * decoder runs to the end of the data with `failOn: 'error'`, also when libvips shrinks a JPEG on
+ * load), and makes, upright and without any metadata: the display size, the grid thumbnails (1x,
+ * 2x) and a ThumbHash, all from the one decode. The full-size copy for everyone but the owner is
+ * not made here: see `makeCleanCopy`, called on its first request.
+ */
+export async function processImage(path: string, limits: DecodeLimits): Promise<ProcessedImage> {
+  const { meta, format, animated, limit } = await readAccepted(path, limits);
   try {
     // HEIC: decoded once by libheif (the prebuilt libvips cannot), which also applies its rotation.
     const heic = format === 'heic' ? await decodeHeic(path, limit) : undefined;
-    const source = heic ? () => fromPixels(heic) : () => sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
-    // One after the other: two full-size pipelines at once would double the peak memory.
-    const display = await webp(source(), SIZES.display, 80);
-    const clean = await encodeLike(source(), format, meta).toFile(cleanPath);
-    // The grid sizes come from the display size: far less to decode than the original.
-    const fromDisplay = () => sharp(display.data, { animated });
-    // Grid tiles are small and many: a lower quality keeps a page of 48 under 2 MB.
-    const [thumb, thumb2x] = await Promise.all([webp(fromDisplay(), SIZES.thumb, 70), webp(fromDisplay(), SIZES.thumb2x, 70)]);
+    const source = heic ? fromPixels(heic) : sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
+    // A resize straight from the file lets libvips shrink a large JPEG (or WebP) while decoding it.
+    const sized = source.resize(inside(SIZES.display));
+    // Animations keep their frames through WebP; a still image is decoded once, to raw pixels at
+    // the display size, and every size is made from those.
+    let display: Derivative;
+    let smaller: () => Sharp;
+    if (animated) {
+      display = await webp(sized, 80);
+      smaller = () => sharp(display.data, { animated });
+    } else {
+      const { data, info } = await sized.raw().toBuffer({ resolveWithObject: true });
+      smaller = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+      display = await webp(smaller(), 80);
+    }
+    // Grid tiles are small and many: a lower quality keeps a page of 48 under 2 MB. Effort 2
+    // (of 0-6; 4 by default) halves their encoding time for about 4% more bytes, at the same quality.
+    const tile = (size: number) => webp(smaller().resize(inside(size)), 70, 2);
+    const [thumb, thumb2x] = await Promise.all([tile(SIZES.thumb), tile(SIZES.thumb2x)]);
     const upright = (meta.orientation ?? 1) >= 5;
     const height = animated ? (meta.pageHeight ?? meta.height) : meta.height;
     return {
@@ -155,14 +167,64 @@ export async function processImage(path: string, cleanPath: string, limits: Deco
       thumb,
       thumb2x,
       display,
-      cleanBytes: clean.size,
       details: readPhotoDetails(meta.exif),
       note: heic && heic.images > 1 ? `This HEIC holds ${heic.images} images (a burst or a moving photo): its primary image was kept.` : undefined,
     };
   } catch (err) {
-    // System errors (disk full, too many open files) are the server's, not the image's.
-    if ((err as NodeJS.ErrnoException).code) throw err;
-    throw new ImageRejected('The image is damaged or incomplete: it could not be decoded');
+    damaged(err);
+  }
+}
+
+// Above this, a JPEG's Huffman optimisation (which holds every coefficient of the image in memory)
+// would take more than a decode's share: 24 MP is about 72 MB of coefficients.
+const OPTIMISE_PIXELS = 24_000_000;
+// The copy is never encoded at a higher quality than this, nor than a JPEG source had: above it,
+// a re-encode only grows (a q92 copy of a q85 photo came out bigger than the photo).
+const CLEAN_QUALITY = 85;
+
+/** Re-encodes in the clean copy's format; sharp writes no metadata unless asked. */
+async function encodeClean(image: Sharp, format: ImageFormat, meta: Metadata, path: string) {
+  const optimiseCoding = meta.width * meta.height <= OPTIMISE_PIXELS;
+  switch (format) {
+    case 'jpeg': {
+      const quality = Math.min(CLEAN_QUALITY, (await jpegQualityOf(path)) ?? CLEAN_QUALITY);
+      return image.jpeg({ quality, optimiseCoding });
+    }
+    // Adaptive filtering: a smooth 16 MP gradient takes 70 KB instead of 450 KB. A palette PNG
+    // stays one (lossless: it has at most 256 colours).
+    case 'png': return image.png({ adaptiveFiltering: true, ...(meta.isPalette ? { palette: true, quality: 100, dither: 0 } : {}) });
+    case 'webp': return image.webp({ quality: CLEAN_QUALITY });
+    case 'gif': return image.gif();
+    case 'avif': return image.avif({ quality: 70, effort: 0 });
+    // Its copy for others is a JPEG: a transparent HEIC comes out on white.
+    case 'heic': return image.flatten({ background: '#fff' }).jpeg({ quality: CLEAN_QUALITY, optimiseCoding });
+  }
+}
+
+/** The quality of the JPEG at `path`, estimated from the tables in its first megabyte. */
+async function jpegQualityOf(path: string) {
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(1 << 20), position: 0 });
+    return estimateJpegQuality(buffer.subarray(0, bytesRead));
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Writes to `out` the full-size copy of the image at `path` that everyone but its owner gets:
+ * upright, without any metadata, in `cleanFormat` of its format, at a quality no higher than the
+ * source's (for a JPEG, as estimated from its tables). Returns its size in bytes.
+ */
+export async function makeCleanCopy(path: string, out: string, limits: DecodeLimits): Promise<number> {
+  const { meta, format, animated, limit } = await readAccepted(path, limits);
+  try {
+    const heic = format === 'heic' ? await decodeHeic(path, limit) : undefined;
+    const source = heic ? fromPixels(heic) : sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
+    return (await (await encodeClean(source, format, meta, path)).toFile(out)).size;
+  } catch (err) {
+    damaged(err);
   }
 }
 

@@ -28,6 +28,20 @@ export const variantUrl = (i: Hashes, variant: Variant, link?: ImageLink) =>
   withQuery(`${pathOf(i.id, link)}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp`, { share: link?.share });
 
 /**
+ * The same URLs for the many images of one list under one link, its query string made once
+ * rather than once per URL (a grid's tiles: a URLSearchParams each was a measurable share of a page).
+ */
+export function linkUrls(link?: ImageLink) {
+  const share = link?.share ? `${new URLSearchParams({ share: link.share })}` : '';
+  const query = share && `?${share}`;
+  return {
+    image: (id: string) => `${pathOf(id, link)}${query}`,
+    download: (id: string) => `${pathOf(id, link)}/original?download=1${share && `&${share}`}`,
+    variant: (i: Hashes, variant: Variant) => `${pathOf(i.id, link)}/${variant}/${i[`${variant}_hash`]}-${i.epoch}.webp${query}`,
+  };
+}
+
+/**
  * The image's direct link for embedding elsewhere: it serves whatever display derivative the
  * image has now, so it outlives a re-encoding (the hashed `variantUrl` names one version).
  */

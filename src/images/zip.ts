@@ -8,10 +8,12 @@ import type { ImageRow } from './images.sql.ts';
 import { objectKeys } from './keys.ts';
 import { servedFormat } from './pipeline.ts';
 import { attachment, downloadName } from './serve.ts';
+import { ensureCleanCopy, type CleanCopyDeps } from './clean-copy.ts';
 
 /** The columns a zip needs of each image. */
 export type Zipped = Pick<ImageRow, 'id' | 'user_id' | 'filename' | 'format' | 'bytes' | 'clean_bytes' | 'created_at' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash'>;
-type Entry = { key: string; name: string; date: Date; bytes: number };
+/** `clean`: the image whose clean copy this is, to be made first if it has none yet. */
+type Entry = { key: string; name: string; date: Date; bytes: number; clean?: Zipped };
 
 /**
  * What goes into a zip for `viewerId`: the exact original of each image they own, the
@@ -29,7 +31,9 @@ export function zipEntries(images: Zipped[], viewerId: string | undefined): Entr
     for (let n = 2; taken.has(unique.toLowerCase()); n++) unique = `${stem} (${n})${ext}`;
     taken.add(unique.toLowerCase());
     const keys = objectKeys(i);
-    return { key: own ? keys.original : keys.clean, name: unique, date: i.created_at, bytes: Number(own ? i.bytes : i.clean_bytes) };
+    // A clean copy not made yet is counted at its original's size: it is made at most as good as that.
+    if (own) return { key: keys.original, name: unique, date: i.created_at, bytes: Number(i.bytes) };
+    return { key: keys.clean, name: unique, date: i.created_at, bytes: Number(i.clean_bytes ?? i.bytes), clean: i };
   });
 }
 
@@ -39,7 +43,7 @@ export function zipEntries(images: Zipped[], viewerId: string | undefined): Entr
  * with the number or size of the images. Stored, not deflated: images are compressed already.
  * Refused (413) past `maxBytes` in all, before anything is sent.
  */
-export function zipResponse(storage: Storage, entries: Entry[], o: { filename: string; maxBytes: number }) {
+export function zipResponse(storage: Storage, entries: Entry[], o: { filename: string; maxBytes: number; cleanCopies?: CleanCopyDeps }) {
   const total = entries.reduce((sum, e) => sum + e.bytes, 0);
   if (total > o.maxBytes) {
     throw new TooLarge(`These images come to ${formatBytes(total)}, more than the ${formatBytes(o.maxBytes)} a zip may hold here. Download fewer at once: select them on your dashboard.`);
@@ -58,6 +62,9 @@ export function zipResponse(storage: Storage, entries: Entry[], o: { filename: s
   (async () => {
     for (const e of entries) {
       if (gone.signal.aborted) return;
+      // One at a time, as the zip reaches them: a clean copy not made yet is made (and kept) now.
+      // If it cannot be made (a busy server), it is left out as a missing object would be.
+      if (e.clean && o.cleanCopies) await ensureCleanCopy(o.cleanCopies, e.clean).catch((err) => console.error('zip: no clean copy', err));
       current = await storage.get(e.key);
       // A missing object is the storage's inconsistency, not this download's: the rest still come.
       if (!current) {

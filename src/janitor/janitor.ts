@@ -17,6 +17,9 @@ export type JanitorDeps = {
   storage: Storage;
   keysInUse(imageIds: string[]): Promise<Set<string>>;
   purgeTrash(limit: number): Promise<{ count: number; keys: string[] }>;
+  /** Told of every pass, for the metrics. */
+  observe?(run: JanitorReport | 'failed'): void;
+  log?: { error(fields: object, message: string): void };
 };
 export type JanitorReport = { ran: boolean; trashed: number; retried: number; orphans: number };
 
@@ -64,6 +67,15 @@ async function purgeTrash(deps: JanitorDeps) {
  * instance at a time does the work.
  */
 export async function runJanitor(deps: JanitorDeps, graceMs: number): Promise<JanitorReport> {
+  const report = await pass(deps, graceMs).catch((err) => {
+    deps.observe?.('failed');
+    throw err;
+  });
+  deps.observe?.(report);
+  return report;
+}
+
+async function pass(deps: JanitorDeps, graceMs: number): Promise<JanitorReport> {
   if (!(await takeLease(deps.sql, LEASE, holderId, LEASE_MS))) return { ran: false, trashed: 0, retried: 0, orphans: 0 };
   try {
     const trashed = await purgeTrash(deps);
@@ -81,18 +93,23 @@ export async function runJanitor(deps: JanitorDeps, graceMs: number): Promise<Ja
   }
 }
 
-/** Runs the janitor every `intervalMs` in the background; returns a function that stops it. */
-export function startJanitor(deps: JanitorDeps, opts: { graceMs: number; intervalMs: number }) {
-  if (opts.intervalMs <= 0) return () => {};
-  let running = false;
+/**
+ * Runs the janitor every `intervalMs` in the background; returns a function that stops it and
+ * settles when a pass that was running has ended (so its lease is released before the database closes).
+ */
+export function startJanitor(deps: JanitorDeps, opts: { graceMs: number; intervalMs: number }): () => Promise<void> {
+  if (opts.intervalMs <= 0) return async () => {};
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     // A pass that outlasts the interval is not started again beside itself.
     if (running) return;
-    running = true;
-    runJanitor(deps, opts.graceMs)
-      .catch((err) => console.error('janitor:', err))
-      .finally(() => (running = false));
+    running = runJanitor(deps, opts.graceMs)
+      .then(() => {}, (err) => (deps.log ? deps.log.error({ err }, 'janitor: the pass failed') : console.error('janitor:', err)))
+      .finally(() => (running = undefined));
   }, opts.intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -1,22 +1,36 @@
 import type { Sql } from '../db/client.ts';
-import { freshRead } from '../db/fresh-read.ts';
+import { createChangeLog, type Span } from './public-changes.ts';
+
+/** What a rendering tells the cache: the stretch of its list the page shows (public-changes.ts). */
+export type Cover = (span: Span) => void;
 
 /**
  * Rendered public pages (the same HTML for every visitor), each kept with the `public_version`
- * it was rendered at (sql/0006). An entry is served only while the database still reads that
- * version, so a change committed through any instance is seen by the next request everywhere.
- * Requests that miss together share one rendering. Least recently used entries go first once
- * `maxLength` characters (`sizeOf` of each entry: about as many bytes) are kept.
+ * it was rendered at (sql/0006) and, for a page of a keyset list, the stretch of the list it
+ * shows. Every request reads the version (one query, shared by the requests waiting on it), with
+ * the images each version since the last read changed (sql/0018): an entry is served while no
+ * change fell in its stretch, so a change committed through any instance is seen by the next
+ * request everywhere, and a new upload at the top of the gallery leaves its deeper pages cached.
+ * A page whose rendering does not `cover` a span renders again on any change. Requests that miss
+ * together share one rendering. Least recently used entries go first once `maxLength` characters
+ * (`sizeOf` of each entry: about as many bytes) are kept.
  */
-export function createPageCache<T = string>(sql: Sql, maxLength = 16 * 1024 * 1024, sizeOf = (entry: T) => (entry as string).length) {
-  const version = freshRead(async () => (await sql<{ n: string }[]>`select n from public_version`)[0]!.n);
-  const entries = new Map<string, { version: string; html: T }>();
+export function createPageCache<T = string>(
+  sql: Sql,
+  maxLength = 16 * 1024 * 1024,
+  sizeOf = (entry: T) => (entry as string).length,
+  /** Told how each request was served (for the metrics): cached, joined a rendering under way, or rendered. */
+  observe?: (result: 'hit' | 'joined' | 'render') => void,
+) {
+  const changes = createChangeLog(sql);
+  type Entry = { version: number; html: T; bounds: ReturnType<typeof changes.bounds> };
+  const entries = new Map<string, Entry>();
   // Renderings under way, by version and key. Joining one is safe: had anything public changed
   // since it began, the version read by the joining request would differ.
   const rendering = new Map<string, Promise<T>>();
   let length = 0;
 
-  function remember(key: string, entry: { version: string; html: T }) {
+  function remember(key: string, entry: Entry) {
     forget(key);
     entries.set(key, entry);
     length += sizeOf(entry.html);
@@ -35,20 +49,24 @@ export function createPageCache<T = string>(sql: Sql, maxLength = 16 * 1024 * 10
 
   return {
     /** The HTML cached under `key` if still current, else `render()`'s (then cached). */
-    async get(key: string, render: () => Promise<T>) {
+    async get(key: string, render: (cover: Cover) => Promise<T>) {
       // Read the version first: a page rendered after it is at least that new.
-      const current = await version();
+      const current = await changes.current();
       const hit = entries.get(key);
-      if (hit?.version === current) {
+      if (hit && changes.unchanged(hit.version, current, hit.bounds)) {
+        hit.version = Math.max(hit.version, current); // checked up to here: the next check starts from it
         entries.delete(key);
         entries.set(key, hit); // most recently used last
+        observe?.('hit');
         return hit.html;
       }
       const id = `${current} ${key}`;
       let html = rendering.get(id);
+      observe?.(html ? 'joined' : 'render');
       if (!html) {
-        html = render()
-          .then((h) => { remember(key, { version: current, html: h }); return h; })
+        let span: Span | undefined;
+        html = render((s) => { span = s; })
+          .then((h) => { remember(key, { version: current, html: h, bounds: changes.bounds(span) }); return h; })
           .finally(() => rendering.delete(id));
         rendering.set(id, html);
       }

@@ -9,13 +9,14 @@ import { bulkRoutes } from './bulk-routes.tsx';
 import { trashRoutes } from './trash-routes.tsx';
 import { storageOf, userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { formatBytes } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { pageHtml, renderPage } from '../web/render.tsx';
 import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
-import { createPageCache } from './page-cache.ts';
+import { createPageCache, type Cover } from './page-cache.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { spanOf } from './public-changes.ts';
 import { listImages, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
-import { BulkBar, SearchForm } from './views.tsx';
+import { BulkBar, SearchForm, UsageHeading } from './views.tsx';
 import { ImageList, ListItems } from '../images/grid.tsx';
 import { Icon } from '../web/icons.tsx';
 import { HomePage } from './home.tsx';
@@ -38,10 +39,12 @@ type Rendered = { body: string; head?: string };
  * `byline`: each tile names its owner (not on lists of one person's images).
  */
 type ListPage = {
-  scope: Scope; base: string; title: string; heading: Child; empty: string; owner?: boolean; shared?: boolean; byline?: boolean;
+  scope: Scope; base: string; title: string; heading?: Child; empty: string; owner?: boolean; shared?: boolean; byline?: boolean;
   bulk?: BulkRefusal;
   /** The owner's albums, for the bulk bar's "Add to album". */
   albums?: AlbumChoice[];
+  /** Heading and albums made from queries of their own, sent beside the list's (one wait, not two). */
+  extras?: () => Promise<Pick<ListPage, 'heading' | 'albums'>>;
   /** Shown between the heading and the images on the first page, made with them (and cached with them). */
   above?: () => Promise<Child>;
   /** More of the page's `<head>` (feed link, link preview), given the list's newest image when the page shows it. */
@@ -55,11 +58,11 @@ const query = zValidator('query', listQuery, (r) => {
 /** A refused bulk action, shown beside the dashboard's bulk bar. */
 export type BulkRefusal = { error: string; action?: string; list?: { q?: string; sort: Sort } };
 
-export function listRoutes(deps: Deps, visitors: Pick<Visitors, 'mayBrowse'>) {
+export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> }, visitors: Pick<Visitors, 'mayBrowse'>) {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   // A rendering, and what it adds to the page's <head> (a feed link, a link preview).
-  const cache = createPageCache<Rendered>(sql, undefined, (r) => r.body.length + (r.head?.length ?? 0));
+  const cache = createPageCache<Rendered>(sql, undefined, (r) => r.body.length + (r.head?.length ?? 0), deps.metrics.pageCache);
 
   /**
    * One page of `scope` for the request's search, sort and cursor: the next items alone for
@@ -70,10 +73,11 @@ export function listRoutes(deps: Deps, visitors: Pick<Visitors, 'mayBrowse'>) {
   async function list(c: Context<AppEnv>, { q, sort, cursor, before }: ListRequest, opts: ListPage) {
     // A refused bulk action shows the whole list again, its message beside the bulk bar.
     const shape = wantsFragment(c) && !opts.bulk ? 'items' : !c.get('user') && !c.get('flash') ? 'page' : 'section';
-    const render = async () => {
+    const render = async (cover?: Cover) => {
       const from = { scope: opts.scope, sort, q, limit: PAGE_SIZE };
       let at = { cursor, before };
-      let rows = await listImages(sql, { ...from, ...at });
+      const [first, extras] = await Promise.all([listImages(sql, { ...from, ...at }), shape === 'items' ? undefined : opts.extras?.()]);
+      let rows = first;
       // Less than a page before the cursor (images went meanwhile): that is the list's start,
       // shown as its first page rather than as a short (or empty) one.
       if (before && rows.length <= PAGE_SIZE) {
@@ -81,6 +85,7 @@ export function listRoutes(deps: Deps, visitors: Pick<Visitors, 'mayBrowse'>) {
         rows = await listImages(sql, from);
       }
       const { page, next, prev } = paginate(rows, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
+      cover?.(spanOf(sort, rows, PAGE_SIZE, at)); // cached while no change falls in this stretch
       const state = { base: opts.base, q, sort };
       const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };
       if (shape === 'items') return { body: (<ListItems {...props} prev={undefined} />).toString() };
@@ -88,11 +93,11 @@ export function listRoutes(deps: Deps, visitors: Pick<Visitors, 'mayBrowse'>) {
       const section = (
         <section class="list">
           <div class="list-head">
-            {opts.heading}
+            {extras?.heading ?? opts.heading}
             <SearchForm state={state} label={`Search ${opts.title.toLowerCase()}`} />
           </div>
           {above}
-          {opts.owner && page.length > 0 && <BulkBar state={state} {...opts.bulk} albums={opts.albums} />}
+          {opts.owner && page.length > 0 && <BulkBar state={state} {...opts.bulk} albums={extras?.albums ?? opts.albums} />}
           <ImageList {...props} empty={opts.empty} />
         </section>
       );
@@ -114,26 +119,17 @@ export function listRoutes(deps: Deps, visitors: Pick<Visitors, 'mayBrowse'>) {
     const { user } = signedIn(c);
     const fragment = wantsFragment(c);
     const none = { used: 0, quota: 0 };
-    const [{ used, quota }, albums] = fragment ? [none, []] : await Promise.all([storageOf(sql, user.id, config.upload.quotaBytes), albumChoices(sql, user.id)]);
     return list(c, request, {
-      albums,
+      extras: async () => {
+        const [{ used, quota }, albums] = fragment ? [none, []] : await Promise.all([storageOf(sql, user.id, config.upload.quotaBytes), albumChoices(sql, user.id)]);
+        return { albums, heading: <UsageHeading used={used} quota={quota} /> };
+      },
       scope: { ownerId: user.id },
       base: '/dashboard',
       title: 'My images',
       owner: true,
       bulk,
       empty: 'You have no images yet. Upload some: choose many at once, public or private.',
-      heading: (
-        <div class="heading">
-          <h1>My images</h1>
-          <p class="usage">
-            <label for="usage" class="visually-hidden">Storage used</label>
-            <meter id="usage" min={0} max={quota} value={used}></meter>{' '}
-            <span>{formatBytes(used)} of {formatBytes(quota)}</span>
-          </p>
-          <a class="button secondary" href="/trash"><Icon name="trash-2" /> Trash</a>
-        </div>
-      ),
     });
   }
 

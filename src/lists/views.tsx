@@ -1,6 +1,7 @@
 import type { Sort } from '../images/list.sql.ts';
 import { type ListState } from '../images/grid.tsx';
 import { FieldError } from '../web/forms.tsx';
+import { formatBytes } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import { AlbumSelect, type AlbumChoice } from '../albums/membership-views.tsx';
 
@@ -59,3 +60,18 @@ export function BulkBar({ state, error, action, albums = [] }: { state: ListStat
   );
 }
 
+
+/** The dashboard's heading: its storage meter and the way to the trash. */
+export function UsageHeading({ used, quota }: { used: number; quota: number }) {
+  return (
+    <div class="heading">
+      <h1>My images</h1>
+      <p class="usage">
+        <label for="usage" class="visually-hidden">Storage used</label>
+        <meter id="usage" min={0} max={quota} value={used}></meter>{' '}
+        <span>{formatBytes(used)} of {formatBytes(quota)}</span>
+      </p>
+      <a class="button secondary" href="/trash"><Icon name="trash-2" /> Trash</a>
+    </div>
+  );
+}

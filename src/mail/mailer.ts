@@ -16,13 +16,17 @@ export const retryDelay = (attempts: number) => Math.min(FIRST_RETRY_MS * 2 ** M
 
 export type Mailer = ReturnType<typeof createMailer>;
 
+/** Where the mailer reports failures: the app's logger, or the console. */
+export type MailLog = { error(fields: object, message: string): void };
+export const consoleMailLog: MailLog = { error: (fields, message) => console.error(message, fields) };
+
 /**
  * Mail through the outbox: `send` only writes a row (so a request never waits on, or fails with,
  * the mail server) and then starts a delivery pass in the background; `deliverDue` sends what is
  * due, and whichever instance runs it first takes each mail. A failed send is tried again later,
  * with backoff.
  */
-export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
+export function createMailer(sql: Sql, transport: Transport, compose: Compose, log: MailLog = consoleMailLog) {
   let running: Promise<number> | undefined;
   let again = false;
 
@@ -37,12 +41,12 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
       // only repeat it. Anything else (down, busy, a refused login) is tried again.
       const { responseCode, command } = err as { responseCode?: number; command?: string };
       if (command === 'RCPT TO' && responseCode && responseCode >= 500) {
-        console.error(`mail ${row.kind} to ${row.recipient}: refused for good (${responseCode}); dropped`);
+        log.error({ mailId: row.id, kind: row.kind, responseCode }, 'mail: the recipient was refused for good; dropped');
         await deleteMail(sql, row.id);
         return 0;
       }
       await retryLater(sql, row.id, retryDelay(row.attempts), String((err as Error).message ?? err));
-      console.error(`mail ${row.kind} to ${row.recipient}: attempt ${row.attempts} failed:`, (err as Error).message ?? err);
+      log.error({ mailId: row.id, kind: row.kind, attempt: row.attempts, error: String((err as Error).message ?? err) }, 'mail: a send failed; to be tried again');
       return 0;
     }
   }
@@ -75,7 +79,7 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
     /** Queues a mail; `origin` is where its links point. Resolves once the row is written, not sent. */
     async send(kind: string, recipient: string, data: Record<string, string>, origin: string) {
       await insertMail(sql, { kind, recipient, data, origin });
-      deliverDue().catch((err) => console.error('mail:', err));
+      deliverDue().catch((err) => log.error({ err }, 'mail: a delivery pass failed'));
     },
     deliverDue,
     /** Resolves when this instance's delivery pass (if any) has ended. */
@@ -84,7 +88,7 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose) {
     },
     /** Delivers due mail (retries) every `intervalMs`; returns the stop function. */
     start(intervalMs: number) {
-      const timer = setInterval(() => deliverDue().catch((err) => console.error('mail:', err)), intervalMs);
+      const timer = setInterval(() => deliverDue().catch((err) => log.error({ err }, 'mail: a delivery pass failed')), intervalMs);
       timer.unref();
       return () => clearInterval(timer);
     },

@@ -75,7 +75,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: TestA
   const db = await openTestDatabase(join(dir, 'pg'));
   const store = await openTestStorage(dir, opts.storage);
   const storage = opts.wrap ? opts.wrap(store.storage) : store.storage;
-  const config = loadConfig({ DATA_DIR: dir, ...env });
+  // Warnings and errors only: a line per request would bury the test report.
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', ...env });
   // Without SMTP_URL the mail that would go to the log is kept quiet.
   const mail = createMail(db.sql, config, config.mail.smtpUrl ? undefined : { send: async () => {} });
   const deps = { config, sql: db.sql, storage, mail, ...localLimits(config) };

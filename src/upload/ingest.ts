@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { VERIFY_TO_SHARE } from '../recovery/sharing.ts';
 import type { Deps } from '../web/env.ts';
@@ -9,14 +8,16 @@ import { formatBytes } from '../web/format.tsx';
 import { storageOf } from '../auth/users.sql.ts';
 import { findDuplicates, insertWithinQuota, type NewImage, type Verdict, type Visibility } from '../images/images.sql.ts';
 import { allKeys, objectKeys } from '../images/keys.ts';
-import { CONTENT_TYPES, cleanFormat, ImageRejected, processImage } from '../images/pipeline.ts';
+import { CONTENT_TYPES, ImageRejected, processImage } from '../images/pipeline.ts';
 import { DecodeBusy, type DecodeQueue } from '../images/decode-queue.ts';
 import { receiveMultipart, type ReceivedFile, type RejectedFile } from './multipart.ts';
 import { stageObjects } from './staged.ts';
 import type { TempSpace } from './temp-space.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import type { Lifecycle } from '../web/lifecycle.ts';
 
-/** What an upload needs besides the shared services: this instance's decode slots and temp disk. */
-export type UploadDeps = Deps & { decodes: DecodeQueue; tempSpace: TempSpace };
+/** What an upload needs besides the shared services: this instance's decode slots, temp disk and lifecycle. */
+export type UploadDeps = Deps & { decodes: DecodeQueue; tempSpace: TempSpace; lifecycle: Lifecycle; metrics: Pick<Metrics, 'uploaded'> };
 
 export type FileOutcome =
   | { filename: string; status: 'stored'; id: string; note?: string }
@@ -53,6 +54,8 @@ export type IngestHooks = {
   fields?: Record<string, z.ZodOptional>;
   /** Checks the parsed fields against the database before anything is kept; throws Invalid to refuse the upload. */
   confirmFields?(fields: Record<string, unknown>): Promise<void>;
+  /** Where a file's failure that is ours (not the image's) is logged: the request's logger. */
+  log?: { error(fields: object, message: string): void };
 };
 
 const FORM_VISIBILITIES = ['public', 'private'] as const;
@@ -106,19 +109,20 @@ function uploadFields(mayPublish: boolean, schema: ReturnType<typeof fieldsSchem
  */
 export async function ingestUpload(deps: UploadDeps, userId: string, req: Request, hooks: IngestHooks = {}): Promise<Ingested> {
   const { sql, storage, config } = deps;
+  // Cut when the instance stops and its grace runs out: the upload then fails whole (503).
+  const { signal } = deps.lifecycle;
   const fields = uploadFields(hooks.mayPublish ?? true, fieldsSchema(hooks));
   const staged = stageObjects(deps);
   const bySha256 = new Map<string, Promise<FileResult>>();
   const limits = { maxPixels: config.upload.maxPixels, memoryBytes: config.decode.memoryBytes };
 
   async function decodeAndStore(file: ReceivedFile): Promise<FileResult> {
-    const cleanPath = `${file.path}.clean`;
     try {
       // Only looked up here, to spare the decode: one in the trash comes out of it with the
       // rows, once the upload is accepted.
       const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
       if (duplicateOf) return { filename: file.filename, duplicateOf };
-      const img = await deps.decodes.run(userId, () => processImage(file.path, cleanPath, limits));
+      const img = await deps.decodes.run(userId, () => (signal.throwIfAborted(), processImage(file.path, limits)));
       const visibility = await fields.ready;
       const row: NewImage = {
         id: randomId(),
@@ -134,9 +138,10 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
         thumb_hash: img.thumb.hash,
         thumb2x_hash: img.thumb2x.hash,
         display_hash: img.display.hash,
-        clean_bytes: img.cleanBytes,
+        // The clean copy is made (and charged) on its first request (images/clean-copy.ts).
+        clean_bytes: null,
         // What the quota charges: every object the image keeps.
-        stored_bytes: file.bytes + img.cleanBytes + img.thumb.data.length + img.thumb2x.data.length + img.display.data.length,
+        stored_bytes: file.bytes + img.thumb.data.length + img.thumb2x.data.length + img.display.data.length,
         ...img.details,
       };
       const key = objectKeys(row);
@@ -144,7 +149,6 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
       // allSettled: when one write fails, the others must have finished before they are discarded.
       const writes = await Promise.allSettled([
         storage.putFile(key.original, file.path, CONTENT_TYPES[img.format]),
-        storage.putFile(key.clean, cleanPath, CONTENT_TYPES[cleanFormat(img.format)]),
         storage.put(key.thumb, img.thumb.data, 'image/webp'),
         storage.put(key.thumb2x, img.thumb2x.data, 'image/webp'),
         storage.put(key.display, img.display.data, 'image/webp'),
@@ -154,9 +158,8 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
       return { filename: file.filename, row, note: img.note };
     } catch (err) {
       if (err instanceof Invalid) throw err;
-      return { filename: file.filename, ...refusal(err) };
-    } finally {
-      await rm(cleanPath, { force: true });
+      if (signal.aborted) throw signal.reason;
+      return { filename: file.filename, ...refusal(err, hooks.log) };
     }
   }
 
@@ -169,9 +172,11 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
   }
 
   let files: Promise<unknown>[] = [];
+  // In flight until its objects are kept or removed: the shutdown waits for that, not only for the answer.
+  const landed = deps.lifecycle.hold();
   try {
     const body = req.body ?? new ReadableStream();
-    const limitsOfBody = { ...config.upload, fileField: 'images', temp: deps.tempSpace.forUser(userId) };
+    const limitsOfBody = { ...config.upload, fileField: 'images', temp: deps.tempSpace.forUser(userId), signal };
     const received = await receiveMultipart(body, Object.fromEntries(req.headers), limitsOfBody, { onField: fields.onField, onFile });
     files = received.files;
     // Files sent before the fields wait for this before they write anything.
@@ -188,11 +193,14 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     const verdicts = await insertWithinQuota(sql, userId, prepared.map((p) => p.row), quota, known);
     staged.commit([...verdicts].filter(([, v]) => 'stored' in v).map(([id]) => id));
     const album = received.fields.album?.slice(0, 64) || undefined;
-    return { visibility: parsed.visibility, album, outcomes: results.map((r) => outcomeOf(r, verdicts, quota)), fields: parsed };
+    const outcomes = results.map((r) => outcomeOf(r, verdicts, quota));
+    const written = new Map(prepared.map((p) => [p.row.id, p.row.stored_bytes]));
+    for (const o of outcomes) deps.metrics.uploaded(o.status, o.status === 'stored' ? written.get(o.id) : 0);
+    return { visibility: parsed.visibility, album, outcomes, fields: parsed };
   } finally {
     // Nothing of this upload goes on after its answer.
     await Promise.allSettled(files);
-    await staged.discard();
+    await staged.discard().finally(landed);
   }
 }
 
@@ -229,9 +237,9 @@ function outcomeOf(r: FileResult, verdicts: Map<string, Verdict>, quota: number)
 }
 
 /** Why a file was refused: the image's fault, a busy server, or (logged) ours. */
-function refusal(err: unknown): Omit<Refused, 'filename'> {
+function refusal(err: unknown, log = { error: (fields: object, message: string) => console.error(message, fields) }): Omit<Refused, 'filename'> {
   if (err instanceof ImageRejected) return { reason: err.message };
   if (err instanceof DecodeBusy) return { reason: err.message, retryAfter: err.retryAfter };
-  console.error('upload: a file failed', err);
+  log.error({ err }, 'upload: a file failed');
   return { reason: 'Could not be stored because of a server error; please try again' };
 }

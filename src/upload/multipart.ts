@@ -22,6 +22,8 @@ export type UploadLimits = {
   /** The body fails when no byte arrives for this long. */
   idleMs: number;
   temp: TempAllowance;
+  /** Aborted: the body stops being read and fails with the signal's reason (the instance is stopping). */
+  signal?: AbortSignal;
 };
 
 
@@ -192,9 +194,11 @@ export async function receiveMultipart<T>(
       idleLimit(limits.idleMs),
       byteLimit(maxUploadBytes(limits)),
       parser,
+      { signal: limits.signal },
     );
   } catch (err) {
     await Promise.allSettled(files);
+    if (limits.signal?.aborted) throw limits.signal.reason;
     throw err instanceof HttpError ? err : new BadRequest('The upload could not be read; please try again');
   }
   return { fields, files };

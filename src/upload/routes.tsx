@@ -12,6 +12,7 @@ import { albumChoices, joinAlbum } from '../albums/members.sql.ts';
 import { findAlbum } from '../albums/albums.sql.ts';
 import { UploadPage, UploadRefused, UploadResults, type JoinedAlbum, type UploadVisibility } from './views.tsx';
 import { mayShare } from '../recovery/sharing.ts';
+import { logUnexpected } from '../ops/requests.ts';
 
 /** 200 when anything was stored; 503 when nothing was because the server was busy; else 422. */
 function statusOf(outcomes: FileOutcome[]) {
@@ -46,7 +47,7 @@ export function uploadRoutes(deps: UploadDeps) {
   async function receive(c: Context<AppEnv>, hooks: IngestHooks = {}): Promise<Answer> {
     const userId = signedIn(c).user.id;
     try {
-      const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, { ...hooks, mayPublish: await mayShare(deps, userId) });
+      const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, { ...hooks, log: c.get('log'), mayPublish: await mayShare(deps, userId) });
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
       const albums = await albumChoices(deps.sql, userId);
       const target = album ? await findAlbum(deps.sql, album) : undefined;
@@ -80,7 +81,7 @@ export function uploadRoutes(deps: UploadDeps) {
       return progressResponse(async (onProgress) => {
         const a = await receive(c, { onProgress });
         return { status: a.status, retryAfter: a.retryAfter, html: `${a.fragment}` };
-      }, failedLine);
+      }, (err) => failedLine(c, err));
     }
     const a = await receive(c);
     if (a.retryAfter) c.header('Retry-After', String(a.retryAfter));
@@ -91,9 +92,9 @@ export function uploadRoutes(deps: UploadDeps) {
 }
 
 /** A failure once progress has begun (its status is already sent): the error, as the last line. */
-function failedLine(err: unknown): Final {
+function failedLine(c: Context, err: unknown): Final {
   if (err instanceof HttpError) return { status: err.status, html: `${<ErrorView status={err.status} message={err.message} />}` };
-  console.error('POST /upload:', err);
+  logUnexpected(c, err);
   const message = 'Something went wrong on our side. Please try again.';
   return { status: 500, html: `${<ErrorView status={500} message={message} />}` };
 }

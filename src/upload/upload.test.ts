@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { isStored } from '../test-support/consistency.ts';
+import { isStored, uploadedKeys } from '../test-support/consistency.ts';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
 import { animatedGif, jpeg, makeImage } from '../test-support/fixtures.ts';
 import type { ImageRow } from '../images/images.sql.ts';
-import { allKeys } from '../images/keys.ts';
+import { objectKeys } from '../images/keys.ts';
 import { createApp } from '../app.tsx';
 
 let t: TestApp;
@@ -48,7 +48,8 @@ describe('POST /upload', () => {
     assert.deepEqual([rows[1]!.width, rows[1]!.height], [300, 200]);
     for (const r of rows) {
       assert.equal(r.visibility, 'public');
-      for (const key of allKeys(r)) assert.ok(await isStored(t.storage, key), key);
+      for (const key of uploadedKeys(r)) assert.ok(await isStored(t.storage, key), key);
+      assert.equal(await isStored(t.storage, objectKeys(r).clean), false, 'the clean copy waits for its first request');
       assert.match(html, new RegExp(`href="/images/${r.id}"`));
     }
   });
@@ -73,7 +74,8 @@ describe('POST /upload', () => {
     assert.match(textOf(html), /drawing\.svg Refused: Not an image we can read/);
     const rows = await rowsOf(await userId('mixed'));
     assert.deepEqual(rows.map((r) => [r.filename, r.visibility]), [['good.jpg', 'private']]);
-    assert.equal(await countObjects(), objectsBefore + 5, 'the objects of the good file only');
+    // Its original and three derivatives: the clean copy waits for its first request.
+    assert.equal(await countObjects(), objectsBefore + 4, 'the objects of the good file only');
   });
 
   test('refuses a file over the size limit and the files over the count, keeping the rest', async () => {
@@ -172,7 +174,7 @@ describe('POST /upload', () => {
     const stored = await send('public', await jpeg(53, 50));
     assert.equal(stored.status, 200);
     assert.match(await stored.text(), /1 of 1 image uploaded/);
-    assert.equal(writes, 5);
+    assert.equal(writes, 4, 'the original and three derivatives');
     assert.equal((await rowsOf(await userId('late')))[0]!.visibility, 'public');
   });
 });

@@ -48,13 +48,17 @@ export function compressResponses(): MiddlewareHandler {
     await next();
     const res = c.res;
     const type = res.headers.get('Content-Type') ?? '';
-    if (!COMPRESSIBLE.test(type) || c.req.method === 'HEAD' || !res.body || res.status === 206) return;
+    if (!COMPRESSIBLE.test(type) || c.req.method === 'HEAD' || res.status === 204 || res.status === 206 || res.status === 304) return;
     if (res.headers.has('Content-Encoding') || res.headers.has('Content-Range')) return;
     if (NO_TRANSFORM.test(res.headers.get('Cache-Control') ?? '')) return;
     varyOnEncoding(res.headers);
     const length = res.headers.get('Content-Length');
     const encoding = pickEncoding(c.req.header('Accept-Encoding'));
     if (!encoding || (length !== null && Number(length) < SMALL)) return;
+    // Only now is the body looked at: reading `res.body` turns the server's plain string into a
+    // stream (the whole page copied, then written chunk by chunk), which an answer sent as it is
+    // has no need of.
+    if (!res.body) return;
     const headers = new Headers(res.headers);
     headers.delete('Content-Length');
     headers.set('Content-Encoding', encoding);

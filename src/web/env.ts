@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { OpsEnv } from '../ops/requests.ts';
 
 /** What every feature needs from outside, built once in main.ts (or by a test). */
 export type Deps = { config: Config; sql: Sql; storage: Storage; mail: Mailer };
@@ -13,7 +14,8 @@ export type Viewer = { id: string; username: string; email: string; role: Role }
 export type Role = 'user' | 'admin';
 
 export type AppEnv = {
-  Variables: {
+  /** `requestId` and `log` (the logger that names it), set first of all (ops/requests.ts). */
+  Variables: OpsEnv['Variables'] & {
     user: Viewer | null;
     session: { id: string } | null;
     /** The one-time message after a redirect, as its cookie holds it once checked: read it with `decodeFlash`. */

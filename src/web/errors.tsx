@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { wantsFragment } from './htmx.ts';
 import { renderPage } from './render.tsx';
 import type { FieldErrors } from './forms.tsx';
+import { logUnexpected } from '../ops/requests.ts';
 
 /**
  * A request that cannot be answered as asked. Domain code and middleware throw these; the app's
@@ -97,6 +98,6 @@ export function renderError(c: Context, err: HttpError) {
 
 /** Anything else thrown is a bug of ours: logged, and answered with a 500 that tells nothing. */
 export function renderUnexpected(c: Context, err: unknown) {
-  console.error(`${c.req.method} ${c.req.path}:`, err);
+  logUnexpected(c, err);
   return renderError(c, new HttpError(500, 'Something went wrong on our side. Please try again.'));
 }

@@ -4,10 +4,38 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv, Viewer } from './env.ts';
 import { Page } from './layout.tsx';
 import { wantsFragment } from './htmx.ts';
+import { raw } from 'hono/html';
+
+// The layout around a page depends only on its title, its extra <head>, and the viewer's name
+// and role: made once for each of those (the two halves either side of the body) and reused,
+// rather than made element by element on every request. A flash message is rendered in full.
+const BODY = '\u0000body\u0000';
+const SHELLS = 500;
+const shells = new Map<string, [string, string]>();
+
+function shellOf(title: string, user: Viewer | null, head: string) {
+  const key = `${title}\u0000${user ? `${user.role}\u0000${user.username}` : ''}\u0000${head}`;
+  let shell = shells.get(key);
+  if (shell) {
+    shells.delete(key);
+  } else {
+    const html = `<!DOCTYPE html>${<Page title={title} user={user} head={head ? raw(head) : undefined}>{raw(BODY)}</Page>}`;
+    const at = html.lastIndexOf(BODY);
+    shell = [html.slice(0, at), html.slice(at + BODY.length)];
+    if (shells.size >= SHELLS) shells.delete(shells.keys().next().value!);
+  }
+  shells.set(key, shell); // most recently used last
+  return shell;
+}
+
+/** A child as the layout would write it (a fragment writes no number of its own). */
+const htmlOf = (child: Child) => (typeof child === 'number' ? `${child}` : `${<>{child}</>}`);
 
 /** The full page's HTML, with a doctype (Hono's JSX writes none). */
 export function pageHtml(title: string, body: Child, user: Viewer | null = null, flash?: string, head?: Child) {
-  return `<!DOCTYPE html>${<Page title={title} user={user} flash={flash} head={head}>{body}</Page>}`;
+  if (flash) return `<!DOCTYPE html>${<Page title={title} user={user} flash={flash} head={head}>{body}</Page>}`;
+  const [before, after] = shellOf(title, user, head == null || head === false ? '' : htmlOf(head));
+  return `${before}${htmlOf(body)}${after}`;
 }
 
 /** The full page, for the request's user and flash message; the view alone when htmx asked. */

@@ -1,0 +1,134 @@
+// A search costs what its matches cost, not what the library holds: the same search, with the
+// same matches, in a library of 1,000 images and then of 41,000, reads the GIN index of words
+// (sql/0010, kept free of a pending list by sql/0017) and about the same buffers, on its first
+// page and the next, in every order (list.sql.ts: the matches are read before they are sorted).
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Sql } from '../db/client.ts';
+import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
+import { buffers, nodes, shape, type PlanNode } from '../test-support/plans.ts';
+import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
+import { encodeCursor } from '../images/cursor.ts';
+import { PAGE_SIZE } from './routes.tsx';
+
+const OWNER = 'owner';
+const SMALL = 1_000;
+const LARGE = 41_000;
+/** In the small library every tenth image (half public, half the owner's) is a lighthouse. */
+const MATCHES = SMALL / 10;
+
+let dir: string;
+let db: TestDatabase;
+
+/**
+ * Images `from`..`to` (n), newer as n grows: odd ones public (of 20 users), even ones the
+ * owner's private ones. `lighthouse` names every tenth of them when `matching`, none otherwise;
+ * every image is a `photo`. Inserted as uploads are, one statement, without vacuuming after:
+ * whatever a search would meet in a live library (a GIN index's pending list) it meets here.
+ */
+async function addImages(sql: Sql, from: number, to: number, matching: boolean) {
+  await sql.begin(async (tx) => {
+    // Triggers off while loading: they would only bump public_version once per image.
+    await tx`alter table images disable trigger user`;
+    await tx`
+      insert into images (id, user_id, filename, title, visibility, format, bytes, sha256, width, height, placeholder,
+                          thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at, taken_at)
+      select 'img-' || n, case when n % 2 = 1 then 'user-' || (n % 20 + 1) else ${OWNER} end, 'photo-' || n || '.jpg',
+             case when ${matching} and n % 10 < 2 then 'Lighthouse at dusk ' || n else 'Harbour wall ' || n end,
+             case when n % 2 = 1 then 'public' else 'private' end, 'jpeg', 1000 + (n * 7919) % 100000, md5(n::text), 40, 30, 'p',
+             '0123456789abcdef', '0123456789abcdef', '0123456789abcdef', 900, 1900,
+             timestamptz '2026-01-01' + n * interval '1 minute',
+             case when n % 3 = 0 then timestamptz '2020-01-01' + n * interval '1 minute' end
+      from generate_series(${from}::int, ${to}::int) n`;
+    await tx`alter table images enable trigger user`;
+  });
+  await sql`analyze images`;
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cir-search-plan-'));
+  db = await openTestDatabase(join(dir, 'pg'));
+  await db.sql`
+    insert into users (id, email, username, password_hash)
+    select id, id || '@example.com', id, 'not a hash'
+    from (select 'user-' || n as id from generate_series(1, 20) n union all select ${OWNER}) u`;
+  await addImages(db.sql, 1, SMALL, true);
+});
+after(async () => {
+  await db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The plan the database ran for the app's own list query. */
+async function explain(scope: Scope, sort: Sort, q: string, cursor?: Cursor) {
+  const list = listImages(db.sql, { scope, sort, cursor, q, limit: PAGE_SIZE });
+  const [row] = await db.sql`explain (analyze, buffers, format json) ${list}`;
+  return (row!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
+}
+
+/** The second page's cursor, as the first page's "next" link carries it. */
+async function secondPage(scope: Scope, sort: Sort, q: string): Promise<Cursor> {
+  const rows = await listImages(db.sql, { scope, sort, q, limit: PAGE_SIZE });
+  assert.equal(rows.length, PAGE_SIZE + 1, 'the search has a second page');
+  const [key, id] = Buffer.from(encodeCursor(rows[PAGE_SIZE - 1]!, sort), 'base64url').toString().split('|');
+  return { key: key!, id: id! };
+}
+
+const scopes = [
+  { name: 'gallery', scope: { public: true } as Scope },
+  { name: 'dashboard', scope: { ownerId: OWNER } as Scope },
+];
+const sorts: Sort[] = ['newest', 'oldest', 'largest', 'taken'];
+
+/** What each search read in the small library, to hold the large one against. */
+const small = new Map<string, { plan: PlanNode; matches: number }>();
+const cases = scopes.flatMap((s) => sorts.flatMap((sort) => [false, true].map((deep) => ({ ...s, sort, deep, label: `${s.name}, sort=${sort}, page ${deep ? 2 : 1}` }))));
+
+async function measure() {
+  const seen = new Map<string, { plan: PlanNode; matches: number }>();
+  for (const c of cases) {
+    const cursor = c.deep ? await secondPage(c.scope, c.sort, 'lighthouse') : undefined;
+    const rows = await listImages(db.sql, { scope: c.scope, sort: c.sort, q: 'lighthouse', cursor, limit: PAGE_SIZE });
+    seen.set(c.label, { plan: await explain(c.scope, c.sort, 'lighthouse', cursor), matches: rows.length });
+  }
+  return seen;
+}
+
+describe('a search at 1,000 and at 41,000 images, with the same matches', () => {
+  let large: Map<string, { plan: PlanNode; matches: number }>;
+  before(async () => {
+    for (const [label, seen] of await measure()) small.set(label, seen);
+    // 40,000 more images, newer than every match: a walk down the list's time index would
+    // pass all of them before finding a lighthouse.
+    await addImages(db.sql, SMALL + 1, LARGE, false);
+    large = await measure();
+  });
+
+  for (const c of cases) {
+    test(`${c.label}: reads images_search_idx and as many buffers as in the small library`, (t) => {
+      const before = small.get(c.label)!;
+      const after = large.get(c.label)!;
+      const summary = `${buffers(before.plan)} buffers at ${SMALL} images, ${buffers(after.plan)} at ${LARGE}: ${shape(after.plan)}`;
+      t.diagnostic(summary);
+      assert.equal(after.matches, before.matches, 'the same matches');
+      assert.ok(after.matches > 0 && after.matches <= MATCHES / 2 + 1);
+      const all = nodes(after.plan);
+      assert.ok(all.some((n) => n['Index Name'] === 'images_search_idx'), `images_search_idx unused: ${summary}`);
+      const removed = Math.max(0, ...all.map((n) => n['Rows Removed by Filter'] ?? 0));
+      // At most the matches of every scope (the other scope's, those before the cursor) are passed over.
+      assert.ok(removed <= 2 * MATCHES, `filters out ${removed} rows: ${summary}`);
+      assert.ok(buffers(after.plan) <= 1.5 * buffers(before.plan) + 10, summary);
+    });
+  }
+
+  test('a word every image has walks the list in its order and stops after a page', async (t) => {
+    for (const { name, scope } of scopes) {
+      const plan = await explain(scope, 'newest', 'photo');
+      t.diagnostic(`${name}: ${buffers(plan)} buffers: ${shape(plan)}`);
+      assert.ok(buffers(plan) < 300, `${name} reads ${buffers(plan)} buffers: ${shape(plan)}`);
+    }
+  });
+});
