@@ -51,7 +51,9 @@ export default defineConfig({
     // Every story signs up fresh users from one address.
     env: { PORT: String(port), DATA_DIR: dataDir, SIGNUPS_PER_HOUR: '1000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, PUBLIC_URL: `http://localhost:${port}`,
       // Which account signs up first is a race between the specs: admin.spec.ts signs up (or logs in as) this one.
-      ADMIN_USERNAMES: 'e2e-admin' },
+      ADMIN_USERNAMES: 'e2e-admin',
+      // A line per request would bury the test report; warnings and errors still show.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdout: 'pipe',
   },
 });
