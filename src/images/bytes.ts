@@ -1,13 +1,12 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { Forbidden, HttpError, NotFound } from '../web/errors.tsx';
+import { Forbidden, NotFound } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
 import type { ImageRow } from './images.sql.ts';
 import { objectKeys, type Variant } from './keys.ts';
 import { CONTENT_TYPES, servedFormat } from './pipeline.ts';
 import { attachment, downloadName, serveObject } from './serve.ts';
 import { ensureCleanCopy, type CleanCopyDeps } from './clean-copy.ts';
-import { DecodeBusy } from './decode-queue.ts';
 
 const YEAR = 31_536_000;
 /** How long shared caches keep a public derivative before asking again. */
@@ -46,14 +45,9 @@ export function imageBytesRoutes(deps: Deps & Pick<CleanCopyDeps, 'decodes'>, fi
 
   /** The size of the image's clean copy, made now on its first request (NotFound when the image went meanwhile). */
   async function cleanCopy(image: ImageRow) {
-    try {
-      const size = await ensureCleanCopy(deps, image);
-      if (size === null) throw new NotFound();
-      return size;
-    } catch (err) {
-      if (err instanceof DecodeBusy) throw new HttpError(503, err.message, { 'Retry-After': String(err.retryAfter) });
-      throw err;
-    }
+    const size = await ensureCleanCopy(deps, image);
+    if (size === null) throw new NotFound();
+    return size;
   }
   const presign = !!config.s3?.presign;
 

@@ -11,6 +11,8 @@ import { runJanitor } from '../janitor/janitor.ts';
 import { janitorDeps } from '../deps.ts';
 import { objectKeys } from './keys.ts';
 import { ensureCleanCopy } from './clean-copy.ts';
+import { createDecodeQueue } from './decode-queue.ts';
+import { createApp } from '../app.tsx';
 import type { ImageRow } from './images.sql.ts';
 
 let t: TestApp;
@@ -62,6 +64,25 @@ describe('the clean copy, made on its first request', () => {
     // The owner still gets their exact original, and asking for it makes nothing.
     assert.deepEqual(Buffer.from(await (await owner.request(`/images/${row.id}/original`)).arrayBuffer()), data);
     await assertConsistent(t.sql, t.storage);
+  });
+
+  test('when every decode slot is taken and none may wait, a visitor gets a 503 to try again; nothing is kept', async () => {
+    const { row } = await uploadPhoto('busy', 'busy.jpg');
+    const decodes = createDecodeQueue({ slots: 1, perUser: 1, queue: 0 });
+    const busy = new TestClient({ app: createApp({ ...t, decodes }) });
+    let release!: () => void;
+    const held = decodes.run('someone-else', () => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const res = await busy.request(`/images/${row.id}/original`);
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '60');
+      assert.equal((await rowOf('busy.jpg')).clean_bytes, null);
+      assert.equal(await isStored(t.storage, objectKeys(row).clean), false);
+    } finally {
+      release();
+      await held;
+    }
+    assert.equal((await busy.request(`/images/${row.id}/original`)).status, 200, 'made once a slot is free');
   });
 
   test('the owner asking for their original makes no copy', async () => {

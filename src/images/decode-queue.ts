@@ -1,7 +1,12 @@
-/** No decode slot will be free soon enough: the file is refused now, to be sent again later. */
-export class DecodeBusy extends Error {
+import { HttpError } from '../web/errors.tsx';
+
+/**
+ * No decode slot will be free soon enough: the file is refused now, to be sent again later. An
+ * upload reports it per file; anywhere else (a clean copy made on request) it is the answer: 503.
+ */
+export class DecodeBusy extends HttpError {
   constructor(readonly retryAfter: number) {
-    super('The server is busy processing other images: please send this file again in a minute');
+    super(503, 'The server is busy processing other images: please send this file again in a minute', { 'Retry-After': String(retryAfter) });
   }
 }
 
