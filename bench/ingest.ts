@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-// Imported for its sharp settings (threads, no cache), which the app runs with too.
-import '../src/images/pipeline.ts';
+// With the app's sharp settings (threads, no cache), which importing the pipeline applies.
+import { DISPLAY_QUALITY, SIZES } from '../src/images/pipeline.ts';
 import { createDecodeQueue } from '../src/images/decode-queue.ts';
 import { loadConfig } from '../src/config.ts';
 import { PASSWORD, TestClient } from '../src/test-support/client.ts';
@@ -28,7 +28,7 @@ export async function displayOnly(paths: string[]) {
   try {
     for (const batch of batches(paths)) {
       await Promise.all(batch.map((p, i) => decodes.run('bench', () => sharp(p).rotate()
-        .resize(1600, 1600, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toFile(join(dir, `${i}.webp`)))));
+        .resize(SIZES.display, SIZES.display, { fit: 'inside', withoutEnlargement: true }).webp({ quality: DISPLAY_QUALITY }).toFile(join(dir, `${i}.webp`)))));
     }
     return performance.now() - started;
   } finally {

@@ -13,12 +13,12 @@ import { createDecodeQueue } from './images/decode-queue.ts';
 import { createTempSpace } from './upload/temp-space.ts';
 import { createLifecycle } from './web/lifecycle.ts';
 import type { Sql } from './db/client.ts';
-import { consoleMailLog, createMailer, type MailLog } from './mail/mailer.ts';
+import { createMailer, type MailLog } from './mail/mailer.ts';
 import { createTransport, type Transport } from './mail/transport.ts';
 import { recoveryMails } from './recovery/mails.ts';
 import { grantConfiguredAdmins } from './auth/users.sql.ts';
 import { createMetrics } from './ops/metrics.ts';
-import { createLogger } from './ops/logging.ts';
+import { createLogger, type Logger } from './ops/logging.ts';
 
 export const MIGRATIONS_DIR = 'sql';
 
@@ -27,7 +27,7 @@ export function createStorage(config: Config): Storage {
 }
 
 /** The app's mail: every kind it sends, through `transport` (SMTP or the log, as configured). */
-export function createMail(sql: Sql, config: Config, transport: Transport = createTransport(config.mail), log: MailLog = consoleMailLog) {
+export function createMail(sql: Sql, config: Config, log: MailLog & Pick<Logger, 'info'>, transport: Transport = createTransport(config.mail, (line) => log.info(line))) {
   const kinds = recoveryMails(sql);
   return createMailer(sql, transport, async (row) => {
     const make = kinds[row.kind];
@@ -40,13 +40,12 @@ export function createMail(sql: Sql, config: Config, transport: Transport = crea
 /** Everything the app is built from: the shared services and this instance's own limits. */
 export type AppDeps = Deps & ReturnType<typeof localLimits>;
 
-/** What guards this instance's own CPU, memory and temporary disk, whether it is shutting down, and its metrics and log. */
+/** What guards this instance's own CPU, memory and temporary disk, whether it is shutting down, and its metrics. */
 export function localLimits(config: Config, opts: { processMetrics?: boolean } = {}) {
   const metrics = createMetrics(opts);
   return {
-    // Per app, not global: each app a test builds counts and logs only its own requests.
+    // Per app, not global: each app a test builds counts only its own requests.
     metrics,
-    log: createLogger(config.logLevel),
     decodes: metrics.timedDecodes(createDecodeQueue(config.decode)),
     tempSpace: createTempSpace({ perUser: config.upload.tempBytesPerUser, total: config.upload.tempBytesTotal }),
     lifecycle: createLifecycle(),
@@ -57,7 +56,7 @@ export function localLimits(config: Config, opts: { processMetrics?: boolean } =
  * What the janitor works with: the storage, the database, which keys rows still name, and the
  * purge of what has been in the trash for TRASH_DAYS.
  */
-export function janitorDeps(deps: Deps & Pick<AppDeps, 'metrics' | 'log'>): JanitorDeps {
+export function janitorDeps(deps: Deps & Pick<AppDeps, 'metrics'>): JanitorDeps {
   return {
     ...deps,
     observe: deps.metrics.janitor,
@@ -74,13 +73,13 @@ export async function buildDeps(config: Config): Promise<AppDeps & { close(): Pr
     await grantConfiguredAdmins(db.sql, config.adminUsernames);
     const storage = createStorage(config);
     await storage.init();
-    const local = localLimits(config, { processMetrics: true });
-    const mail = createMail(db.sql, config, undefined, local.log);
+    const log = createLogger(config.logLevel);
+    const mail = createMail(db.sql, config, log);
     const close = async () => {
       await mail.idle();
       await db.close();
     };
-    return { config, sql: db.sql, storage, mail, ...local, close };
+    return { config, sql: db.sql, storage, mail, log, ...localLimits(config, { processMetrics: true }), close };
   } catch (err) {
     await db.close();
     throw err;

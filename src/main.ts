@@ -69,7 +69,7 @@ async function serveApp() {
   // A second signal cuts what is still in flight at once.
   const onSignal = (signal: NodeJS.Signals) => {
     shutdown(signal).then((code) => process.exit(code), (err) => {
-      console.error('shutdown:', err);
+      deps.log.error({ err }, 'shutdown: failed');
       process.exit(1);
     });
   };

@@ -10,7 +10,7 @@ import type { Deps } from '../web/env.ts';
  * object of theirs for deletion in the same transaction, then deletes those objects. `first`
  * runs in that transaction before anything is deleted (an admin's checks and audit; throw to refuse).
  */
-export async function deleteAccount(deps: Pick<Deps, 'sql' | 'storage'>, userId: string, first?: (tx: Queryable) => Promise<void>) {
+export async function deleteAccount(deps: Pick<Deps, 'sql' | 'storage' | 'log'>, userId: string, first?: (tx: Queryable) => Promise<void>) {
   const keys = await deps.sql.begin(async (tx) => {
     await first?.(tx);
     const keys = await keysOfUserImages(tx, userId);

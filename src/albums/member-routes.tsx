@@ -64,7 +64,7 @@ export function albumMemberRoutes(deps: Deps, visibleAlbum: VisibleAlbum) {
   app.get('/albums/:id{[\\w-]{1,64}}/download', async (c) => {
     const { album } = await visibleAlbum(c, c.req.param('id'));
     const entries = zipEntries(await albumZipRows(sql, album), c.get('user')?.id);
-    return zipResponse(storage, entries, { filename: `${album.title}.zip`, maxBytes: config.zipMaxBytes, cleanCopies: deps });
+    return zipResponse(storage, entries, { filename: `${album.title}.zip`, maxBytes: config.zipMaxBytes, log: c.get('log'), cleanCopies: deps });
   });
 
   return app;

@@ -22,7 +22,7 @@ export function bearer(sql: Sql, o: { perMinute: number; trustProxy: boolean }):
   return async (c, next) => {
     const header = c.req.header('Authorization');
     const token = header?.match(/^Bearer +(\S+)\s*$/i)?.[1];
-    const caller = token ? await findTokenUser(sql, token) : null;
+    const caller = token ? await findTokenUser(sql, token, c.get('log')) : null;
     // Counted before a token is refused: a request with a wrong token counts against the address,
     // as one without does, else guessing (a lookup each) would be the one thing without a limit.
     const key = caller ? `api:token:${caller.tokenId}` : `api:address:${clientAddress(c, o.trustProxy)}`;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Sql } from '../db/client.ts';
 import { hashToken } from '../auth/session.ts';
 import { randomId } from '../web/ids.ts';
@@ -58,7 +59,7 @@ export async function revokeToken(sql: Sql, userId: string, id: string) {
  * Marks it used, to the minute, without waiting: like a session's "last seen", the write may
  * queue behind a lock on the row, and the request need not.
  */
-export async function findTokenUser(sql: Sql, token: string) {
+export async function findTokenUser(sql: Sql, token: string, log: Pick<Logger, 'error'>) {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const [row]: [TokenUser?] = await sql`
     select t.id as "tokenId", t.scope, u.id, u.username, u.role,
@@ -67,7 +68,7 @@ export async function findTokenUser(sql: Sql, token: string) {
     where t.token_hash = ${hashToken(token)} and ${live(sql, 't')} and u.disabled_at is null`;
   if (row && !row.used) {
     sql`update api_tokens set last_used_at = date_trunc('minute', now()) where id = ${row.tokenId}`
-      .catch((err) => console.error('token last used:', err));
+      .catch((err) => log.error({ err }, 'token: could not note its use'));
   }
   return row;
 }

@@ -1,5 +1,6 @@
 // Every Lucia call lives here, so the session layer could be swapped without touching routes.
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Sql } from '../db/client.ts';
 
@@ -23,7 +24,7 @@ export function hashToken(token: string) {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function createAdapter(sql: Sql): Adapter {
+function createAdapter(sql: Sql, log: Pick<Logger, 'error'>): Adapter {
   const toSession = (r: SessionRow, id = r.id): DatabaseSession =>
     ({ id, userId: r.user_id, expiresAt: r.expires_at, attributes: { user_agent: r.user_agent } });
   return {
@@ -41,7 +42,7 @@ function createAdapter(sql: Sql): Adapter {
       if (!row.seen) {
         sql`update users set last_seen_at = now()
             where id = ${row.user_id} and (last_seen_at is null or last_seen_at < now() - interval '5 minutes')`
-          .catch((err) => console.error('last seen:', err));
+          .catch((err) => log.error({ err }, 'session: could not note when the user was last seen'));
       }
       const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role } };
       return [toSession(row, token), user];
@@ -73,8 +74,8 @@ function createAdapter(sql: Sql): Adapter {
 export type Sessions = ReturnType<typeof createSessions>;
 
 /** Server-side sessions in PostgreSQL; the cookie is Secure (and `__Host-` prefixed) behind https. */
-export function createSessions(sql: Sql, opts: { secure: boolean }) {
-  const lucia = new Lucia(createAdapter(sql), {
+export function createSessions(sql: Sql, opts: { secure: boolean; log: Pick<Logger, 'error'> }) {
+  const lucia = new Lucia(createAdapter(sql, opts.log), {
     sessionExpiresIn: new TimeSpan(30, 'd'),
     sessionCookie: {
       name: opts.secure ? '__Host-session' : 'session',

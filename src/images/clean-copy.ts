@@ -4,17 +4,16 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Sql } from '../db/client.ts';
-import type { Storage } from '../storage/storage.ts';
 import { purgeObjects } from '../storage/purge.ts';
-import type { Config } from '../config.ts';
+import type { Sql } from '../db/client.ts';
+import type { Deps } from '../web/env.ts';
 import type { DecodeQueue } from './decode-queue.ts';
 import type { ImageRow } from './images.sql.ts';
 import { objectKeys } from './keys.ts';
 import { CONTENT_TYPES, cleanFormat, makeCleanCopy } from './pipeline.ts';
 
 /** What making a clean copy needs: the shared services and, in an app, this instance's decode slots. */
-export type CleanCopyDeps = { sql: Sql; storage: Storage; config: Config; decodes?: DecodeQueue };
+export type CleanCopyDeps = Pick<Deps, 'sql' | 'storage' | 'config' | 'log'> & { decodes?: DecodeQueue };
 /** The columns of an image row the clean copy is made and found from. */
 export type CleanParts = Pick<ImageRow, 'id' | 'user_id' | 'format' | 'thumb_hash' | 'thumb2x_hash' | 'display_hash' | 'clean_bytes'>;
 

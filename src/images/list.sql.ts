@@ -86,14 +86,19 @@ function orderOf(sql: Sql, sort: Sort, back = false) {
 /** Where an image sits in every sort: its upload time as text and its size (the date taken is looked up by id). */
 export type SortKeys = { id: string; ts: string; bytes: number };
 
+/**
+ * The image just before or after `at` in a list: a page of none, plus the one row that says
+ * whether there is more. So a search reads its matches as a page of it does, rather than walking
+ * past the rest of the list.
+ */
+export function beside(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: SortKeys, before: boolean) {
+  const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
+  return listImages(sql, { ...l, cursor, before, limit: 0 });
+}
+
 /** The images just before and after `at` in a list (for previous / next on the image page). */
 export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: SortKeys) {
-  const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
-  const step = (back: boolean) => sql<{ id: string }[]>`
-    select i.id from images i join users u on u.id = i.user_id
-    where ${whereScope(sql, l.scope)} ${matching(sql, l.q)} ${afterCursor(sql, l.sort, cursor, back)}
-    ${orderOf(sql, l.sort, back)} limit 1`;
-  const [[prev], [next]] = await Promise.all([step(true), step(false)]);
+  const [[prev], [next]] = await Promise.all([beside(sql, l, at, true), beside(sql, l, at, false)]);
   return { prev: prev?.id, next: next?.id };
 }
 

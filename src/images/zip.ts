@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
+import type { Logger } from 'pino';
 import type { Storage } from '../storage/storage.ts';
 import { TooLarge } from '../web/errors.tsx';
 import { formatBytes } from '../web/format.tsx';
@@ -43,7 +44,7 @@ export function zipEntries(images: Zipped[], viewerId: string | undefined): Entr
  * with the number or size of the images. Stored, not deflated: images are compressed already.
  * Refused (413) past `maxBytes` in all, before anything is sent.
  */
-export function zipResponse(storage: Storage, entries: Entry[], o: { filename: string; maxBytes: number; cleanCopies?: CleanCopyDeps }) {
+export function zipResponse(storage: Storage, entries: Entry[], o: { filename: string; maxBytes: number; log: Pick<Logger, 'error'>; cleanCopies?: CleanCopyDeps }) {
   const total = entries.reduce((sum, e) => sum + e.bytes, 0);
   if (total > o.maxBytes) {
     throw new TooLarge(`These images come to ${formatBytes(total)}, more than the ${formatBytes(o.maxBytes)} a zip may hold here. Download fewer at once: select them on your dashboard.`);
@@ -64,11 +65,11 @@ export function zipResponse(storage: Storage, entries: Entry[], o: { filename: s
       if (gone.signal.aborted) return;
       // One at a time, as the zip reaches them: a clean copy not made yet is made (and kept) now.
       // If it cannot be made (a busy server), it is left out as a missing object would be.
-      if (e.clean && o.cleanCopies) await ensureCleanCopy(o.cleanCopies, e.clean).catch((err) => console.error('zip: no clean copy', err));
+      if (e.clean && o.cleanCopies) await ensureCleanCopy(o.cleanCopies, e.clean).catch((err) => o.log.error({ err, key: e.key }, 'zip: no clean copy'));
       current = await storage.get(e.key);
       // A missing object is the storage's inconsistency, not this download's: the rest still come.
       if (!current) {
-        console.error(`zip: object ${e.key} is missing`);
+        o.log.error({ key: e.key }, 'zip: an object is missing');
         continue;
       }
       archive.append(current, { name: e.name, date: e.date });
@@ -78,7 +79,7 @@ export function zipResponse(storage: Storage, entries: Entry[], o: { filename: s
     await archive.finalize();
   })().catch((err) => {
     if (gone.signal.aborted) return;
-    console.error('zip: failed', err);
+    o.log.error({ err }, 'zip: failed');
     archive.destroy(err);
   });
   return new Response(Readable.toWeb(out) as ReadableStream, {

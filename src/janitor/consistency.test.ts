@@ -23,8 +23,8 @@ function faulty(inner: Storage, opts: { failPut?: number; failDeletes?: () => bo
   };
 }
 
-async function withApp(fn: (t: TestApp) => Promise<void>, wrap?: (s: Storage) => Storage, env: Record<string, string> = {}) {
-  const t = await startTestApp(env, { wrap });
+async function withApp(fn: (t: TestApp) => Promise<void>, wrap?: (s: Storage) => Storage, env: Record<string, string> = {}, logTo?: (line: string) => void) {
+  const t = await startTestApp(env, { wrap, logTo });
   try {
     await fn(t);
   } finally {
@@ -62,8 +62,9 @@ describe('consistency between rows and objects', () => {
   });
 
   // With TRASH_DAYS=0 a delete removes the row at once, as emptying the trash or a purge does.
-  test('an object delete that fails is queued and done later by the janitor', async () => {
+  test('an object delete that fails is queued, logged, and done later by the janitor', async () => {
     let broken = false;
+    const logged: string[] = [];
     await withApp(async (t) => {
       const user = await newUser(t, 'outbox');
       await user.upload([{ name: 'a.jpg', data: await jpeg(70, 50) }], 'public');
@@ -75,13 +76,16 @@ describe('consistency between rows and objects', () => {
       const queued = await t.sql`select key, attempts from pending_deletions`;
       assert.equal(queued.length, 5);
       assert.ok(queued.every((q) => q.attempts === 1));
+      const line = JSON.parse(logged.find((l) => l.includes('left for the janitor'))!);
+      assert.equal(line.level, 50);
+      assert.deepEqual([...line.keys].sort(), queued.map((q) => q.key).sort());
       broken = false;
       await t.sql`update pending_deletions set next_attempt_at = now()`;
       const report = await runJanitor(janitorDeps(t), 3_600_000);
       assert.deepEqual(report, { ran: true, trashed: 0, retried: 5, orphans: 0 });
       assert.equal((await t.sql`select count(*)::int as n from pending_deletions`)[0]!.n, 0);
       await assertConsistent(t.sql, t.storage);
-    }, (s) => faulty(s, { failDeletes: () => broken }), { TRASH_DAYS: '0' });
+    }, (s) => faulty(s, { failDeletes: () => broken }), { TRASH_DAYS: '0' }, (line) => void logged.push(line));
   });
 
   test('the janitor removes objects without a row only after the grace period, and keeps the rest', async () => {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { Logger } from 'pino';
 import type { Sql } from '../db/client.ts';
 import { imageIdOf } from '../images/keys.ts';
 import { dueDeletions } from '../storage/deletions.sql.ts';
@@ -19,7 +20,7 @@ export type JanitorDeps = {
   purgeTrash(limit: number): Promise<{ count: number; keys: string[] }>;
   /** Told of every pass, for the metrics. */
   observe?(run: JanitorReport | 'failed'): void;
-  log?: { error(fields: object, message: string): void };
+  log: Pick<Logger, 'error'>;
 };
 export type JanitorReport = { ran: boolean; trashed: number; retried: number; orphans: number };
 
@@ -104,7 +105,7 @@ export function startJanitor(deps: JanitorDeps, opts: { graceMs: number; interva
     // A pass that outlasts the interval is not started again beside itself.
     if (running) return;
     running = runJanitor(deps, opts.graceMs)
-      .then(() => {}, (err) => (deps.log ? deps.log.error({ err }, 'janitor: the pass failed') : console.error('janitor:', err)))
+      .then(() => {}, (err) => deps.log.error({ err }, 'janitor: the pass failed'))
       .finally(() => (running = undefined));
   }, opts.intervalMs);
   timer.unref();

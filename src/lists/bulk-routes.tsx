@@ -86,7 +86,7 @@ export function bulkRoutes(deps: Deps, dashboard: (c: Context<AppEnv>, refusal: 
     }
     if (action === 'zip') {
       const entries = zipEntries(await findZipped(sql, userId, ids), userId);
-      return zipResponse(deps.storage, entries, { filename: 'images.zip', maxBytes: config.zipMaxBytes });
+      return zipResponse(deps.storage, entries, { filename: 'images.zip', maxBytes: config.zipMaxBytes, log: c.get('log') });
     }
     if (action !== 'delete') {
       await mustBeVerifiedFor(deps, userId, action);

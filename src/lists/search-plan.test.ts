@@ -2,6 +2,8 @@
 // same matches, in a library of 1,000 images and then of 41,000, reads the GIN index of words
 // (sql/0010, kept free of a pending list by sql/0017) and about the same buffers, on its first
 // page and the next, in every order (list.sql.ts: the matches are read before they are sorted).
+// So does the image page's previous / next at either end of the matches, where a walk of the list
+// would pass every image beyond them.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { buffers, nodes, shape, type PlanNode } from '../test-support/plans.ts';
-import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
+import { beside, listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
@@ -62,12 +64,12 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The plan the database ran for the app's own list query. */
-async function explain(scope: Scope, sort: Sort, q: string, cursor?: Cursor) {
-  const list = listImages(db.sql, { scope, sort, cursor, q, limit: PAGE_SIZE });
-  const [row] = await db.sql`explain (analyze, buffers, format json) ${list}`;
+/** The plan the database ran for one of the app's own queries. */
+async function planOf(query: ReturnType<typeof listImages>) {
+  const [row] = await db.sql`explain (analyze, buffers, format json) ${query}`;
   return (row!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
 }
+const explain = (scope: Scope, sort: Sort, q: string, cursor?: Cursor) => planOf(listImages(db.sql, { scope, sort, cursor, q, limit: PAGE_SIZE }));
 
 /** The second page's cursor, as the first page's "next" link carries it. */
 async function secondPage(scope: Scope, sort: Sort, q: string): Promise<Cursor> {
@@ -87,12 +89,22 @@ const sorts: Sort[] = ['newest', 'oldest', 'largest', 'taken'];
 const small = new Map<string, { plan: PlanNode; matches: number }>();
 const cases = scopes.flatMap((s) => sorts.flatMap((sort) => [false, true].map((deep) => ({ ...s, sort, deep, label: `${s.name}, sort=${sort}, page ${deep ? 2 : 1}` }))));
 
+/** The image page's previous (before the first match) and next (after the last): there is none. */
+const ends = scopes.flatMap((s) => sorts.flatMap((sort) => [true, false].map((before) => ({ ...s, sort, before, label: `${s.name}, sort=${sort}, ${before ? 'previous of the first' : 'next of the last'} match` }))));
+
 async function measure() {
   const seen = new Map<string, { plan: PlanNode; matches: number }>();
   for (const c of cases) {
     const cursor = c.deep ? await secondPage(c.scope, c.sort, 'lighthouse') : undefined;
     const rows = await listImages(db.sql, { scope: c.scope, sort: c.sort, q: 'lighthouse', cursor, limit: PAGE_SIZE });
     seen.set(c.label, { plan: await explain(c.scope, c.sort, 'lighthouse', cursor), matches: rows.length });
+  }
+  for (const e of ends) {
+    const list = { scope: e.scope, sort: e.sort, q: 'lighthouse' };
+    const all = await listImages(db.sql, { ...list, limit: 1000 });
+    const at = e.before ? all[0]! : all.at(-1)!;
+    const rows = await beside(db.sql, list, at, e.before);
+    seen.set(e.label, { plan: await planOf(beside(db.sql, list, at, e.before)), matches: rows.length });
   }
   return seen;
 }
@@ -120,6 +132,19 @@ describe('a search at 1,000 and at 41,000 images, with the same matches', () => 
       const removed = Math.max(0, ...all.map((n) => n['Rows Removed by Filter'] ?? 0));
       // At most the matches of every scope (the other scope's, those before the cursor) are passed over.
       assert.ok(removed <= 2 * MATCHES, `filters out ${removed} rows: ${summary}`);
+      assert.ok(buffers(after.plan) <= 1.5 * buffers(before.plan) + 10, summary);
+    });
+  }
+
+  for (const e of ends) {
+    test(`${e.label}: none, found in images_search_idx with as many buffers as in the small library`, (t) => {
+      const before = small.get(e.label)!;
+      const after = large.get(e.label)!;
+      const summary = `${buffers(before.plan)} buffers at ${SMALL} images, ${buffers(after.plan)} at ${LARGE}: ${shape(after.plan)}`;
+      t.diagnostic(summary);
+      assert.equal(after.matches, 0);
+      assert.equal(before.matches, 0);
+      assert.ok(nodes(after.plan).some((n) => n['Index Name'] === 'images_search_idx'), `images_search_idx unused: ${summary}`);
       assert.ok(buffers(after.plan) <= 1.5 * buffers(before.plan) + 10, summary);
     });
   }

@@ -129,7 +129,7 @@ describe('retryDelay', () => {
 describe('deliverDue', () => {
   test('two mailers over one database, delivering at once, send each mail exactly once', async () => {
     await t.mail.idle();
-    const other = createMail(t.sql, t.config, createTransport(t.config.mail));
+    const other = createMail(t.sql, t.config, t.log);
     const recipients = Array.from({ length: 45 }, (_, i) => `race${i}@example.com`);
     for (const r of recipients) await queueNotice(r);
     const sent = await Promise.all([t.mail.deliverDue(), other.deliverDue(), t.mail.deliverDue(), other.deliverDue()]);
@@ -161,7 +161,7 @@ describe('createTransport without SMTP_URL', () => {
     await signup(t, 'logged');
     await t.mail.idle();
     const lines: string[] = [];
-    const logged = createMail(t.sql, t.config, createTransport({ from: t.config.mail.from }, (line: string) => lines.push(line)));
+    const logged = createMail(t.sql, t.config, t.log, createTransport({ from: t.config.mail.from }, (line: string) => lines.push(line)));
     await insertMail(t.sql, { kind: 'password-reset', recipient: 'logged@example.com', data: {}, origin: PUBLIC_URL });
     assert.equal(await logged.deliverDue(), 1);
     assert.equal(lines.length, 1);

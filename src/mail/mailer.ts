@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Sql } from '../db/client.ts';
 import { claimDue, deleteMail, insertMail, retryLater, type OutboxRow } from './outbox.sql.ts';
 import type { Message, Transport } from './transport.ts';
@@ -16,9 +17,8 @@ export const retryDelay = (attempts: number) => Math.min(FIRST_RETRY_MS * 2 ** M
 
 export type Mailer = ReturnType<typeof createMailer>;
 
-/** Where the mailer reports failures: the app's logger, or the console. */
-export type MailLog = { error(fields: object, message: string): void };
-export const consoleMailLog: MailLog = { error: (fields, message) => console.error(message, fields) };
+/** Where the mailer reports failures: the app's logger. */
+export type MailLog = Pick<Logger, 'error'>;
 
 /**
  * Mail through the outbox: `send` only writes a row (so a request never waits on, or fails with,
@@ -26,7 +26,7 @@ export const consoleMailLog: MailLog = { error: (fields, message) => console.err
  * due, and whichever instance runs it first takes each mail. A failed send is tried again later,
  * with backoff.
  */
-export function createMailer(sql: Sql, transport: Transport, compose: Compose, log: MailLog = consoleMailLog) {
+export function createMailer(sql: Sql, transport: Transport, compose: Compose, log: MailLog) {
   let running: Promise<number> | undefined;
   let again = false;
 

@@ -12,7 +12,7 @@ export type Transport = { send(message: Message): Promise<void> };
  * with STARTTLS when the server offers it); otherwise each mail is written to the log, so the
  * embedded default needs no mail server and its links can still be followed.
  */
-export function createTransport(opts: { smtpUrl?: string; from: string }, log = console.log): Transport {
+export function createTransport(opts: { smtpUrl?: string; from: string }, log: (line: string) => void): Transport {
   if (!opts.smtpUrl) {
     return {
       async send(m) {

@@ -1,5 +1,4 @@
-import type { Sql } from '../db/client.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Deps } from '../web/env.ts';
 import { purgeObjects } from '../storage/purge.ts';
 import { audit, type Actor } from '../instance/audit.sql.ts';
 import { bumpPublicVersion } from '../instance/settings.sql.ts';
@@ -20,7 +19,7 @@ export type Outcome = { owner: string; reports: number };
  * new public_version (no trigger sees every page it changes: a private image can be the cover
  * of a public album). A purge deletes the objects after commit; the janitor retries what fails.
  */
-export async function moderate(deps: { sql: Sql; storage: Storage }, actor: Actor, item: Item, action: Action, reason = '') {
+export async function moderate(deps: Pick<Deps, 'sql' | 'storage' | 'log'>, actor: Actor, item: Item, action: Action, reason = '') {
   let keys: string[] = [];
   const outcome = await deps.sql.begin(async (tx): Promise<Outcome | undefined> => {
     const owner = await ownerOf(tx, item);

@@ -52,8 +52,6 @@ function signedIn(c: Context) {
  * Logs an error nobody expected, once, with its stack and the request's id; the answer then says
  * nothing of it.
  */
-export function logUnexpected(c: Context, err: unknown) {
-  const log = (c.var as Partial<OpsEnv['Variables']>).log;
-  if (log) log.error({ err, method: c.req.method, route: routePath(c) }, 'unexpected error');
-  else console.error(`${c.req.method} ${routePath(c)}:`, err);
+export function logUnexpected(c: Context<OpsEnv>, err: unknown) {
+  c.var.log.error({ err, method: c.req.method, route: routePath(c) }, 'unexpected error');
 }

@@ -11,18 +11,15 @@ let t: TestApp;
 let user: TestClient;
 let imageId: string;
 const errors: string[] = [];
-const consoleError = console.error;
 
 before(async () => {
-  t = await startTestApp();
+  // A 500 is logged: collect what the app reports, to name it in a failure.
+  t = await startTestApp({}, { logTo: (line) => void errors.push(line) });
   user = await newUser(t, 'walker');
   await user.upload([{ name: 'mine.jpg', data: await jpeg(100, 100) }], 'public');
   imageId = (await t.sql<{ id: string }[]>`select id from images`)[0]!.id;
-  // A 500 is logged: collect what the app reports, to name it in a failure.
-  console.error = (...args: unknown[]) => errors.push(args.map(String).join(' '));
 });
 after(async () => {
-  console.error = consoleError;
   await t.close();
 });
 

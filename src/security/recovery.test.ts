@@ -61,8 +61,8 @@ async function holdMail() {
   let open!: () => void;
   let sending!: () => void;
   const [gate, held] = [new Promise<void>((r) => (open = r)), new Promise<void>((r) => (sending = r))];
-  const smtpTransport = createTransport(t.config.mail);
-  const mail = createMail(t.sql, t.config, { async send(m) { sending(); await gate; await smtpTransport.send(m); } });
+  const smtpTransport = createTransport(t.config.mail, (line) => t.log.info(line));
+  const mail = createMail(t.sql, t.config, t.log, { async send(m) { sending(); await gate; await smtpTransport.send(m); } });
   await insertMail(t.sql, { kind: 'email-change-notice', recipient: 'first@example.com', data: { username: 'x', newEmail: 'y@example.com' }, origin: 'http://localhost' });
   const first = mail.deliverDue();
   await held;

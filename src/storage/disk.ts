@@ -1,5 +1,5 @@
 import { constants, createWriteStream } from 'node:fs';
-import { access, copyFile, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,8 +36,9 @@ export function createDiskStorage(root: string): Storage {
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.${randomUUID()}.tmp`;
       try {
-        // A kernel-side copy: no bytes pass through JavaScript.
-        await copyFile(source, tmp);
+        // The callers' files are temporary and removed once stored: on the same disk a second name
+        // for them writes no byte again; elsewhere, a kernel-side copy (no bytes pass through JavaScript).
+        await link(source, tmp).catch(() => copyFile(source, tmp));
         await rename(tmp, path);
       } catch (err) {
         await rm(tmp, { force: true });

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Sql } from '../db/client.ts';
 import type { Storage } from './storage.ts';
 import { clearDeletions, postponeDeletions, queueDeletions } from './deletions.sql.ts';
@@ -6,7 +7,7 @@ import { clearDeletions, postponeDeletions, queueDeletions } from './deletions.s
  * Deletes objects now, keeping the keys that could not be deleted in the outbox for the janitor.
  * `queued` says the caller already queued them (in the transaction that removed their rows).
  */
-export async function purgeObjects(deps: { sql: Sql; storage: Storage }, keys: string[], queued = false) {
+export async function purgeObjects(deps: { sql: Sql; storage: Storage; log: Pick<Logger, 'error'> }, keys: string[], queued = false) {
   if (keys.length === 0) return;
   if (!queued) {
     // Best effort: if the database is down too, the janitor's orphan sweep finds these objects.
@@ -17,6 +18,6 @@ export async function purgeObjects(deps: { sql: Sql; storage: Storage }, keys: s
   await Promise.all([
     clearDeletions(deps.sql, done),
     postponeDeletions(deps.sql, failed, 'delete failed'),
-  ]).catch((err) => console.error('storage: could not update the deletion outbox', err));
-  if (failed.length) console.error(`storage: ${failed.length} object(s) left for the janitor`);
+  ]).catch((err) => deps.log.error({ err }, 'storage: could not update the deletion outbox'));
+  if (failed.length) deps.log.error({ keys: failed }, `storage: ${failed.length} object(s) left for the janitor`);
 }

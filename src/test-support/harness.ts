@@ -10,6 +10,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase, type Sql } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { createMail, localLimits, MIGRATIONS_DIR } from '../deps.ts';
+import { createLogger } from '../ops/logging.ts';
 import { createDiskStorage } from '../storage/disk.ts';
 import { createS3Storage } from '../storage/s3.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -67,6 +68,8 @@ type TestAppOptions = {
   storage?: 'disk' | 's3';
   /** Wraps the real storage, to inject faults. */
   wrap?: (storage: Storage) => Storage;
+  /** Where the app's log lines go (else stdout). */
+  logTo?: (line: string) => void;
 };
 
 /** The real app over a fresh database and storage; `env` adds configuration (limits, ...). */
@@ -78,8 +81,9 @@ export async function startTestApp(env: Record<string, string> = {}, opts: TestA
   // Warnings and errors only: a line per request would bury the test report.
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'warn', ...env });
   // Without SMTP_URL the mail that would go to the log is kept quiet.
-  const mail = createMail(db.sql, config, config.mail.smtpUrl ? undefined : { send: async () => {} });
-  const deps = { config, sql: db.sql, storage, mail, ...localLimits(config) };
+  const log = createLogger(config.logLevel, opts.logTo && { write: opts.logTo });
+  const mail = createMail(db.sql, config, log, config.mail.smtpUrl ? undefined : { send: async () => {} });
+  const deps = { config, sql: db.sql, storage, mail, log, ...localLimits(config) };
   const app = createApp(deps);
   return {
     app,

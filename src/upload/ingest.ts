@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { VERIFY_TO_SHARE } from '../recovery/sharing.ts';
 import type { Deps } from '../web/env.ts';
@@ -54,8 +55,8 @@ export type IngestHooks = {
   fields?: Record<string, z.ZodOptional>;
   /** Checks the parsed fields against the database before anything is kept; throws Invalid to refuse the upload. */
   confirmFields?(fields: Record<string, unknown>): Promise<void>;
-  /** Where a file's failure that is ours (not the image's) is logged: the request's logger. */
-  log?: { error(fields: object, message: string): void };
+  /** Where a file's failure that is ours (not the image's) is logged: the request's logger (else the app's). */
+  log?: Pick<Logger, 'error'>;
 };
 
 const FORM_VISIBILITIES = ['public', 'private'] as const;
@@ -159,7 +160,7 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
     } catch (err) {
       if (err instanceof Invalid) throw err;
       if (signal.aborted) throw signal.reason;
-      return { filename: file.filename, ...refusal(err, hooks.log) };
+      return { filename: file.filename, ...refusal(err, hooks.log ?? deps.log) };
     }
   }
 
@@ -237,7 +238,7 @@ function outcomeOf(r: FileResult, verdicts: Map<string, Verdict>, quota: number)
 }
 
 /** Why a file was refused: the image's fault, a busy server, or (logged) ours. */
-function refusal(err: unknown, log = { error: (fields: object, message: string) => console.error(message, fields) }): Omit<Refused, 'filename'> {
+function refusal(err: unknown, log: Pick<Logger, 'error'>): Omit<Refused, 'filename'> {
   if (err instanceof ImageRejected) return { reason: err.message };
   if (err instanceof DecodeBusy) return { reason: err.message, retryAfter: err.retryAfter };
   log.error({ err }, 'upload: a file failed');

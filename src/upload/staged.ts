@@ -6,7 +6,7 @@ import type { Deps } from '../web/env.ts';
  * written, its id is committed once its row is, and `discard` (called once, in a `finally`)
  * removes everything not committed: refused files, duplicates, over-quota files, failed writes.
  */
-export function stageObjects(deps: Pick<Deps, 'sql' | 'storage'>) {
+export function stageObjects(deps: Pick<Deps, 'sql' | 'storage' | 'log'>) {
   const staged = new Map<string, string[]>();
   return {
     add(imageId: string, keys: string[]) {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -5,7 +6,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { OpsEnv } from '../ops/requests.ts';
 
 /** What every feature needs from outside, built once in main.ts (or by a test). */
-export type Deps = { config: Config; sql: Sql; storage: Storage; mail: Mailer };
+export type Deps = { config: Config; sql: Sql; storage: Storage; mail: Mailer; log: Logger };
 
 /** The signed-in person, as pages show them (set by auth's session middleware). */
 export type Viewer = { id: string; username: string; email: string; role: Role };
