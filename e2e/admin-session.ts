@@ -9,7 +9,7 @@ let adminSession: Awaited<ReturnType<BrowserContext['storageState']>> | undefine
 /**
  * A page signed in as the shared server's admin. The account signs up once a run (once per server:
  * every project of this run may share one); later stories log in, and reuse that session (one per
- * worker, whichever spec asks first), since each login counts against the one client address's limit.
+ * worker, whichever spec asks first), which spares each story a login.
  * Stories call it before signing anyone else up, so no test user becomes the server's first account.
  */
 export async function adminPage(browser: Browser, js = true) {

@@ -169,6 +169,8 @@ test('search finds words in any order; the sort applies at once; an empty result
   await page.getByRole('searchbox').fill('sunset beach');
   await page.getByRole('searchbox').press('Enter');
   await expect(page.locator('#images li.tile')).toHaveCount(2);
+  // The new page's module script (which submits a changed sort) has run: the press does not wait for it.
+  await expect(page.locator('html.js')).toBeAttached();
   await page.locator('#sort').selectOption('oldest');
   await expect(page).toHaveURL(/q=sunset\+beach&sort=oldest/);
   await expect(page.locator('#images li.tile')).toHaveCount(2);

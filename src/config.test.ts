@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.s3, undefined);
     assert.equal(c.upload.maxFiles, 50);
+    assert.equal(c.loginAttemptsPerAddress, 50);
     assert.ok(Object.isFrozen(c));
   });
 

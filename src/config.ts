@@ -20,6 +20,7 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: flag.default(false),
   SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  LOGIN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   S3_BUCKET: optional,
   S3_ENDPOINT: z.url().optional(),
@@ -80,6 +81,8 @@ export type Config = Readonly<{
   trustProxy: boolean;
   /** Sign-ups allowed per client address and hour. */
   signupsPerHour: number;
+  /** Password, second-factor and passkey sign-in attempts allowed per client address in 15 minutes. */
+  loginAttemptsPerAddress: number;
   /** Requests per minute each API token (or address without one) may make. */
   api: Readonly<{ requestsPerMinute: number }>;
   s3?: Readonly<S3Options & {
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
     trustProxy: e.TRUST_PROXY,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
+    loginAttemptsPerAddress: e.LOGIN_ATTEMPTS_PER_ADDRESS,
     api: Object.freeze({ requestsPerMinute: e.API_REQUESTS_PER_MINUTE }),
     s3: e.S3_BUCKET
       ? Object.freeze({

@@ -15,7 +15,7 @@ export async function checkCurrentPassword({ sql, config }: Pick<Deps, 'sql' | '
   const { user } = signedIn(c);
   const hash = await passwordHashOf(sql, user.id);
   const account = hash === undefined ? undefined : { id: user.id, password_hash: hash };
-  const check = await checkPassword(sql, account, { login: user.username, password, ip: clientAddress(c, config.trustProxy) });
+  const check = await checkPassword(sql, account, { login: user.username, password, ip: clientAddress(c, config.trustProxy) }, config.loginAttemptsPerAddress);
   if (check.retryAfter) throw new RateLimited('Too many password attempts', check.retryAfter);
   return check.ok;
 }

@@ -91,7 +91,7 @@ export function authRoutes({ sql, config, mail }: Deps, sessions: Sessions, sign
     async (c) => {
       const { username, password, next } = c.req.valid('form');
       const user = await findUserByLogin(sql, username);
-      const check = await checkPassword(sql, user, { login: username, password, ip: address(c) });
+      const check = await checkPassword(sql, user, { login: username, password, ip: address(c) }, config.loginAttemptsPerAddress);
       if (check.retryAfter) throw new RateLimited('Too many login attempts', check.retryAfter);
       if (!user || !check.ok) return renderPage(c, 'Log in', <LoginForm login={username} error={LOGIN_FAILED} next={next} />, 401);
       // Said only after the right password, so it tells nothing about an account to anyone else.

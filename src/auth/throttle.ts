@@ -5,7 +5,8 @@ import { clear, hit } from './throttle.sql.ts';
 // Counters live in PostgreSQL, so every instance sees the same ones. Windows expire: the real
 // owner of an attacked account is slowed down, never locked out for good.
 const WINDOW_MS = 15 * 60_000;
-export const LIMITS = { account: 10, address: 50 } as const;
+/** Guesses per account in a window; the per-address limit is the operator's (`LOGIN_ATTEMPTS_PER_ADDRESS`). */
+export const LIMITS = { account: 10 } as const;
 
 // By account, whatever name was typed for it (username or email, any case); a login that names
 // no account is counted by that name, so guessing at it looks the same as guessing at a real one.
@@ -26,12 +27,13 @@ export async function checkPassword(
   sql: Sql,
   user: { id: string; password_hash: string } | undefined,
   typed: { login: string; password: string; ip: string },
+  perAddress: number,
 ): Promise<PasswordCheck> {
   const key = accountKey(user ?? typed.login);
   const [account, address] = await Promise.all([hit(sql, key, WINDOW_MS), hit(sql, addressKey(typed.ip), WINDOW_MS)]);
   const retryAfter = Math.max(
     account.hits > LIMITS.account ? account.retry_after : 0,
-    address.hits > LIMITS.address ? address.retry_after : 0,
+    address.hits > perAddress ? address.retry_after : 0,
   );
   if (retryAfter) return { ok: false, retryAfter };
   const ok = user ? await verifyPassword(user.password_hash, typed.password) : await verifyAgainstDummy(typed.password);
@@ -67,11 +69,11 @@ const secondFactorKey = (userId: string) => `2fa:account:${userId}`;
  * The account's count is its own: a right password (which starts the password count again) must
  * not give a code guesser a fresh allowance. Seconds to wait when over a limit, else 0.
  */
-export async function countSecondFactor(sql: Sql, userId: string, ip: string) {
+export async function countSecondFactor(sql: Sql, userId: string, ip: string, perAddress: number) {
   const [account, address] = await Promise.all([hit(sql, secondFactorKey(userId), WINDOW_MS), hit(sql, addressKey(ip), WINDOW_MS)]);
   return Math.max(
     account.hits > LIMITS.account ? account.retry_after : 0,
-    address.hits > LIMITS.address ? address.retry_after : 0,
+    address.hits > perAddress ? address.retry_after : 0,
   );
 }
 

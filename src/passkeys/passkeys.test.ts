@@ -4,7 +4,6 @@ import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { ORIGIN, TestClient, OwnAddressClient as Browser, PASSWORD } from '../test-support/client.ts';
 import { SoftAuthenticator } from '../test-support/authenticator.ts';
 import { totpAt } from '../two-factor/totp.ts';
-import { LIMITS } from '../auth/throttle.ts';
 
 let t: TestApp;
 before(async () => {
@@ -160,7 +159,7 @@ describe('passkey options', () => {
   test('sign-in options are counted per address (each keeps a challenge for a while)', async () => {
     const b = new Browser(t);
     let last: Response | undefined;
-    for (let i = 0; i <= LIMITS.address; i++) last = await postJson(b, '/login/passkey/options');
+    for (let i = 0; i <= t.config.loginAttemptsPerAddress; i++) last = await postJson(b, '/login/passkey/options');
     assert.equal(last!.status, 429);
     assert.ok(Number(last!.headers.get('retry-after')) > 0);
     assert.equal((await postJson(new Browser(t), '/login/passkey/options')).status, 200, 'another address is not affected');

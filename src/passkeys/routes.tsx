@@ -15,7 +15,7 @@ import type { SignIn } from '../auth/sign-in.ts';
 import { checkCurrentPassword } from '../auth/current-password.ts';
 import { notifyOwner } from '../recovery/notices.ts';
 import { needsSecondFactor, secondFactorIsRight } from '../two-factor/second-factor.ts';
-import { countInWindow, LIMITS } from '../auth/throttle.ts';
+import { countInWindow } from '../auth/throttle.ts';
 import { clientAddress } from '../web/client-address.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { flash } from '../web/flash.ts';
@@ -108,7 +108,7 @@ export function passkeyRoutes(deps: Deps, signIn: SignIn) {
 
   app.post('/login/passkey/options', async (c) => {
     // Anyone may ask, and each answer keeps a challenge for a while: counted per address.
-    const wait = await countInWindow(sql, `passkey:address:${clientAddress(c, config.trustProxy)}`, LIMITS.address);
+    const wait = await countInWindow(sql, `passkey:address:${clientAddress(c, config.trustProxy)}`, config.loginAttemptsPerAddress);
     if (wait) return c.json({ error: 'Too many attempts; try again later' }, 429, { 'Retry-After': String(wait) });
     // No account named: the browser offers the passkeys it holds for this site.
     const options = await generateAuthenticationOptions({ rpID: party(c).rpID, userVerification: 'required' });

@@ -10,7 +10,7 @@ import { argon2Runs } from '../auth/password.ts';
 let t: TestApp;
 before(async () => {
   // Behind a proxy: the tests choose each client's address with X-Forwarded-For.
-  t = await startTestApp({ TRUST_PROXY: '1', MAX_FILES: '2', MAX_FILE_MB: '1' });
+  t = await startTestApp({ TRUST_PROXY: '1', MAX_FILES: '2', MAX_FILE_MB: '1', LOGIN_ATTEMPTS_PER_ADDRESS: '20' });
 });
 after(() => t.close());
 
@@ -47,12 +47,12 @@ describe('login throttling', () => {
   });
 
   test('only the address the proxy appended counts, not what the client put before it', async () => {
-    for (let i = 0; i < LIMITS.address; i++) await login(`spoof${i}`, 'wrong password', `1.2.3.${i}, 10.8.8.8`);
+    for (let i = 0; i < t.config.loginAttemptsPerAddress; i++) await login(`spoof${i}`, 'wrong password', `1.2.3.${i}, 10.8.8.8`);
     assert.equal((await login('spoofer', 'wrong password', '9.9.9.9, 10.8.8.8')).status, 429);
   });
 
   test('past the limit per address, whatever the accounts tried', async () => {
-    for (let i = 0; i < LIMITS.address; i++) await login(`nobody${i}`, 'wrong password', '10.9.9.9');
+    for (let i = 0; i < t.config.loginAttemptsPerAddress; i++) await login(`nobody${i}`, 'wrong password', '10.9.9.9');
     const res = await login('someone-else', 'wrong password', '10.9.9.9');
     assert.equal(res.status, 429);
     assert.equal((await login('someone-else', 'wrong password', '10.9.9.10')).status, 401, 'other addresses are unaffected');

@@ -26,7 +26,7 @@ async function checkSecondFactor(sql: Sql, userId: string, typed: string) {
  * (a refusal over the limit is thrown); a right one starts the count again.
  */
 export async function secondFactorIsRight({ sql, config }: Pick<Deps, 'sql' | 'config'>, c: Context, userId: string, code: string) {
-  const wait = await countSecondFactor(sql, userId, clientAddress(c, config.trustProxy));
+  const wait = await countSecondFactor(sql, userId, clientAddress(c, config.trustProxy), config.loginAttemptsPerAddress);
   if (wait) throw new RateLimited('Too many codes tried', wait);
   const ok = await checkSecondFactor(sql, userId, code);
   if (ok) await clearSecondFactor(sql, userId);
