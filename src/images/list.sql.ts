@@ -28,7 +28,7 @@ export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor;
 function whereScope(sql: Sql, scope: Scope) {
   if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId} and i.deleted_at is null`;
   const shown = sql`i.visibility = 'public' and i.deleted_at is null and not i.withheld`;
-  if ('username' in scope) return sql`lower(u.username) = lower(${scope.username}) and ${shown}`;
+  if ('username' in scope) return sql`i.user_id = (select id from users where lower(username) = lower(${scope.username})) and ${shown}`;
   return shown;
 }
 
@@ -41,19 +41,14 @@ export function searchWords(q?: string) {
 }
 
 /**
- * Every word of `q` begins a word of the title, filename, caption or alt text (`beac sun` finds
- * `beach-sunset-2.jpg`), in any order; through the GIN index on `images.search` (sql/0010). A
- * search without words is no search.
+ * Every word as the beginning of a word (`beac:* & sun:*`): every word of a search begins a word
+ * of the title, filename, caption or alt text (`beac sun` finds `beach-sunset-2.jpg`), in any
+ * order. Made in a subquery, so the plan does not depend on the words: how many images have them
+ * is found out when the query runs (listImages), and one prepared plan serves every search instead
+ * of a new one planned for each (which took as long as running it).
  */
-function matching(sql: Sql, q?: string) {
-  const words = searchWords(q);
-  if (words.length === 0) return sql``;
-  return sql`and i.search @@ ${tsquery(sql, words)}`;
-}
-
-/** Every word as the beginning of a word (`beac:* & sun:*`). */
 function tsquery(sql: Sql, words: string[]) {
-  return sql`to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`;
+  return sql`(select to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}))`;
 }
 
 // Keyset pagination: each sort is an index order with the id breaking ties; the cursor's key is
@@ -104,6 +99,15 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 
 /** A search with at most this many matches reads them all from the GIN index, then sorts them. */
 const FEW_MATCHES = 1000;
+
+/**
+ * A count written into the query's text: the planner then knows a limit as the constant it is,
+ * so a search's plan depends on nothing a request brings (tsquery) and one serves them all.
+ */
+function count(sql: Sql, n: number) {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a count: ${n}`);
+  return sql.unsafe(String(n));
+}
 type Fragment = PendingQuery<Row[]>;
 /** What a search's matches carry of each image: a page's columns, and what its scope and order read. */
 const FOUND = [...LISTED, 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as const;
@@ -116,10 +120,12 @@ const FOUND = [...LISTED, 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as 
 export function listImages(sql: Sql, l: ListQuery) {
   const columns = sql`${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username`;
   const { column, ascending } = ORDERS[l.sort];
+  // The scope, the search, where the page starts, its order and its length.
+  const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
+    ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
   const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedImage[]>`
     select ${columns} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id
-    where ${where} ${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
-    ${orderOf(sql, l.sort, l.before)} limit ${l.limit + 1}`;
+    where ${where} ${rest(search)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
@@ -131,14 +137,20 @@ export function listImages(sql: Sql, l: ListQuery) {
   // the GIN index costs what the matches are when they are many. So the GIN index is read first,
   // up to FEW_MATCHES + 1 matches: if that is all of them, they are sorted here; otherwise the
   // word is common, and the walk finds a page of it soon. (`found` is a fence: the planner cannot
-  // turn it back into a walk of the time index that meets the matches last.)
-  const gin = sql`select ${sql(FOUND.map((c) => `i.${c}`))} from images i where i.search @@ ${tsquery(sql, words)} limit ${FEW_MATCHES + 1}`;
-  const few = sql`(select count(*) from found) <= ${FEW_MATCHES}`;
+  // turn it back into a walk of the time index that meets the matches last. The walk tests each
+  // image with `ts_match_vq`, the function behind `@@`: the operator would let the planner answer
+  // it from the GIN index and sort, which is the wrong way for a word it cannot know is common.)
+  const query = tsquery(sql, words);
+  const gin = sql`select ${sql(FOUND.map((c) => `i.${c}`))} from images i where i.search @@ ${query} limit ${count(sql, FEW_MATCHES + 1)}`;
+  const few = sql`(select count(*) from found) <= ${count(sql, FEW_MATCHES)}`;
+  // The matches are cut to a page before their owners' names are looked up, each by its key:
+  // joined to all of them, the users table was read whole, at a cost that grew with the people.
+  const matches = sql`select * from found i where ${few} and ${rest(sql``)}`;
   return display(sql`
     with found as materialized (${gin})
-    (${page(sql`found`, sql`${few} and`, sql``)})
+    (select ${columns}, ${sql(`i.${column}`)} as sort_key from (${matches}) i join users u on u.id = i.user_id)
     union all
-    (${page(sql`images`, sql`not ${few} and`, matching(sql, l.q))})`);
+    (${page(sql`images`, sql`not ${few} and`, sql`and ts_match_vq(i.search, ${query})`)})`);
 }
 
 /**

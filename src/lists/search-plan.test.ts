@@ -1,7 +1,9 @@
 // A search costs what its matches cost, not what the library holds: the same search, with the
 // same matches, in a library of 1,000 images and then of 41,000, reads the GIN index of words
 // (sql/0010, kept free of a pending list by sql/0017) and about the same buffers, on its first
-// page and the next, in every order (list.sql.ts: the matches are read before they are sorted).
+// page and the next, in every order (list.sql.ts: the matches are read before they are sorted),
+// and with many more people on the instance (a page's owners are looked up by key, not by a
+// join that reads the users table whole); and one prepared plan serves every search.
 // So does the image page's previous / next at either end of the matches, where a walk of the list
 // would pass every image beyond them.
 import assert from 'node:assert/strict';
@@ -19,6 +21,8 @@ import { PAGE_SIZE } from './routes.tsx';
 const OWNER = 'owner';
 const SMALL = 1_000;
 const LARGE = 41_000;
+/** People who join the instance with the large library's images (none of them has a match). */
+const MORE_PEOPLE = 20_000;
 /** In the small library every tenth image (half public, half the owner's) is a lighthouse. */
 const MATCHES = SMALL / 10;
 
@@ -109,13 +113,16 @@ async function measure() {
   return seen;
 }
 
-describe('a search at 1,000 and at 41,000 images, with the same matches', () => {
+describe(`a search at 1,000 images and at 41,000 with ${MORE_PEOPLE} more people, with the same matches`, () => {
   let large: Map<string, { plan: PlanNode; matches: number }>;
   before(async () => {
     for (const [label, seen] of await measure()) small.set(label, seen);
     // 40,000 more images, newer than every match: a walk down the list's time index would
     // pass all of them before finding a lighthouse.
     await addImages(db.sql, SMALL + 1, LARGE, false);
+    await db.sql`insert into users (id, email, username, password_hash)
+      select 'person-' || n, 'person-' || n || '@example.com', 'person-' || n, 'not a hash' from generate_series(1, ${MORE_PEOPLE}::int) n`;
+    await db.sql`analyze users`;
     large = await measure();
   });
 
@@ -148,6 +155,24 @@ describe('a search at 1,000 and at 41,000 images, with the same matches', () => 
       assert.ok(buffers(after.plan) <= 1.5 * buffers(before.plan) + 10, summary);
     });
   }
+
+  // PostgreSQL plans a prepared query afresh for its first five runs, then keeps one generic plan
+  // if it would not cost more than those did: a plan that depended on the words would be made
+  // anew for every search, which took about as long as running it.
+  test('one plan serves every search, whatever its words, after the first five', async () => {
+    const one = await db.sql.reserve(); // prepared statements are each connection's own
+    try {
+      // Pages of 10: a statement of its own (the limit is in its text), first prepared here.
+      const search = (q: string) => listImages(one, { scope: { public: true }, sort: 'newest', q, limit: 10 });
+      for (let i = 0; i < 10; i++) for (const q of ['lighthouse', 'harbour wall', 'photo', `photo ${i}`]) await search(q);
+      const [plans] = await one<{ generic: number; custom: number }[]>`
+        select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+        where statement like '%to_tsquery%' and statement like '%limit 11%' and statement not like '%pg_prepared_statements%'`;
+      assert.deepEqual(plans, { generic: 35, custom: 5 });
+    } finally {
+      one.release();
+    }
+  });
 
   test('a word every image has walks the list in its order and stops after a page', async (t) => {
     for (const { name, scope } of scopes) {
