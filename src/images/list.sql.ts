@@ -123,9 +123,11 @@ export function listImages(sql: Sql, l: ListQuery) {
   // The scope, the search, where the page starts, its order and its length.
   const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
+  // Rows of `source` with their owners' names (and the sort column, for `display`).
+  const owned = (source: Fragment, key = true) => sql<ListedImage[]>`
+    select ${columns} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
   const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedImage[]>`
-    select ${columns} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id
-    where ${where} ${rest(search)}`;
+    ${owned(source, key)} where ${where} ${rest(search)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
@@ -148,7 +150,7 @@ export function listImages(sql: Sql, l: ListQuery) {
   const matches = sql`select * from found i where ${few} and ${rest(sql``)}`;
   return display(sql`
     with found as materialized (${gin})
-    (select ${columns}, ${sql(`i.${column}`)} as sort_key from (${matches}) i join users u on u.id = i.user_id)
+    (${owned(sql`(${matches})`)})
     union all
     (${page(sql`images`, sql`not ${few} and`, sql`and ts_match_vq(i.search, ${query})`)})`);
 }
