@@ -1,5 +1,5 @@
 import type { PendingQuery, Row } from 'postgres';
-import type { Sql } from '../db/client.ts';
+import { atRunTime, count, type Sql } from '../db/client.ts';
 import type { Cursor, ListedImage } from '../images/list.sql.ts';
 import { IMAGE_COLUMNS, type ImageRow, type Visibility } from '../images/images.sql.ts';
 import type { Zipped } from '../images/zip.ts';
@@ -130,8 +130,8 @@ export function albumImages(sql: Sql, a: { id: string; sort: AlbumSort; cursor?:
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
            i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username, ai.position
     from ${members(sql)} join users u on u.id = i.user_id
-    where ai.album_id = ${a.id} and not ai.trashed and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
-    ${albumOrder(sql, a.sort)} limit ${a.limit + 1}`;
+    where ai.album_id = ${atRunTime(sql, a.id)} and not ai.trashed and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
+    ${albumOrder(sql, a.sort)} limit ${count(sql, a.limit + 1)}`;
 }
 
 /** The album's cursor after `row`: its position in an arranged album, else its time. */

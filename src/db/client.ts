@@ -6,6 +6,24 @@ export type Sql = postgres.Sql;
 export type Queryable = postgres.ISql;
 export type Database = { sql: Sql; close(): Promise<void> };
 
+/**
+ * `value` where the planner cannot see it (a subquery, run once per execution). PostgreSQL plans
+ * a prepared statement again for each run while the values' statistics make its custom plan
+ * look cheaper than the generic one: a list of one person's images, or of one album's, was
+ * planned anew on every request (planning cost more than running it). Only for a value that
+ * does not change which plan is right, such as the key an index walk starts from.
+ */
+export const atRunTime = (sql: Queryable, value: string) => sql`(select ${value}::text)`;
+
+/**
+ * A count written into the query's text: the planner knows a limit as the constant it is, so a
+ * query's plan depends on nothing a request brings (atRunTime) and one serves every request.
+ */
+export function count(sql: Queryable, n: number) {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a count: ${n}`);
+  return sql.unsafe(String(n));
+}
+
 /** PostgreSQL refused a row because a unique index already holds its value (23505). */
 export const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 

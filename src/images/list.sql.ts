@@ -1,5 +1,5 @@
 import type { PendingQuery, Row } from 'postgres';
-import type { Sql } from '../db/client.ts';
+import { atRunTime, count, type Sql } from '../db/client.ts';
 import type { ImageRow } from './images.sql.ts';
 
 export type Sort = 'newest' | 'oldest' | 'largest' | 'taken';
@@ -26,7 +26,8 @@ export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor;
 
 /** The scope's live images (the trash is listed on its own page only); public lists leave withheld ones out. */
 function whereScope(sql: Sql, scope: Scope) {
-  if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId} and i.deleted_at is null`;
+  // The owner at run time: one plan (a walk of the owner's index) serves everyone's dashboard.
+  if ('ownerId' in scope) return sql`i.user_id = ${atRunTime(sql, scope.ownerId)} and i.deleted_at is null`;
   const shown = sql`i.visibility = 'public' and i.deleted_at is null and not i.withheld`;
   if ('username' in scope) return sql`i.user_id = (select id from users where lower(username) = lower(${scope.username})) and ${shown}`;
   return shown;
@@ -100,14 +101,6 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 /** A search with at most this many matches reads them all from the GIN index, then sorts them. */
 const FEW_MATCHES = 1000;
 
-/**
- * A count written into the query's text: the planner then knows a limit as the constant it is,
- * so a search's plan depends on nothing a request brings (tsquery) and one serves them all.
- */
-function count(sql: Sql, n: number) {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a count: ${n}`);
-  return sql.unsafe(String(n));
-}
 type Fragment = PendingQuery<Row[]>;
 /** What a search's matches carry of each image: a page's columns, and what its scope and order read. */
 const FOUND = [...LISTED, 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as const;

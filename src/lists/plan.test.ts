@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { seedImages } from '../test-support/seed.ts';
-import { buffers, nodes, shape, type PlanNode } from '../test-support/plans.ts';
+import { buffers, explainGeneric, explainPlan, nodes, shape } from '../test-support/plans.ts';
 import { listImages, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
@@ -28,11 +28,13 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The plan the database ran for the app's own list query (listImages' query, nested unexecuted). */
-async function explain(sql: Sql, scope: Scope, sort: Sort, cursor?: Cursor, q?: string) {
+/**
+ * The plan the database ran for the app's own list query: planned for its values, as for the
+ * first five runs of its prepared statement, or the generic plan (`generic`) that runs after.
+ */
+async function explain(sql: Sql, scope: Scope, sort: Sort, cursor?: Cursor, q?: string, generic = false) {
   const list = listImages(sql, { scope, sort, cursor, q, limit: PAGE_SIZE });
-  const [row] = await sql`explain (analyze, buffers, format json) ${list}`;
-  return (row!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
+  return generic ? explainGeneric(sql, list) : explainPlan(sql, list);
 }
 
 /** Where page `page` starts: the cursor of the last row of the page before it. */
@@ -55,18 +57,21 @@ describe('listImages at depth', () => {
   ] satisfies { name: string; sort: Sort; scope: Scope; index: string }[];
   for (const { name, sort, scope, index } of lists) {
     test(`${name}, sort=${sort}: page ${DEEP_PAGE} walks ${index} from the cursor and reads as many buffers as page 1`, async (t) => {
-      const first = await explain(db.sql, scope, sort);
-      const deep = await explain(db.sql, scope, sort, await cursorOf(db.sql, scope, sort, DEEP_PAGE));
-      const summary = `page 1: ${buffers(first)} buffers, page ${DEEP_PAGE}: ${buffers(deep)}`;
-      t.diagnostic(summary);
-      for (const plan of [first, deep]) {
-        const all = nodes(plan);
-        assert.ok(all.some((n) => n['Index Name'] === index), `${index} unused: ${shape(plan)}`);
-        assert.ok(!all.some((n) => n['Node Type'].includes('Sort')), `sorts instead of walking an index: ${shape(plan)}`);
-        const removed = Math.max(0, ...all.map((n) => n['Rows Removed by Filter'] ?? 0));
-        assert.ok(removed < 1000, `filters out ${removed} rows: ${shape(plan)}`);
+      const cursor = await cursorOf(db.sql, scope, sort, DEEP_PAGE);
+      for (const generic of [false, true]) {
+        const first = await explain(db.sql, scope, sort, undefined, undefined, generic);
+        const deep = await explain(db.sql, scope, sort, cursor, undefined, generic);
+        const summary = `${generic ? 'generic plan' : 'planned for its values'}: page 1: ${buffers(first)} buffers, page ${DEEP_PAGE}: ${buffers(deep)}`;
+        t.diagnostic(summary);
+        for (const plan of [first, deep]) {
+          const all = nodes(plan);
+          assert.ok(all.some((n) => n['Index Name'] === index), `${index} unused: ${shape(plan)}`);
+          assert.ok(!all.some((n) => n['Node Type'].includes('Sort')), `sorts instead of walking an index: ${shape(plan)}`);
+          const removed = Math.max(0, ...all.map((n) => n['Rows Removed by Filter'] ?? 0));
+          assert.ok(removed < 1000, `filters out ${removed} rows: ${shape(plan)}`);
+        }
+        assert.ok(buffers(deep) <= 2 * buffers(first) + 20, summary);
       }
-      assert.ok(buffers(deep) <= 2 * buffers(first) + 20, summary);
     });
   }
 
@@ -82,6 +87,23 @@ describe('listImages at depth', () => {
       assert.ok(await takenAt(deep!.id));
     }
   });
+});
+
+// A prepared statement is planned again for each run while a plan made for its values looks
+// cheaper than the generic one: the dashboard's list was, on every request, and planning it cost
+// more than running it. The owner now reaches the query at run time (atRunTime).
+test('one plan serves every dashboard after the first five runs', async () => {
+  const one = await db.sql.reserve(); // prepared statements are each connection's own
+  try {
+    // A statement of its own (pages of 10), first prepared here: the owner of 48,100 images, then one of 500.
+    for (let i = 0; i < 10; i++) for (const ownerId of [OWNER, 'user-1']) await listImages(one, { scope: { ownerId }, sort: 'newest', limit: 10 });
+    const [plans] = await one<{ generic: number; custom: number }[]>`
+      select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+      where statement like '%limit 11%' and statement not like '%pg_prepared_statements%'`;
+    assert.deepEqual(plans, { generic: 15, custom: 5 });
+  } finally {
+    one.release();
+  }
 });
 
 describe('listImages searching by words', () => {
