@@ -1,6 +1,7 @@
+import type { Child } from 'hono/jsx';
 import { VISIBILITY_LABELS } from '../images/views.tsx';
 import { FieldError } from '../web/forms.tsx';
-import { plural } from '../web/format.tsx';
+import { ELLIPSIS, plural } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { Album } from './albums.sql.ts';
 import { albumUrl } from './urls.ts';
@@ -56,7 +57,7 @@ export type AlbumChoice = { id: string; title: string; visibility: Album['visibi
  * A menu of the user's albums (the `album` field of the bulk bar, the upload form and an image's
  * page); `none`: the first option, chosen by default.
  */
-export function AlbumSelect(p: { choices: AlbumChoice[]; id: string; label: string; none: string; selected?: string; showLabel?: boolean }) {
+export function AlbumSelect(p: { choices: AlbumChoice[]; id: string; label: string; none: Child; selected?: string; showLabel?: boolean }) {
   return (
     <>
       <label for={p.id} class={p.showLabel ? undefined : 'visually-hidden'}>{p.label}</label>
@@ -85,7 +86,7 @@ export function ImageAlbums({ imageId, choices, back, error }: { imageId: string
         <form method="post" action="/albums/add" class="add-to-album" hx-post="/albums/add" hx-target="#albums" hx-swap="outerHTML">
           <input type="hidden" name="ids" value={imageId} />
           <input type="hidden" name="back" value={back} />
-          <AlbumSelect choices={others} id="add-album" label="Album to add it to" none="Choose an album…" />
+          <AlbumSelect choices={others} id="add-album" label="Album to add it to" none={<>Choose an album{ELLIPSIS}</>} />
           <button type="submit" class="secondary"><Icon name="plus" /> Add to album</button>
           <FieldError id="add-album" error={error} />
         </form>

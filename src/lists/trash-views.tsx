@@ -1,7 +1,7 @@
 import { altOf, titleOf } from '../images/names.ts';
 import type { TrashedImage } from '../images/trash.sql.ts';
 import { FormError } from '../web/forms.tsx';
-import { LocalTime, plural } from '../web/format.tsx';
+import { ELLIPSIS, LocalTime, plural } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 
 const DAY = 86_400_000;
@@ -53,7 +53,7 @@ export function TrashPage({ images, next, trashDays, error }: TrashProps) {
           <form id="selected-trash" method="post" action="/trash/restore" class="bulk-bar">
             <button type="submit"><Icon name="rotate-ccw" /> Restore selected</button>
             {/* `selected`: these are the ticked images only, so none ticked is refused, never "all". */}
-            <button type="submit" class="danger secondary" formaction="/trash/empty" name="selected" value="1">Delete selected for good…</button>
+            <button type="submit" class="danger secondary" formaction="/trash/empty" name="selected" value="1">Delete selected for good{ELLIPSIS}</button>
             <FormError error={error} />
           </form>
           <ul class="grid trash-grid">{images.map((image) => <Tile image={image} trashDays={trashDays} />)}</ul>

@@ -1,7 +1,7 @@
 import type { Sort } from '../images/list.sql.ts';
 import { type ListState } from '../images/grid.tsx';
 import { FieldError } from '../web/forms.tsx';
-import { formatBytes } from '../web/format.tsx';
+import { ELLIPSIS, formatBytes } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import { AlbumSelect, type AlbumChoice } from '../albums/membership-views.tsx';
 
@@ -46,14 +46,14 @@ export function BulkBar({ state, error, action, albums = [] }: { state: ListStat
       </span>
       <label for="bulk-action" class="visually-hidden">With the selected images</label>
       <select id="bulk-action" name="action" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'bulk-action-error' : undefined}>
-        <option value="" selected={!action}>Choose an action…</option>
+        <option value="" selected={!action}>Choose an action{ELLIPSIS}</option>
         <option value="public" selected={action === 'public'}>Make public</option>
         <option value="private" selected={action === 'private'}>Make private</option>
         <option value="album" selected={action === 'album'}>Add to album</option>
         <option value="zip" selected={action === 'zip'}>Download as zip</option>
         <option value="delete" selected={action === 'delete'}>Move to trash</option>
       </select>
-      {albums.length > 0 && <span class="bulk-album"><AlbumSelect choices={albums} id="bulk-album" label="Album to add them to" none="Album…" /></span>}
+      {albums.length > 0 && <span class="bulk-album"><AlbumSelect choices={albums} id="bulk-album" label="Album to add them to" none={<>Album{ELLIPSIS}</>} /></span>}
       <button type="submit" class="secondary">Apply</button>
       <FieldError id="bulk-action" error={error} />
     </form>
