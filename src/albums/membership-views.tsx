@@ -1,7 +1,8 @@
 import type { Child } from 'hono/jsx';
 import { VISIBILITY_LABELS } from '../images/views.tsx';
 import { FieldError } from '../web/forms.tsx';
-import { ELLIPSIS, plural } from '../web/format.tsx';
+import { plural } from '../web/format.tsx';
+import { ELLIPSIS, oneByte } from '../web/one-byte.ts';
 import { Icon } from '../web/icons.tsx';
 import type { Album } from './albums.sql.ts';
 import { albumUrl } from './urls.ts';
@@ -63,7 +64,7 @@ export function AlbumSelect(p: { choices: AlbumChoice[]; id: string; label: stri
       <label for={p.id} class={p.showLabel ? undefined : 'visually-hidden'}>{p.label}</label>
       <select id={p.id} name="album">
         <option value="">{p.none}</option>
-        {p.choices.map((a) => <option value={a.id} selected={a.id === p.selected}>{a.title}{a.visibility !== 'private' && ` (${a.visibility})`}</option>)}
+        {p.choices.map((a) => <option value={a.id} selected={a.id === p.selected}>{oneByte(a.title)}{a.visibility !== 'private' && ` (${a.visibility})`}</option>)}
       </select>
     </>
   );

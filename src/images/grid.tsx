@@ -3,8 +3,8 @@ import type { ListedImage, Sort } from './list.sql.ts';
 import type { ImageRow } from './images.sql.ts';
 import { VISIBILITY_LABELS } from './views.tsx';
 import { altOf, titleOf } from './names.ts';
-import { Buffer } from 'node:buffer';
 import { raw } from 'hono/html';
+import { escapeHtml } from '../web/one-byte.ts';
 import { displaySize, imageUrl, linkUrls, type ImageLink } from './urls.ts';
 import { aspectClass } from '../web/aspect.ts';
 import { Icon, type IconName } from '../web/icons.tsx';
@@ -39,18 +39,9 @@ type Listed = ListedImage & Partial<Pick<ImageRow, 'hidden_at'>>;
 // A page of tiles is most of what a list costs to render: written as strings here rather than
 // as JSX (an element object per tag, attribute names checked per render), with what every tile
 // of the page shares (its links' query strings, the icons) worked out once a page, not once a
-// tile. The markup is what the JSX made; escaping is Hono's (the same five characters), and
-// every character above U+00FF is written as a numeric reference, which reads the same. One
-// such character in a title would make the whole page a two-byte string: past 64K characters
-// (a dashboard page is about 89K), V8 then allocates its flat copy as a large object, and Node
-// measured and wrote the page at half the rate (web/format.tsx).
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const WIDE = /[^\0-\xff]/u;
-const esc = (s: string) => {
-  const escaped = /[&<>'"]|[^\0-\xff]/u.test(s) ? s.replace(/[&<>'"]|[^\0-\xff]/gu, (ch) => ESCAPES[ch] ?? `&#${ch.codePointAt(0)};`) : s;
-  // What is cut from a two-byte string stays two-byte in V8, whatever it holds: made one-byte again.
-  return WIDE.test(s) ? Buffer.from(escaped, 'latin1').toString('latin1') : escaped;
-};
+// tile. The markup is what the JSX made; escaping is Hono's, and keeps the page one byte per
+// character (web/one-byte.ts).
+const esc = escapeHtml;
 /** An attribute, left out (as JSX leaves it) when it has no value. */
 const attr = (name: string, value: string | number | null | undefined) => (value == null ? '' : ` ${name}="${esc(String(value))}"`);
 

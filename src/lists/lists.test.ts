@@ -211,17 +211,18 @@ describe('previous and next on the image page', () => {
 
 // One character above U+00FF makes a whole page a two-byte string in V8, which Node measured and
 // wrote at half the rate once the page passed 64K characters (the dashboard's 48 tiles are
-// about 89K): the page's own words and its images' words are written within U+00FF.
-test('a dashboard page holds no character above U+00FF, whatever its images are called', async () => {
+// about 89K): the page's own words and its users' words are written within U+00FF (web/one-byte.ts).
+test('a dashboard page holds no character above U+00FF, whatever its images, albums and search are called', async () => {
   const wide = await newUser(t, 'wide-names');
   const [{ id: userId }] = (await t.sql`select id from users where username = 'wide-names'`) as unknown as [{ id: string }];
   const names = ['Sunset 🌅 at sea', '東京の夜', '“Quoted” and it’s', 'Café ÿ'];
   const rows = names.map((title, i) => ({ ...listedRow({ id: `wide${i}`, user_id: userId, visibility: 'private', sha256: `wide${i}` }), title, alt_text: title }));
   await t.sql`insert into images ${t.sql(rows)}`;
-  await wide.postForm('/albums', { title: 'Trips' }); // the bulk bar's album menu, with its "Album…"
+  await wide.postForm('/albums', { title: 'Mum’s birthday 🎂' }); // the bulk bar's album menu
   await wide.request('/albums'); // where its message is shown
+  const wideChars = (html: string) => [...html].filter((ch) => ch.codePointAt(0)! > 0xff);
   const html = await (await wide.request('/dashboard')).text();
-  assert.deepEqual([...html].filter((ch) => ch.codePointAt(0)! > 0xff), []);
+  assert.deepEqual(wideChars(html), []);
   // What the browser reads is unchanged.
   assert.match(html, /<span class="tile-title">Sunset &#127749; at sea<\/span>/);
   assert.match(html, /alt="&#26481;&#20140;&#12398;&#22812;"/);
@@ -229,4 +230,10 @@ test('a dashboard page holds no character above U+00FF, whatever its images are 
   assert.match(html, /Café ÿ/);
   assert.match(html, /Choose an action&#8230;<\/option>/);
   assert.match(html, /Album&#8230;<\/option>/);
+  assert.match(html, />Mum&#8217;s birthday &#127874;<\/option>/);
+  const found = await (await wide.request(`/dashboard?q=${encodeURIComponent('東京')}`)).text();
+  assert.deepEqual(wideChars(found), []);
+  assert.match(found, /value="&#26481;&#20140;"/);
+  assert.match(found, /id="image-wide1"/);
+  assert.doesNotMatch(found, /id="image-wide0"/);
 });

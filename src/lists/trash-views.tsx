@@ -1,7 +1,8 @@
 import { altOf, titleOf } from '../images/names.ts';
 import type { TrashedImage } from '../images/trash.sql.ts';
 import { FormError } from '../web/forms.tsx';
-import { ELLIPSIS, LocalTime, plural } from '../web/format.tsx';
+import { LocalTime, plural } from '../web/format.tsx';
+import { ELLIPSIS } from '../web/one-byte.ts';
 import { Icon } from '../web/icons.tsx';
 
 const DAY = 86_400_000;

@@ -1,7 +1,8 @@
 import type { Sort } from '../images/list.sql.ts';
 import { type ListState } from '../images/grid.tsx';
 import { FieldError } from '../web/forms.tsx';
-import { ELLIPSIS, formatBytes } from '../web/format.tsx';
+import { formatBytes } from '../web/format.tsx';
+import { ELLIPSIS, oneByte } from '../web/one-byte.ts';
 import { Icon } from '../web/icons.tsx';
 import { AlbumSelect, type AlbumChoice } from '../albums/membership-views.tsx';
 
@@ -17,7 +18,7 @@ export function SearchForm({ state, label }: { state: ListState; label: string }
       <label for="q" class="visually-hidden">{label}</label>
       <span class="search-field">
         <Icon name="search" />
-        <input id="q" name="q" type="search" value={state.q ?? ''} placeholder={label} />
+        <input id="q" name="q" type="search" value={oneByte(state.q ?? '')} placeholder={label} />
       </span>
       <label for="sort" class="visually-hidden">Sort</label>
       <select id="sort" name="sort" data-autosubmit>
@@ -36,7 +37,7 @@ export function SearchForm({ state, label }: { state: ListState; label: string }
 export function BulkBar({ state, error, action, albums = [] }: { state: ListState; error?: string; action?: string; albums?: AlbumChoice[] }) {
   return (
     <form id="bulk" method="post" action="/images/bulk" class="bulk-bar">
-      <input type="hidden" name="q" value={state.q ?? ''} />
+      <input type="hidden" name="q" value={oneByte(state.q ?? '')} />
       <input type="hidden" name="sort" value={state.sort} />
       {/* Filled in and shown by static/app.js; without it, the browser's own ticks tell. */}
       <span class="selection" hidden>

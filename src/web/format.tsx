@@ -1,13 +1,3 @@
-import { raw } from 'hono/html';
-
-/**
- * "…" as a character reference. A page's own words stay within U+00FF, so a page is a one-byte
- * string in V8: with one wider character, a page past 64K characters (the dashboard) is copied
- * into a large object each time Node measures and writes it, and the dashboard answered 230 to
- * 260 req/s instead of 480 to 580. Tiles write users' words the same way (images/grid.tsx).
- */
-export const ELLIPSIS = raw('&#8230;');
-
 /** 1536 -> "1.5 KB". */
 export function formatBytes(n: number) {
   const units = ['bytes', 'KB', 'MB', 'GB'];
