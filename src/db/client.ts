@@ -9,9 +9,10 @@ export type Database = { sql: Sql; close(): Promise<void> };
 /**
  * `value` where the planner cannot see it (a subquery, run once per execution). PostgreSQL plans
  * a prepared statement again for each run while the values' statistics make its custom plan
- * look cheaper than the generic one: a list of one person's images, or of one album's, was
- * planned anew on every request (planning cost more than running it). Only for a value that
- * does not change which plan is right, such as the key an index walk starts from.
+ * look cheaper than the generic one: an album's page was planned anew on every request
+ * (planning cost more than running it). Only for a value that does not change which plan is
+ * right, which a plan test must show with the data skewed (src/albums/plan.test.ts): it did
+ * not hold for one person's images (README, "One plan per list").
  */
 export const atRunTime = (sql: Queryable, value: string) => sql`(select ${value}::text)`;
 

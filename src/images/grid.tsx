@@ -4,7 +4,7 @@ import type { ImageRow } from './images.sql.ts';
 import { VISIBILITY_LABELS } from './views.tsx';
 import { altOf, titleOf } from './names.ts';
 import { raw } from 'hono/html';
-import { escapeHtml } from '../web/one-byte.ts';
+import { escapeHtml as esc } from '../web/one-byte.ts';
 import { displaySize, imageUrl, linkUrls, type ImageLink } from './urls.ts';
 import { aspectClass } from '../web/aspect.ts';
 import { Icon, type IconName } from '../web/icons.tsx';
@@ -41,7 +41,6 @@ type Listed = ListedImage & Partial<Pick<ImageRow, 'hidden_at'>>;
 // of the page shares (its links' query strings, the icons) worked out once a page, not once a
 // tile. The markup is what the JSX made; escaping is Hono's, and keeps the page one byte per
 // character (web/one-byte.ts).
-const esc = escapeHtml;
 /** An attribute, left out (as JSX leaves it) when it has no value. */
 const attr = (name: string, value: string | number | null | undefined) => (value == null ? '' : ` ${name}="${esc(String(value))}"`);
 

@@ -1,4 +1,4 @@
-import type { PendingQuery, Row } from 'postgres';
+import type { PendingQuery, ReservedSql, Row } from 'postgres';
 import type { Sql } from '../db/client.ts';
 
 /** A node of PostgreSQL's `explain (analyze, buffers, format json)` plan, as the plan tests read it. */
@@ -49,6 +49,25 @@ export async function explainGeneric<T extends readonly Row[]>(sql: Sql, query: 
     }
   } finally {
     await one`reset plan_cache_mode`;
+    one.release();
+  }
+}
+
+/**
+ * How many runs of the statement `run` prepares (the one whose text holds every one of `texts`)
+ * were planned for their values, and how many ran the generic plan. On a connection of its own:
+ * prepared statements are each connection's own.
+ */
+export async function planCounts(sql: Sql, texts: string[], run: (one: ReservedSql) => Promise<void>) {
+  const one = await sql.reserve();
+  try {
+    await run(one);
+    const rows = await one<{ statement: string; generic: number; custom: number }[]>`
+      select statement, generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements`;
+    const found = rows.filter((r) => texts.every((t) => r.statement.includes(t)));
+    if (found.length !== 1) throw new Error(`${found.length} prepared statements, not one, hold ${texts.join(' and ')}`);
+    return { generic: found[0]!.generic, custom: found[0]!.custom };
+  } finally {
     one.release();
   }
 }
