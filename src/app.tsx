@@ -53,7 +53,7 @@ const isApi = (path: string) => path.startsWith('/api/v1/');
 /** The whole web app over the given database and storage; no globals, so tests build their own. */
 export function createApp(deps: AppDeps) {
   const secure = deps.config.publicUrl?.protocol === 'https:';
-  const sessions = createSessions(deps.sql, { secure, log: deps.log });
+  const sessions = createSessions(deps.sql, { secure, log: deps.log, quotaBytes: deps.config.upload.quotaBytes });
   const app = new Hono<AppEnv>();
   const smallBody = readSmallBody({ maxBytes: FORM_LIMIT, deadlineMs: deps.config.http.formDeadlineMs });
 

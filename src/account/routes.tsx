@@ -7,7 +7,7 @@ import { countAccountProbe } from '../auth/throttle.ts';
 import { checkCurrentPassword } from '../auth/current-password.ts';
 import type { Sessions } from '../auth/session.ts';
 import type { SignIn } from '../auth/sign-in.ts';
-import { keepAnAdmin, Refused, storageOf, updatePasswordHash } from '../auth/users.sql.ts';
+import { keepAnAdmin, Refused, updatePasswordHash } from '../auth/users.sql.ts';
 import { accountById, emailInUse, setPendingEmail } from '../recovery/accounts.sql.ts';
 import { endChallenges } from '../auth/challenges.sql.ts';
 import { notifyOwner } from '../recovery/notices.ts';
@@ -44,9 +44,8 @@ export function accountRoutes(deps: Deps, sessions: Sessions, signIn: SignIn) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
   async function settings(c: Context<any>, failed?: FailedForm) {
     const { user, session } = signedIn(c);
-    const [storage, list, security] = await Promise.all([storageOf(sql, user.id, config.upload.quotaBytes),
-      sessions.listSessions(user.id, session.id), securityOf(sql, user.id)]);
-    const page = <SettingsPage user={user} used={storage.used} quota={storage.quota} sessions={list} security={security}
+    const [list, security] = await Promise.all([sessions.listSessions(user.id, session.id), securityOf(sql, user.id)]);
+    const page = <SettingsPage user={user} {...user.storage} sessions={list} security={security}
       notice={NOTICES[c.req.query('done') ?? '']} failed={failed} />;
     return renderPage(c, 'Settings', page, failed ? 422 : 200);
   }

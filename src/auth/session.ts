@@ -11,6 +11,8 @@ export type SessionUser = Viewer;
 export type { Session } from 'lucia';
 
 type SessionRow = { id: string; user_id: string; expires_at: Date; created_at: Date; user_agent: string };
+/** What the session's query reads of its user (storage as text: bigint). */
+type UserRow = Pick<SessionUser, 'username' | 'email' | 'role'> & { used: string; quota: string | null; seen: boolean };
 
 declare module 'lucia' {
   interface Register {
@@ -24,15 +26,17 @@ export function hashToken(token: string) {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function createAdapter(sql: Sql, log: Pick<Logger, 'error'>): Adapter {
+function createAdapter(sql: Sql, log: Pick<Logger, 'error'>, quotaBytes: number): Adapter {
   const toSession = (r: SessionRow, id = r.id): DatabaseSession =>
     ({ id, userId: r.user_id, expiresAt: r.expires_at, attributes: { user_agent: r.user_agent } });
   return {
     async getSessionAndUser(token) {
       // A disabled account's sessions are deleted with the change; the join refuses any that a
-      // sign-in racing it could have left.
-      const [row] = await sql<(SessionRow & Omit<SessionUser, 'id'> & { seen: boolean })[]>`
+      // sign-in racing it could have left. The user's storage comes along (kept by a trigger:
+      // sql/0007, sql/0009), so no page that shows it asks again.
+      const [row] = await sql<(SessionRow & UserRow)[]>`
         select s.id, s.user_id, s.expires_at, s.created_at, s.user_agent, u.username, u.email, u.role,
+               u.used_bytes::text as used, u.quota_bytes::text as quota,
                u.last_seen_at > now() - interval '5 minutes' as seen
         from sessions s join users u on u.id = s.user_id
         where s.id = ${hashToken(token)} and u.disabled_at is null`;
@@ -44,7 +48,8 @@ function createAdapter(sql: Sql, log: Pick<Logger, 'error'>): Adapter {
             where id = ${row.user_id} and (last_seen_at is null or last_seen_at < now() - interval '5 minutes')`
           .catch((err) => log.error({ err }, 'session: could not note when the user was last seen'));
       }
-      const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role } };
+      const storage = { used: Number(row.used), quota: row.quota ? Number(row.quota) : quotaBytes };
+      const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role, storage } };
       return [toSession(row, token), user];
     },
     async getUserSessions(userId) {
@@ -73,15 +78,18 @@ function createAdapter(sql: Sql, log: Pick<Logger, 'error'>): Adapter {
 
 export type Sessions = ReturnType<typeof createSessions>;
 
-/** Server-side sessions in PostgreSQL; the cookie is Secure (and `__Host-` prefixed) behind https. */
-export function createSessions(sql: Sql, opts: { secure: boolean; log: Pick<Logger, 'error'> }) {
-  const lucia = new Lucia(createAdapter(sql, opts.log), {
+/**
+ * Server-side sessions in PostgreSQL; the cookie is Secure (and `__Host-` prefixed) behind https.
+ * `quotaBytes`: the instance's quota, for users without one of their own.
+ */
+export function createSessions(sql: Sql, opts: { secure: boolean; log: Pick<Logger, 'error'>; quotaBytes: number }) {
+  const lucia = new Lucia(createAdapter(sql, opts.log, opts.quotaBytes), {
     sessionExpiresIn: new TimeSpan(30, 'd'),
     sessionCookie: {
       name: opts.secure ? '__Host-session' : 'session',
       attributes: { secure: opts.secure, sameSite: 'lax', path: '/' },
     },
-    getUserAttributes: (a) => ({ username: a.username, email: a.email, role: a.role }),
+    getUserAttributes: (a) => ({ username: a.username, email: a.email, role: a.role, storage: a.storage }),
   });
   return {
     cookieName: lucia.sessionCookieName,

@@ -7,7 +7,7 @@ import { requireUser, signedIn } from '../auth/middleware.ts';
 import { BadRequest, NotFound } from '../web/errors.tsx';
 import { bulkRoutes } from './bulk-routes.tsx';
 import { trashRoutes } from './trash-routes.tsx';
-import { storageOf, userExists } from '../auth/users.sql.ts';
+import { userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { wantsFragment } from '../web/htmx.ts';
 import { pageHtml, renderPage } from '../web/render.tsx';
@@ -118,12 +118,8 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
   async function dashboard(c: Context<AppEnv>, request: ListRequest, bulk?: BulkRefusal) {
     const { user } = signedIn(c);
     const fragment = wantsFragment(c);
-    const none = { used: 0, quota: 0 };
     return list(c, request, {
-      extras: async () => {
-        const [{ used, quota }, albums] = fragment ? [none, []] : await Promise.all([storageOf(sql, user.id, config.upload.quotaBytes), albumChoices(sql, user.id)]);
-        return { albums, heading: <UsageHeading used={used} quota={quota} /> };
-      },
+      extras: async () => ({ albums: fragment ? [] : await albumChoices(sql, user.id), heading: <UsageHeading {...user.storage} /> }),
       scope: { ownerId: user.id },
       base: '/dashboard',
       title: 'My images',

@@ -9,7 +9,10 @@ import type { OpsEnv } from '../ops/requests.ts';
 export type Deps = { config: Config; sql: Sql; storage: Storage; mail: Mailer; log: Logger };
 
 /** The signed-in person, as pages show them (set by auth's session middleware). */
-export type Viewer = { id: string; username: string; email: string; role: Role };
+export type Viewer = { id: string; username: string; email: string; role: Role; storage: StorageUse };
+
+/** Bytes a person stores now, and their quota (their own, else the instance's). */
+export type StorageUse = { used: number; quota: number };
 
 /** An admin runs the instance (/admin); everyone else is a user. */
 export type Role = 'user' | 'admin';
