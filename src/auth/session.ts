@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Sql } from '../db/client.ts';
+import { storageFrom, type StorageRow } from './users.sql.ts';
 
 import type { Viewer } from '../web/env.ts';
 
@@ -11,8 +12,8 @@ export type SessionUser = Viewer;
 export type { Session } from 'lucia';
 
 type SessionRow = { id: string; user_id: string; expires_at: Date; created_at: Date; user_agent: string };
-/** What the session's query reads of its user (storage as text: bigint). */
-type UserRow = Pick<SessionUser, 'username' | 'email' | 'role'> & { used: string; quota: string | null; seen: boolean };
+/** What the session's query reads of its user. */
+type UserRow = Pick<SessionUser, 'username' | 'email' | 'role'> & StorageRow & { seen: boolean };
 
 declare module 'lucia' {
   interface Register {
@@ -48,7 +49,7 @@ function createAdapter(sql: Sql, log: Pick<Logger, 'error'>, quotaBytes: number)
             where id = ${row.user_id} and (last_seen_at is null or last_seen_at < now() - interval '5 minutes')`
           .catch((err) => log.error({ err }, 'session: could not note when the user was last seen'));
       }
-      const storage = { used: Number(row.used), quota: row.quota ? Number(row.quota) : quotaBytes };
+      const storage = storageFrom(row, quotaBytes);
       const user: DatabaseUser = { id: row.user_id, attributes: { username: row.username, email: row.email, role: row.role, storage } };
       return [toSession(row, token), user];
     },

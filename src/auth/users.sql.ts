@@ -57,10 +57,16 @@ export async function passwordHashOf(sql: Sql, userId: string) {
  * and their quota: their own, else the instance's configured one (`fallback`, QUOTA_MB).
  */
 export async function storageOf(sql: Queryable, userId: string, fallback: number) {
-  const [row] = await sql<{ used: string; quota: string | null }[]>`
+  const [row] = await sql<StorageRow[]>`
     select used_bytes::text as used, quota_bytes::text as quota from users where id = ${userId}`;
-  return { used: Number(row?.used ?? 0), quota: row?.quota ? Number(row.quota) : fallback };
+  return storageFrom(row, fallback);
 }
+
+/** `used_bytes` and `quota_bytes` as a query reads them (bigints, as text). */
+export type StorageRow = { used: string; quota: string | null };
+/** A user's storage from their row: their own quota, else `fallback`. */
+export const storageFrom = (row: StorageRow | undefined, fallback: number) =>
+  ({ used: Number(row?.used ?? 0), quota: row?.quota ? Number(row.quota) : fallback });
 
 /**
  * The user's used bytes, and whether an admin disabled the account, locked until the transaction
