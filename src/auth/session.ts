@@ -13,7 +13,7 @@ export type { Session } from 'lucia';
 
 type SessionRow = { id: string; user_id: string; expires_at: Date; created_at: Date; user_agent: string };
 /** What the session's query reads of its user. */
-type UserRow = Pick<SessionUser, 'username' | 'email' | 'role'> & StorageRow & { seen: boolean };
+type ViewerRow = Pick<SessionUser, 'username' | 'email' | 'role'> & StorageRow & { seen: boolean };
 
 declare module 'lucia' {
   interface Register {
@@ -35,7 +35,7 @@ function createAdapter(sql: Sql, log: Pick<Logger, 'error'>, quotaBytes: number)
       // A disabled account's sessions are deleted with the change; the join refuses any that a
       // sign-in racing it could have left. The user's storage comes along (kept by a trigger:
       // sql/0007, sql/0009), so no page that shows it asks again.
-      const [row] = await sql<(SessionRow & UserRow)[]>`
+      const [row] = await sql<(SessionRow & ViewerRow)[]>`
         select s.id, s.user_id, s.expires_at, s.created_at, s.user_agent, u.username, u.email, u.role,
                u.used_bytes::text as used, u.quota_bytes::text as quota,
                u.last_seen_at > now() - interval '5 minutes' as seen

@@ -43,7 +43,7 @@ type ListPage = {
   bulk?: BulkRefusal;
   /** The owner's albums, for the bulk bar's "Add to album". */
   albums?: AlbumChoice[];
-  /** Heading and albums; a query of their own is sent beside the list's (one wait, not two). */
+  /** Heading and albums, made beside the list's query (one wait, not two). */
   extras?: () => Promise<Pick<ListPage, 'heading' | 'albums'>>;
   /** Shown between the heading and the images on the first page, made with them (and cached with them). */
   above?: () => Promise<Child>;

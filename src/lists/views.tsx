@@ -1,4 +1,5 @@
 import type { Sort } from '../images/list.sql.ts';
+import type { StorageUse } from '../web/env.ts';
 import { type ListState } from '../images/grid.tsx';
 import { FieldError } from '../web/forms.tsx';
 import { formatBytes } from '../web/format.tsx';
@@ -63,7 +64,7 @@ export function BulkBar({ state, error, action, albums = [] }: { state: ListStat
 
 
 /** The dashboard's heading: its storage meter and the way to the trash. */
-export function UsageHeading({ used, quota }: { used: number; quota: number }) {
+export function UsageHeading({ used, quota }: StorageUse) {
   return (
     <div class="heading">
       <h1>My images</h1>
