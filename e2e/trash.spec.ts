@@ -42,6 +42,29 @@ test('with JavaScript, a card leaves at once and its toast undoes the delete', a
   await expect(toast.locator('.toast')).toHaveCount(0);
 });
 
+test('with JavaScript, deleting a card already gone says so at the top of the page and leaves the grid be', async ({ page }) => {
+  await signUp(page, uniqueName('trashgone'));
+  await uploadFiles(page, ['stale-a.jpg', 'stale-b.jpg']);
+  await page.goto('/dashboard');
+  const { byId } = await cardOf(page, 'stale-a.jpg');
+  // Another tab of the same person deletes it first.
+  const other = await page.context().newPage();
+  await other.goto('/dashboard');
+  await other.getByRole('button', { name: 'Delete stale-a.jpg' }).click();
+  await expect(other.locator('#toasts')).toContainText('Moved “stale-a.jpg” to the trash.');
+  await other.close();
+
+  // This tab's card answers 404: the grid sends its error to the top of the page (the tile's form
+  // says nothing of it), so the message shows above the list and no card leaves or changes.
+  await page.getByRole('button', { name: 'Delete stale-a.jpg' }).click();
+  const error = page.locator('#main > :first-child');
+  await expect(error).toHaveRole('alert');
+  await expect(error).toContainText('There is nothing here, or you may not see it.');
+  await expect(byId).toBeVisible();
+  await expect(page.locator('#images [id^="image-"]')).toHaveCount(2);
+  await expect(page.locator('#images .error')).toHaveCount(0);
+});
+
 test('deleting from the image page returns to the list it was opened from, with Undo', async ({ page }) => {
   await signUp(page, uniqueName('trashpage'));
   await uploadFiles(page, ['page-one.jpg', 'page-two.jpg']);

@@ -64,7 +64,7 @@ function MemberActions({ album, image }: { album: Album; image: ListedImage }) {
         </button>
       </form>
       <form method="post" action={`${base}/images/remove`} class="inline"
-        hx-post={`${base}/images/remove`} hx-target={`#image-${image.id}`} hx-swap="delete" {...ERRORS_ON_TOP}>
+        hx-post={`${base}/images/remove`} hx-target={`#image-${image.id}`} hx-swap="delete">
         <input type="hidden" name="ids" value={image.id} />
         <button type="submit" aria-label={`Remove ${title} from the album`} title="Remove from album"><Icon name="x" /></button>
       </form>
@@ -82,9 +82,6 @@ function MoveForm({ base, id, direction, label }: { base: string; id: string; di
     </form>
   );
 }
-
-// An error answer (a fragment) goes to the top of the page, not into the grid.
-const ERRORS_ON_TOP = { 'hx-status:4xx': 'target:#main swap:afterbegin', 'hx-status:5xx': 'target:#main swap:afterbegin' };
 
 /** Title, description, order, audience and link, and deleting the album. */
 export function AlbumSettings({ album, origin, failed }: { album: Album; origin: string; failed?: { errors: FieldErrors; values: Record<string, string> } }) {

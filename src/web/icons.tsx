@@ -34,7 +34,7 @@ export function iconSprite() {
 /** An icon from the sprite; decorative (the control around it carries the name). */
 export function Icon({ name, class: cls }: { name: IconName; class?: string }) {
   return (
-    <svg class={cls ? `icon ${cls}` : 'icon'} aria-hidden="true" focusable="false" width="20" height="20">
+    <svg class={cls ? `icon ${cls}` : 'icon'} aria-hidden="true" width="20" height="20">
       <use href={`/static/icons.svg#${name}`} />
     </svg>
   );
