@@ -55,14 +55,15 @@ test('with JavaScript, deleting a card already gone says so at the top of the pa
   await other.close();
 
   // This tab's card answers 404: the grid sends its error to the top of the page (the tile's form
-  // says nothing of it), so the message shows above the list and no card leaves or changes.
+  // says nothing of it), a message above the list rather than a page's heading; no card leaves.
   await page.getByRole('button', { name: 'Delete stale-a.jpg' }).click();
   const error = page.locator('#main > :first-child');
   await expect(error).toHaveRole('alert');
-  await expect(error).toContainText('There is nothing here, or you may not see it.');
+  await expect(error).toHaveText('There is nothing here, or you may not see it.');
+  await expect(page.getByRole('heading', { name: 'Not found' })).toHaveCount(0);
   await expect(byId).toBeVisible();
   await expect(page.locator('#images [id^="image-"]')).toHaveCount(2);
-  await expect(page.locator('#images .error')).toHaveCount(0);
+  await expect(page.locator('#images [role=alert]')).toHaveCount(0);
 });
 
 test('deleting from the image page returns to the list it was opened from, with Undo', async ({ page }) => {

@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { closeSync, openSync, ftruncateSync, writeFileSync } from 'node:fs';
-import { photo, signUp, uniqueName, uploadFiles } from './support.ts';
+import { logOut, photo, signUp, uniqueName, uploadFiles } from './support.ts';
 
 /** Hands `bytes` to the page as a File inside a DataTransfer, then fires `type` with it. */
 async function fire(page: Page, type: 'paste' | 'drop', name: string, bytes: Buffer) {
@@ -254,3 +254,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.context().close();
   });
 }
+
+test('an upload refused as a whole says why where the files were chosen, with a way to log in when signed out meanwhile', async ({ page }) => {
+  const name = uniqueName('upout');
+  await signUp(page, name);
+  await page.goto('/upload');
+  // The same person logs out in another tab: this tab's session is gone on the server.
+  const other = await page.context().newPage();
+  await other.goto('/dashboard');
+  await logOut(other, name);
+  await other.close();
+
+  await page.getByLabel('Images', { exact: true }).setInputFiles([{ name: 'late.jpg', mimeType: 'image/jpeg', buffer: await photo(90) }]);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'You are signed out.' });
+  await expect(alert).toBeVisible();
+  await expect(alert.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
+  // The choice stays, to send again once logged in.
+  await expect(page.getByLabel('Images', { exact: true })).toBeVisible();
+});

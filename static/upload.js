@@ -88,8 +88,8 @@ function enhance(form) {
     const outcome = answer.querySelector('[data-upload-outcomes]');
     if (!outcome) {
       showChosen();
-      const message = answer.querySelector('.error p, .form-error')?.textContent;
-      return showError(message || `The upload failed (${code}). Please try again.`, answer.querySelector('.error a[href="/login"]'));
+      const message = answer.querySelector('.alert > span, .form-error')?.textContent;
+      return showError(message || `The upload failed (${code}). Please try again.`, answer.querySelector('.alert a[href="/login"]'));
     }
     addRefused(outcome, sent);
     results.replaceChildren(outcome);

@@ -76,6 +76,16 @@ describe('errors in context', () => {
     });
   }
 
+  test('an error fragment is its message where it lands, no page heading; signed out, a way to log in', async () => {
+    const gone = await (await owner.request('/images/missing', { method: 'DELETE', headers: HTMX })).text();
+    assert.equal(gone, '<p class="notice alert" role="alert"><span>There is nothing here, or you may not see it.</span></p>');
+    const out = await (await form(new TestClient(t), '/images/bulk', { action: 'public', ids: imageId })(HTMX)).text();
+    assert.match(out, /^<p class="notice alert" role="alert"><span>You are signed out\. [^<]+<\/span><a href="\/login">Log in<\/a><\/p>$/);
+    // A whole page keeps its heading and its way back.
+    const page = await (await owner.request('/images/missing', { method: 'DELETE' })).text();
+    assert.match(page, /<h1>Not found<\/h1>[\s\S]*Back to the start page/);
+  });
+
   test('every route, asked with a NUL in its URL, answers 400 as a page and as a fragment (the API: as a problem)', async () => {
     for (const route of t.app.routes) {
       if (route.method === 'ALL' || !route.path.startsWith('/')) continue;

@@ -86,14 +86,28 @@ export function ErrorView({ status, message, login }: { status: number; message:
   );
 }
 
-/** The error as a fragment when htmx asked for one (it swaps 4xx/5xx bodies), else as a page. */
+/**
+ * An error inside a page already shown (htmx swaps 4xx/5xx bodies in: a tile's delete, a moderator's
+ * action; static/upload.js shows it under the form): the message where it lands (each says what went
+ * wrong: a heading would only repeat it), not a page's heading and a way back to the start.
+ */
+export function ErrorNotice({ status, message }: { status: number; message: string }) {
+  return (
+    <p class="notice alert" role="alert">
+      <span>{message}</span>
+      {status === 401 && <a href="/login">Log in</a>}
+    </p>
+  );
+}
+
+/** The error as a fragment when htmx asked for one, else as a page. */
 export function renderError(c: Context, err: HttpError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   // A private image answers a visitor exactly as a missing one; its owner may just be logged out.
   const signedOut = !(c as Context<AppEnv>).get('user') && c.req.method === 'GET';
   const login = err.status === 404 && signedOut && /^\/images\/[\w-]+$/.test(c.req.path) ? c.req.path : undefined;
-  const view = <ErrorView status={err.status} message={err.message} login={login} />;
-  return wantsFragment(c) ? c.html(`${view}`, err.status) : renderPage(c, titleOf(err.status), view, err.status);
+  if (wantsFragment(c)) return c.html(`${<ErrorNotice status={err.status} message={err.message} />}`, err.status);
+  return renderPage(c, titleOf(err.status), <ErrorView status={err.status} message={err.message} login={login} />, err.status);
 }
 
 /** Anything else thrown is a bug of ours: logged, and answered with a 500 that tells nothing. */
