@@ -85,7 +85,7 @@ function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: Li
       + `${icon('download')}</a>`
       // Moves the image to the trash: without JavaScript a POST that returns to this list with an
       // Undo; with htmx a DELETE, the tile leaves the grid and the answer brings an Undo toast (an
-      // error answer goes where the grid sends them, ImageList). On a tile the icon alone: the
+      // error answer goes where the grid sends errors: ImageList). On a tile the icon alone: the
       // button is a small round one over the picture.
       + `<form method="post" action="${page}/delete?${t.context}" class="inline" hx-delete="${page}" hx-target="#image-${id}" hx-swap="delete">`
       + `<button type="submit" class="danger" aria-label="Delete ${title}">${icon('trash-2')}<span class="visually-hidden">Delete</span></button></form></span>`;
@@ -93,8 +93,6 @@ function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: Li
   const extra = actions?.(image);
   return `${html}${extra ? `${extra}` : ''}</li>`;
 }
-
-const ERRORS_ON_TOP = { 'hx-status:4xx:inherited': 'target:#main swap:afterbegin', 'hx-status:5xx:inherited': 'target:#main swap:afterbegin' };
 
 /** The tiles of a page, as HTML. */
 function tilesHtml({ images, state, owner, byline = false, actions }: Omit<ListProps, 'next' | 'prev'>) {
@@ -129,6 +127,11 @@ export function ListItems({ images, next, prev, state, owner, byline = false, ac
   );
 }
 
+// An error answer to a control on a tile (a fragment: web/errors.tsx) goes to the top of the page,
+// not into the grid: said once on the grid for every tile's forms (htmx 4 inherits only what is
+// marked `:inherited`).
+const ERRORS_ON_TOP = { 'hx-status:4xx:inherited': 'target:#main swap:afterbegin', 'hx-status:5xx:inherited': 'target:#main swap:afterbegin' };
+
 export function ImageList(props: ListProps & { empty: string }) {
   if (props.images.length === 0) {
     if (!props.state.q) return <p class="empty">{props.empty}</p>;
@@ -138,8 +141,5 @@ export function ImageList(props: ListProps & { empty: string }) {
       </p>
     );
   }
-  // An error answer to a control on a tile (a fragment: web/errors.tsx) goes to the top of the
-  // page, not into the grid: said once here, for every tile's forms (htmx 4 inherits only what
-  // is marked `:inherited`).
   return <ul class="grid" id="images" {...ERRORS_ON_TOP}><ListItems {...props} /></ul>;
 }
