@@ -270,6 +270,10 @@ test('an upload refused as a whole says why where the files were chosen, with a 
   const alert = page.getByRole('alert').filter({ hasText: 'You are signed out.' });
   await expect(alert).toBeVisible();
   await expect(alert.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/login');
+  // In sight, clear of the button bar that stays at the bottom of the screen (nothing scrolled by the test).
+  await expect(alert).toBeInViewport({ ratio: 1 });
+  const [box, bar] = [await alert.boundingBox(), await page.locator('.upload-actions').boundingBox()];
+  expect(box!.y + box!.height).toBeLessThanOrEqual(bar!.y);
   // The choice stays, to send again once logged in.
   await expect(page.getByLabel('Images', { exact: true })).toBeVisible();
 });

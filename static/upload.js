@@ -78,6 +78,8 @@ function enhance(form) {
     if (link) p.append(' ', link);
     errorBox.replaceChildren(p);
     status.textContent = '';
+    // Into view above the button bar, which stays at the bottom of the screen over what is below it.
+    errorBox.scrollIntoView({ block: 'nearest' });
   }
 
   /** The server's answer: the results in place of the form, or why the whole upload was refused. */
