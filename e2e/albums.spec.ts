@@ -106,6 +106,32 @@ test('Without JavaScript, an image joins an album from its page and leaves it ag
   await expect(page.getByText('No images yet')).toBeVisible();
 });
 
+test('With JavaScript, an error answering the album menu shows at the top and leaves the menu in place', async ({ page }) => {
+  await signUp(page, uniqueName('albumerr'));
+  await uploadFiles(page, ['fleeting.jpg']);
+  await newAlbum(page, 'Later');
+  await page.goto('/dashboard');
+  // The image page itself (a click on the thumbnail would open the viewer over the list).
+  await page.goto((await page.getByRole('link', { name: 'fleeting.jpg', exact: true }).getAttribute('href'))!);
+  const albums = page.getByRole('region', { name: 'Albums', exact: true });
+  await albums.getByLabel('Album to add it to').selectOption({ label: 'Later' });
+
+  // Meanwhile another tab moves the image to the trash: adding it answers 404.
+  const other = await page.context().newPage();
+  await other.goto('/dashboard');
+  await other.getByRole('button', { name: 'Delete fleeting.jpg' }).click();
+  await expect(other.locator('#toasts')).toContainText('to the trash');
+  await other.close();
+
+  await albums.getByRole('button', { name: 'Add to album' }).click();
+  const error = page.locator('#main > :first-child');
+  await expect(error).toHaveRole('alert');
+  await expect(error).toHaveText('There is nothing here, or you may not see it.');
+  // The menu is still there, as it was (before, the message took the section's place).
+  await expect(albums.getByRole('button', { name: 'Add to album' })).toBeVisible();
+  await expect(albums.getByText('In no album yet.')).toBeVisible();
+});
+
 test('With JavaScript, removing from the album happens in place', async ({ page }) => {
   await signUp(page, uniqueName('albumjs'));
   const names = ['stay.jpg', 'leave.jpg'];

@@ -100,13 +100,21 @@ export function ErrorNotice({ status, message }: { status: number; message: stri
   );
 }
 
-/** The error as a fragment when htmx asked for one, else as a page. */
+/**
+ * The error as a fragment when htmx (or static/upload.js) asked for one, else as a page. htmx puts
+ * the fragment at the top of the page, whatever the request aimed at (an `hx-partial`, with
+ * nothing else in the answer for the aim): the form that asked, a report being moderated or an
+ * image's album menu, stays as it was instead of being replaced by the message.
+ */
 export function renderError(c: Context, err: HttpError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   // A private image answers a visitor exactly as a missing one; its owner may just be logged out.
   const signedOut = !(c as Context<AppEnv>).get('user') && c.req.method === 'GET';
   const login = err.status === 404 && signedOut && /^\/images\/[\w-]+$/.test(c.req.path) ? c.req.path : undefined;
-  if (wantsFragment(c)) return c.html(`${<ErrorNotice status={err.status} message={err.message} />}`, err.status);
+  if (wantsFragment(c)) {
+    const notice = <hx-partial hx-target="#main" hx-swap="afterbegin"><ErrorNotice status={err.status} message={err.message} /></hx-partial>;
+    return c.html(`${notice}`, err.status);
+  }
   return renderPage(c, titleOf(err.status), <ErrorView status={err.status} message={err.message} login={login} />, err.status);
 }
 
