@@ -85,8 +85,8 @@ function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: Li
       + `${icon('download')}</a>`
       // Moves the image to the trash: without JavaScript a POST that returns to this list with an
       // Undo; with htmx a DELETE, the tile leaves the grid and the answer brings an Undo toast (an
-      // error answer goes where the grid sends errors: ImageList). On a tile the icon alone: the
-      // button is a small round one over the picture.
+      // error answer, a toast too, leaves it: ImageList). On a tile the icon alone: the button is a
+      // small round one over the picture.
       + `<form method="post" action="${page}/delete?${t.context}" class="inline" hx-delete="${page}" hx-target="#image-${id}" hx-swap="delete">`
       + `<button type="submit" class="danger" aria-label="Delete ${title}">${icon('trash-2')}<span class="visually-hidden">Delete</span></button></form></span>`;
   }
@@ -127,10 +127,10 @@ export function ListItems({ images, next, prev, state, owner, byline = false, ac
   );
 }
 
-// An error answer to a control on a tile (a fragment: web/errors.tsx) goes to the top of the page,
-// not into the grid: said once on the grid for every tile's forms (htmx 4 inherits only what is
-// marked `:inherited`).
-const ERRORS_ON_TOP = { 'hx-status:4xx:inherited': 'target:#main swap:afterbegin', 'hx-status:5xx:inherited': 'target:#main swap:afterbegin' };
+// An error answer to a control on a tile is a toast (web/errors.tsx): nothing of it goes where the
+// control aimed, and a delete's swap does not run (it would take the tile away whatever the answer).
+// Said once on the grid for every tile's forms (htmx 4 inherits only what is marked `:inherited`).
+const ERRORS_ASIDE = { 'hx-status:4xx:inherited': 'swap:none', 'hx-status:5xx:inherited': 'swap:none' };
 
 export function ImageList(props: ListProps & { empty: string }) {
   if (props.images.length === 0) {
@@ -141,5 +141,5 @@ export function ImageList(props: ListProps & { empty: string }) {
       </p>
     );
   }
-  return <ul class="grid" id="images" {...ERRORS_ON_TOP}><ListItems {...props} /></ul>;
+  return <ul class="grid" id="images" {...ERRORS_ASIDE}><ListItems {...props} /></ul>;
 }

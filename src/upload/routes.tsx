@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import type { AppEnv } from '../web/env.ts';
-import { ErrorNotice, HttpError, Invalid } from '../web/errors.tsx';
+import { ErrorToast, HttpError, Invalid } from '../web/errors.tsx';
 import { renderFor, renderPage } from '../web/render.tsx';
 import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
@@ -93,8 +93,8 @@ export function uploadRoutes(deps: UploadDeps) {
 
 /** A failure once progress has begun (its status is already sent): the error, as the last line. */
 function failedLine(c: Context, err: unknown): Final {
-  if (err instanceof HttpError) return { status: err.status, html: `${<ErrorNotice status={err.status} message={err.message} />}` };
+  if (err instanceof HttpError) return { status: err.status, html: `${<ErrorToast status={err.status} message={err.message} />}` };
   logUnexpected(c, err);
   const message = 'Something went wrong on our side. Please try again.';
-  return { status: 500, html: `${<ErrorNotice status={500} message={message} />}` };
+  return { status: 500, html: `${<ErrorToast status={500} message={message} />}` };
 }

@@ -76,12 +76,16 @@ describe('errors in context', () => {
     });
   }
 
-  test('an error fragment is its message, for the top of the page and nothing else; signed out, a way to log in', async () => {
+  test('an error fragment is a toast with its message, the answer\'s only content; signed out, a way to log in', async () => {
+    const toast = /^<hx-partial hx-target="#toasts" hx-swap="innerHTML"><div class="toast alert" role="alert">[\s\S]*<\/div><\/hx-partial>$/;
     const gone = await (await owner.request('/images/missing', { method: 'DELETE', headers: HTMX })).text();
-    assert.equal(gone, '<hx-partial hx-target="#main" hx-swap="afterbegin">'
-      + '<p class="notice alert" role="alert"><span>There is nothing here, or you may not see it.</span></p></hx-partial>');
+    assert.match(gone, toast);
+    assert.match(gone, /<span>There is nothing here, or you may not see it\.<\/span>/);
+    assert.match(gone, /<button type="button" class="icon-button" data-dismiss="true" aria-label="Dismiss">/);
+    assert.doesNotMatch(gone, /<h1|\/login/);
     const out = await (await form(new TestClient(t), '/images/bulk', { action: 'public', ids: imageId })(HTMX)).text();
-    assert.match(out, /^<hx-partial [^>]+><p class="notice alert" role="alert"><span>You are signed out\. [^<]+<\/span><a href="\/login">Log in<\/a><\/p><\/hx-partial>$/);
+    assert.match(out, toast);
+    assert.match(out, /<span>You are signed out\. [^<]+<\/span><a href="\/login">Log in<\/a>/);
     // A whole page keeps its heading and its way back.
     const page = await (await owner.request('/images/missing', { method: 'DELETE' })).text();
     assert.match(page, /<h1>Not found<\/h1>[\s\S]*Back to the start page/);

@@ -5,6 +5,7 @@ import { wantsFragment } from './htmx.ts';
 import { renderPage } from './render.tsx';
 import type { FieldErrors } from './forms.tsx';
 import { logUnexpected } from '../ops/requests.ts';
+import { Icon } from './icons.tsx';
 
 /**
  * A request that cannot be answered as asked. Domain code and middleware throw these; the app's
@@ -87,24 +88,26 @@ export function ErrorView({ status, message, login }: { status: number; message:
 }
 
 /**
- * An error inside a page already shown (htmx swaps 4xx/5xx bodies in: a tile's delete, a moderator's
- * action; static/upload.js shows it under the form): the message where it lands (each says what went
- * wrong: a heading would only repeat it), not a page's heading and a way back to the start.
+ * An error inside a page already shown (an htmx request: a tile's delete, the album menu, a
+ * moderator's action; static/upload.js reads it into its own message under the form): a toast in
+ * the layout's `#toasts`, in sight wherever the page is scrolled, with the message alone (each says
+ * what went wrong) and a way to log in when signed out; not a page's heading and a way back.
  */
-export function ErrorNotice({ status, message }: { status: number; message: string }) {
+export function ErrorToast({ status, message }: { status: number; message: string }) {
   return (
-    <p class="notice alert" role="alert">
+    <div class="toast alert" role="alert">
+      <Icon name="circle-alert" />
       <span>{message}</span>
       {status === 401 && <a href="/login">Log in</a>}
-    </p>
+      <button type="button" class="icon-button" data-dismiss aria-label="Dismiss"><Icon name="x" /></button>
+    </div>
   );
 }
 
 /**
- * The error as a fragment when htmx (or static/upload.js) asked for one, else as a page. htmx puts
- * the fragment at the top of the page, whatever the request aimed at (an `hx-partial`, with
- * nothing else in the answer for the aim): the form that asked, a report being moderated or an
- * image's album menu, stays as it was instead of being replaced by the message.
+ * The error as a fragment when htmx (or static/upload.js) asked for one, else as a page. For htmx
+ * the toast is an `hx-partial`, the answer's only content, so nothing goes where the request aimed:
+ * the form that asked, a report being moderated or an image's album menu stays as it was.
  */
 export function renderError(c: Context, err: HttpError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
@@ -112,8 +115,8 @@ export function renderError(c: Context, err: HttpError) {
   const signedOut = !(c as Context<AppEnv>).get('user') && c.req.method === 'GET';
   const login = err.status === 404 && signedOut && /^\/images\/[\w-]+$/.test(c.req.path) ? c.req.path : undefined;
   if (wantsFragment(c)) {
-    const notice = <hx-partial hx-target="#main" hx-swap="afterbegin"><ErrorNotice status={err.status} message={err.message} /></hx-partial>;
-    return c.html(`${notice}`, err.status);
+    const toast = <hx-partial hx-target="#toasts" hx-swap="innerHTML"><ErrorToast status={err.status} message={err.message} /></hx-partial>;
+    return c.html(`${toast}`, err.status);
   }
   return renderPage(c, titleOf(err.status), <ErrorView status={err.status} message={err.message} login={login} />, err.status);
 }
