@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { expectImagesLoaded, signUp, uniqueName, uploadFiles } from './support.ts';
+import { expectErrorToast, expectImagesLoaded, signUp, trashInAnotherTab, uniqueName, uploadFiles } from './support.ts';
 
 /** The one-time message at the top of the page that says `text`. */
 const notice = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
@@ -117,17 +117,9 @@ test('With JavaScript, an error answering the album menu is a toast and leaves t
   await albums.getByLabel('Album to add it to').selectOption({ label: 'Later' });
 
   // Meanwhile another tab moves the image to the trash: adding it answers 404.
-  const other = await page.context().newPage();
-  await other.goto('/dashboard');
-  await other.getByRole('button', { name: 'Delete fleeting.jpg' }).click();
-  await expect(other.locator('#toasts')).toContainText('to the trash');
-  await other.close();
-
+  await trashInAnotherTab(page, 'fleeting.jpg');
   await albums.getByRole('button', { name: 'Add to album' }).click();
-  const error = page.locator('#toasts [role=alert]');
-  await expect(error).toHaveText('There is nothing here, or you may not see it.');
-  await expect(error).toBeInViewport();
-  await expect(page.locator('#main [role=alert]')).toHaveCount(0);
+  await expectErrorToast(page, 'There is nothing here, or you may not see it.');
   // The menu is still there, as it was (before, the message took the section's place).
   await expect(albums.getByRole('button', { name: 'Add to album' })).toBeVisible();
   await expect(albums.getByText('In no album yet.')).toBeVisible();

@@ -39,6 +39,24 @@ export function photo(shade: number, width = 900, height = 600) {
   return sharp({ create: { width, height, channels: 3, background: { r: shade % 256, g: 110, b: 170 } } }).jpeg().toBuffer();
 }
 
+/** The same person moves `filename` to the trash from another tab (this tab's page stays as it was). */
+export async function trashInAnotherTab(page: Page, filename: string) {
+  const other = await page.context().newPage();
+  await other.goto('/dashboard');
+  await other.getByRole('button', { name: `Delete ${filename}` }).click();
+  await expect(other.locator('#toasts')).toContainText(`Moved “${filename}” to the trash.`);
+  await other.close();
+}
+
+/** The toast an htmx request's error brings (web/errors.tsx), saying `text`, in sight; nothing of it in the page. */
+export async function expectErrorToast(page: Page, text: string) {
+  const toast = page.locator('#toasts [role=alert]');
+  await expect(toast).toHaveText(text);
+  await expect(toast).toBeInViewport();
+  await expect(page.locator('#main [role=alert]')).toHaveCount(0);
+  return toast;
+}
+
 let uploaded = 0;
 
 /** Uploads `names` in one request through the form (at `from`), each a different picture. */

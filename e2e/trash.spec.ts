@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { expectImagesLoaded, signUp, uniqueName, uploadFiles } from './support.ts';
+import { expectErrorToast, expectImagesLoaded, signUp, trashInAnotherTab, uniqueName, uploadFiles } from './support.ts';
 
 /** The one-time message at the top of the page that says `text` (other live regions are about). */
 const notice = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
@@ -47,20 +47,12 @@ test('with JavaScript, deleting a card already gone says so in a toast and leave
   await uploadFiles(page, ['stale-a.jpg', 'stale-b.jpg']);
   await page.goto('/dashboard');
   const { byId } = await cardOf(page, 'stale-a.jpg');
-  // Another tab of the same person deletes it first.
-  const other = await page.context().newPage();
-  await other.goto('/dashboard');
-  await other.getByRole('button', { name: 'Delete stale-a.jpg' }).click();
-  await expect(other.locator('#toasts')).toContainText('Moved “stale-a.jpg” to the trash.');
-  await other.close();
+  await trashInAnotherTab(page, 'stale-a.jpg');
 
   // This tab's card answers 404: a toast says so (not a page's heading), and the grid keeps its
   // cards (the grid stops the delete's swap for an error; the tile's form says nothing of it).
   await page.getByRole('button', { name: 'Delete stale-a.jpg' }).click();
-  const error = page.locator('#toasts [role=alert]');
-  await expect(error).toHaveText('There is nothing here, or you may not see it.');
-  await expect(error).toBeInViewport();
-  await expect(page.locator('#main [role=alert]')).toHaveCount(0);
+  const error = await expectErrorToast(page, 'There is nothing here, or you may not see it.');
   await expect(page.getByRole('heading', { name: 'Not found' })).toHaveCount(0);
   await error.getByRole('button', { name: 'Dismiss' }).click();
   await expect(error).toHaveCount(0);
