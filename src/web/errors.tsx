@@ -6,6 +6,7 @@ import { renderPage } from './render.tsx';
 import type { FieldErrors } from './forms.tsx';
 import { logUnexpected } from '../ops/requests.ts';
 import { Icon } from './icons.tsx';
+import { Toast } from './flash-notice.tsx';
 
 /**
  * A request that cannot be answered as asked. Domain code and middleware throw these; the app's
@@ -95,29 +96,25 @@ export function ErrorView({ status, message, login }: { status: number; message:
  */
 export function ErrorToast({ status, message }: { status: number; message: string }) {
   return (
-    <div class="toast alert" role="alert">
+    <Toast alert>
       <Icon name="circle-alert" />
       <span>{message}</span>
       {status === 401 && <a href="/login">Log in</a>}
-      <button type="button" class="icon-button" data-dismiss aria-label="Dismiss"><Icon name="x" /></button>
-    </div>
+    </Toast>
   );
 }
 
 /**
- * The error as a fragment when htmx (or static/upload.js) asked for one, else as a page. For htmx
- * the toast is an `hx-partial`, the answer's only content, so nothing goes where the request aimed:
- * the form that asked, a report being moderated or an image's album menu stays as it was.
+ * The error as a fragment when htmx (or static/upload.js) asked for one, else as a page. The toast
+ * is an `hx-partial`, the answer's only content, so htmx puts nothing where the request aimed: the
+ * form that asked, a report being moderated or an image's album menu stays as it was.
  */
 export function renderError(c: Context, err: HttpError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  if (wantsFragment(c)) return c.html(`${<ErrorToast status={err.status} message={err.message} />}`, err.status);
   // A private image answers a visitor exactly as a missing one; its owner may just be logged out.
   const signedOut = !(c as Context<AppEnv>).get('user') && c.req.method === 'GET';
   const login = err.status === 404 && signedOut && /^\/images\/[\w-]+$/.test(c.req.path) ? c.req.path : undefined;
-  if (wantsFragment(c)) {
-    const toast = <hx-partial hx-target="#toasts" hx-swap="innerHTML"><ErrorToast status={err.status} message={err.message} /></hx-partial>;
-    return c.html(`${toast}`, err.status);
-  }
   return renderPage(c, titleOf(err.status), <ErrorView status={err.status} message={err.message} login={login} />, err.status);
 }
 

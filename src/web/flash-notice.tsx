@@ -1,4 +1,5 @@
 import { decodeFlash, type Undo } from './flash.ts';
+import type { Child } from 'hono/jsx';
 import { Icon } from './icons.tsx';
 
 /**
@@ -28,17 +29,22 @@ export function FlashNotice({ flash }: { flash: string }) {
 }
 
 /**
- * The same message and Undo for htmx, which puts it into the layout's live `#toasts` region
- * while the rest of its answer goes where the request aimed (a deleted card leaves the grid).
+ * A message htmx puts into the layout's live `#toasts` region, in place of the one there, while the
+ * rest of its answer (if any) goes where the request aimed; `alert` for an error. Dismissable.
  */
-export function UndoToast({ message, undo }: { message: string; undo: Undo }) {
+export function Toast({ alert, children }: { alert?: boolean; children: Child }) {
   return (
     <hx-partial hx-target="#toasts" hx-swap="innerHTML">
-      <div class="toast">
-        <span>{message}</span> <UndoForm undo={undo} />
+      <div class={alert ? 'toast alert' : 'toast'} role={alert ? 'alert' : undefined}>
+        {children}
         {/* static/app.js removes the toast (htmx puts toasts in only where scripts run). */}
         <button type="button" class="icon-button" data-dismiss aria-label="Dismiss"><Icon name="x" /></button>
       </div>
     </hx-partial>
   );
+}
+
+/** The same message and Undo for htmx (a deleted card leaves the grid meanwhile). */
+export function UndoToast({ message, undo }: { message: string; undo: Undo }) {
+  return <Toast><span>{message}</span> <UndoForm undo={undo} /></Toast>;
 }
