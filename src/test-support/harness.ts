@@ -15,6 +15,7 @@ import { createDiskStorage } from '../storage/disk.ts';
 import { createS3Storage } from '../storage/s3.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { AppDeps } from '../deps.ts';
+import { seedEmbeddedDatabase } from './embedded-template.ts';
 import { startS3Server } from './s3-server.ts';
 
 export type TestDatabase = { sql: Sql; url: string | undefined; close(): Promise<void> };
@@ -23,6 +24,7 @@ export type TestDatabase = { sql: Sql; url: string | undefined; close(): Promise
 export async function openTestDatabase(dir: string, opts = { migrate: true }): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
+    await seedEmbeddedDatabase(dir);
     const db = await openDatabase({ dataDir: dir });
     await migrate(db.sql, MIGRATIONS_DIR);
     return { sql: db.sql, url: undefined, close: db.close };

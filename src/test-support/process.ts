@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { freePort } from './ports.ts';
 import { TestClient } from './client.ts';
+import { seedEmbeddedDatabase } from './embedded-template.ts';
 
 const running = new Set<ChildProcess>();
 
@@ -12,10 +14,18 @@ export function killAll() {
 
 export type AppProcess = { url: string; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };
 
-/** Runs `src/main.ts` in its own process (as `npm start` does) and waits until it is ready. */
-export async function spawnApp(env: Record<string, string>, args: string[] = []): Promise<AppProcess> {
+/** The Deno binary of the `deno` npm package: its `bin` wrapper would not pass signals on. */
+const denoBinary = () => createRequire(import.meta.url)('deno/install_api.cjs').runInstall() as string;
+
+/**
+ * Runs `src/main.ts` in its own process (as `npm start` does, or `npm run start:deno`) and waits
+ * until it is ready.
+ */
+export async function spawnApp(env: Record<string, string>, args: string[] = [], runtime: 'node' | 'deno' = 'node'): Promise<AppProcess> {
+  if (env.DATA_DIR && !env.DATABASE_URL) await seedEmbeddedDatabase(env.DATA_DIR);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const [command, ...runArgs] = runtime === 'deno' ? [denoBinary(), 'run', '-A'] : [process.execPath, '--import', 'tsx'];
+  const child = spawn(command!, [...runArgs, 'src/main.ts', ...args], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
