@@ -32,7 +32,7 @@ async function addFromDashboard(page: Page, names: string[], option: string) {
   await page.getByRole('button', { name: 'Apply' }).click();
 }
 
-test('An owner gathers images into an album and shares it by link', async ({ page, browser }) => {
+test('An owner gathers images into an album and shares it by link', { tag: '@2x' }, async ({ page, browser }) => {
   await signUp(page, uniqueName('album'));
   const names = ['trip-1.jpg', 'trip-2.jpg', 'trip-3.jpg'];
   await uploadFiles(page, names);

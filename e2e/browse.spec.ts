@@ -23,7 +23,7 @@ test('the arrow keys walk through the list an image was opened from', async ({ p
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('second.jpg');
 });
 
-test('the gallery loads the next page by itself when scrolled to the end; without JS a link does it', async ({ browser }) => {
+test('the gallery loads the next page by itself when scrolled to the end; without JS a link does it', { tag: '@2x' }, async ({ browser }) => {
   const setup = await browser.newPage();
   await signUp(setup, uniqueName('scroller'));
   // One more than a page (48), in one upload.

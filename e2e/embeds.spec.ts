@@ -225,7 +225,7 @@ test('Without JavaScript, the share box is plain text to select and the page car
   await owner.context().close();
 });
 
-test('A photo from a phone (HEIC): its primary image is kept, its camera facts are the owner’s alone', async ({ page, browser }) => {
+test('A photo from a phone (HEIC): its primary image is kept, its camera facts are the owner’s alone', { tag: '@2x' }, async ({ page, browser }) => {
   await signUp(page, uniqueName('heic'));
   const id = await uploadHeic(page, 60);
   await expect(page.getByText('This HEIC holds 2 images (a burst or a moving photo): its primary image was kept.')).toBeVisible();

@@ -7,7 +7,7 @@ async function newPage(browser: Browser, javaScriptEnabled: boolean) {
 }
 
 for (const js of [true, false]) {
-  test(`two users share and keep private images (${js ? 'with' : 'without'} JavaScript)`, async ({ browser }) => {
+  test(`two users share and keep private images (${js ? 'with' : 'without'} JavaScript)`, { tag: '@2x' }, async ({ browser }) => {
     const suffix = `${js ? 'js' : 'nojs'}${Date.now().toString(36)}`;
     const alice = await newPage(browser, js);
     const aliceName = `alice-${suffix}`;

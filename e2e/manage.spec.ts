@@ -12,7 +12,7 @@ async function userWithImages(browser: Browser, js: boolean, names: string[]) {
 for (const js of [true, false]) {
   const how = js ? 'with' : 'without';
 
-  test(`share an image by unlisted link, then revoke it (${how} JavaScript)`, async ({ browser }) => {
+  test(`share an image by unlisted link, then revoke it (${how} JavaScript)`, { tag: '@2x' }, async ({ browser }) => {
     const { page } = await userWithImages(browser, js, ['secret-plan.jpg']);
     await page.goto('/dashboard');
     await page.goto((await page.getByRole('link', { name: 'secret-plan.jpg', exact: true }).getAttribute('href'))!);

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 3210);
 const runtime = process.env.E2E_RUNTIME === 'deno' ? 'deno' : 'node';
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cir-e2e-'));
-// The stories once more on a 2x (HiDPI) screen, where the browser fetches every srcset's 2x
-// candidate: with E2E_HIDPI=1 (.ci/test sets it on one of its three e2e runs) and for
-// `npm run screenshots`. The axe checks do not depend on pixel density and stay at 1x.
+// The stories tagged @2x (those that check every image shown) once more on a 2x (HiDPI) screen,
+// where the browser fetches every srcset's 2x candidate: with E2E_HIDPI=1 (.ci/test sets it on
+// one of its e2e runs) and for `npm run screenshots`. Nothing else depends on pixel density.
 const hidpi = Boolean(process.env.E2E_HIDPI || process.env.SCREENSHOTS);
 /** The app's mail goes to a real SMTP server on loopback for the whole run (mail-server.ts). */
 export const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 1);
@@ -38,9 +38,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium' },
-    // Accounts do not depend on pixel density either, and a second round of their stories
-    // would count against the one client address's reset-mail limit once more.
-    ...(hidpi ? [{ name: 'hidpi', use: { deviceScaleFactor: 2 }, testIgnore: ['accessibility.spec.ts', 'accounts.spec.ts'] }] : []),
+    ...(hidpi ? [{ name: 'hidpi', use: { deviceScaleFactor: 2 }, grep: /@2x/ }] : []),
   ],
   webServer: {
     command: runtime === 'deno' ? 'npm run -s start:deno' : 'npm run -s start',

@@ -41,7 +41,7 @@ const SHAPES: [string, number, number][] = [
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`screenshots (${scheme})`, async ({ browser }) => {
+  test(`screenshots (${scheme})`, { tag: '@2x' }, async ({ browser }) => {
     // The admin first: whoever signs up first on a fresh server runs it.
     const admin = await adminPage(browser);
     const page = await (await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 } })).newPage();

@@ -97,7 +97,7 @@ test.describe('without JavaScript', () => {
 });
 
 for (const js of [true, false]) {
-  test(`the trash: restore some, then empty it after a confirmation (${js ? 'with' : 'without'} JavaScript)`, async ({ browser }) => {
+  test(`the trash: restore some, then empty it after a confirmation (${js ? 'with' : 'without'} JavaScript)`, { tag: '@2x' }, async ({ browser }) => {
     const page = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
     await signUp(page, uniqueName(`bin${js ? 'js' : 'no'}`));
     await uploadFiles(page, ['bin-1.jpg', 'bin-2.jpg', 'bin-3.jpg']);
