@@ -1,13 +1,17 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-export type EmbeddedPostgres = { url: string; stop(): Promise<void> };
+/** `path`: the Unix socket to reach it through (postgres.js's `path` option). */
+export type EmbeddedPostgres = { path: string; stop(): Promise<void> };
 
 /**
- * Starts PostgreSQL in-process (PGlite, file-backed in `dir`) behind a loopback socket, so the app
- * talks to it with postgres.js exactly as it would to a server.
+ * Starts PostgreSQL in-process (PGlite, file-backed in `dir`) behind a Unix socket, so the app
+ * talks to it with postgres.js exactly as it would to a server. The socket sits in a folder of
+ * its own that only this user may enter (PGlite asks for no password), with a short path
+ * wherever the data lives; and a local socket costs less per query than loopback TCP.
  * PGlite has one session: the server and every client must use exactly one connection, or
  * messages of different connections interleave.
  */
@@ -15,14 +19,16 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   const dataDir = resolve(dir);
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  const socketDir = await mkdtemp(join(tmpdir(), 'cir-pg-'));
+  const path = join(socketDir, '.s.PGSQL.5432');
+  const server = new PGLiteSocketServer({ db, path, maxConnections: 1 });
   await server.start();
-  const url = `postgres://postgres:postgres@${server.getServerConn()}/postgres`;
   return {
-    url,
+    path,
     async stop() {
       await server.stop();
       await db.close();
+      await rm(socketDir, { recursive: true, force: true });
     },
   };
 }
