@@ -24,6 +24,8 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 15_000 },
   workers: 1,
+  // Apart per runtime: .ci/test runs the Node and the Deno suites at once.
+  outputDir: `test-results/${runtime}`,
   globalSetup: './mail-server.ts',
   reporter: [['list']],
   use: {
