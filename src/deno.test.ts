@@ -30,7 +30,7 @@ test('under Deno the app starts, takes an upload, serves it and stops on SIGTERM
   if (process.env.TEST_STORAGE === 's3') s3 = await startS3Server(join(dir, 's3'));
   const app = await spawnApp({
     DATA_DIR: dir, DATABASE_URL: db?.url ?? '', JANITOR_INTERVAL_MINUTES: '0',
-    ...(s3 && { S3_BUCKET: s3.options.bucket, S3_ENDPOINT: s3.options.endpoint!, S3_FORCE_PATH_STYLE: '1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' }),
+    ...s3?.env,
   }, [], 'deno');
   assert.deepEqual(await (await fetch(`${app.url}/readyz`)).json(), { database: 'ok', storage: 'ok' });
 

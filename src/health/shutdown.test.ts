@@ -40,11 +40,8 @@ async function startInstance(env: Record<string, string>) {
     await s3?.stop();
     await rm(dir, { recursive: true, force: true });
   });
-  const s3Env: Record<string, string> = s3
-    ? { S3_BUCKET: s3.options.bucket, S3_ENDPOINT: s3.options.endpoint!, S3_FORCE_PATH_STYLE: '1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' }
-    : {};
   // TMPDIR of its own: the upload's temporary files are the only ones in it.
-  const app = await spawnApp({ DATA_DIR: dir, TMPDIR: temp, DATABASE_URL: serverDb?.url ?? '', JANITOR_INTERVAL_MINUTES: '0', ...s3Env, ...env });
+  const app = await spawnApp({ DATA_DIR: dir, TMPDIR: temp, DATABASE_URL: serverDb?.url ?? '', JANITOR_INTERVAL_MINUTES: '0', ...s3?.env, ...env });
   let output = '';
   app.child.stdout!.on('data', (d) => (output += d));
   app.child.stderr!.on('data', (d) => (output += d));

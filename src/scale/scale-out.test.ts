@@ -25,10 +25,7 @@ test('sessions, uploads and deletes work across instances; migrations run once',
   dir = await mkdtemp(join(tmpdir(), 'cir-scale-'));
   db = await openTestDatabase(join(dir, 'pg'), { migrate: false });
   s3 = await startS3Server(join(dir, 's3'));
-  const env = {
-    DATABASE_URL: db.url!, S3_BUCKET: s3.options.bucket, S3_ENDPOINT: s3.options.endpoint!, S3_FORCE_PATH_STYLE: '1',
-    S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', JANITOR_INTERVAL_MINUTES: '0',
-  };
+  const env = { DATABASE_URL: db.url!, ...s3.env, JANITOR_INTERVAL_MINUTES: '0' };
   // Both start at the same moment against an empty database.
   const [a, b] = await Promise.all([spawnApp({ ...env, DATA_DIR: join(dir, 'a') }), spawnApp({ ...env, DATA_DIR: join(dir, 'b') })]);
   const files = (await readdir('sql')).filter((f) => f.endsWith('.sql')).sort();

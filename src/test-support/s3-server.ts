@@ -24,5 +24,7 @@ export async function startS3Server(dir: string, bucket = 'images', fixedPort = 
   });
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   client.destroy();
-  return { options, port, stop: () => server.close() };
+  /** The settings that point an app process at this bucket. */
+  const env = { S3_BUCKET: bucket, S3_ENDPOINT: options.endpoint!, S3_FORCE_PATH_STYLE: '1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' };
+  return { options, env, port, stop: () => server.close() };
 }
