@@ -28,10 +28,7 @@ test('under Deno the app starts, takes an upload, serves it and stops on SIGTERM
   dir = await mkdtemp(join(tmpdir(), 'cir-deno-'));
   if (process.env.TEST_DATABASE_URL) db = await openTestDatabase(join(dir, 'pg'));
   if (process.env.TEST_STORAGE === 's3') s3 = await startS3Server(join(dir, 's3'));
-  const app = await spawnApp({
-    DATA_DIR: dir, DATABASE_URL: db?.url ?? '', JANITOR_INTERVAL_MINUTES: '0',
-    ...s3?.env,
-  }, [], 'deno');
+  const app = await spawnApp({ DATA_DIR: dir, DATABASE_URL: db?.url ?? '', JANITOR_INTERVAL_MINUTES: '0', ...s3?.env }, [], 'deno');
   assert.deepEqual(await (await fetch(`${app.url}/readyz`)).json(), { database: 'ok', storage: 'ok' });
 
   const alice = new TestClient(app);

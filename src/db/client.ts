@@ -35,7 +35,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     return { sql, close: () => sql.end({ timeout: 5 }) };
   }
   const pg = await startEmbeddedPostgres(embeddedDir(opts.dataDir));
-  const sql = postgres({ path: pg.path, user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
+  const sql = postgres({ ...pg.connection, max: 1, onnotice: () => {} });
   return {
     sql,
     async close() {

@@ -11,14 +11,14 @@ test('the embedded database listens on a Unix socket in a folder only its user m
   const dir = await mkdtemp(join(tmpdir(), 'cir-embedded-'));
   const pg = await startEmbeddedPostgres(join(dir, 'pg'));
   try {
-    assert.ok((await stat(pg.path)).isSocket());
-    assert.equal((await stat(dirname(pg.path))).mode & 0o777, 0o700);
-    const sql = postgres({ path: pg.path, user: 'postgres', database: 'postgres', max: 1 });
+    assert.ok((await stat(pg.connection.path)).isSocket());
+    assert.equal((await stat(dirname(pg.connection.path))).mode & 0o777, 0o700);
+    const sql = postgres({ ...pg.connection, max: 1 });
     assert.deepEqual([...(await sql`select 1 as one`)], [{ one: 1 }]);
     await sql.end();
   } finally {
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  await assert.rejects(stat(dirname(pg.path)), { code: 'ENOENT' });
+  await assert.rejects(stat(dirname(pg.connection.path)), { code: 'ENOENT' });
 });

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-/** `path`: the Unix socket to reach it through (postgres.js's `path` option). */
-export type EmbeddedPostgres = { path: string; stop(): Promise<void> };
+/** `connection`: postgres.js's options to reach it through its Unix socket (`path`). */
+export type EmbeddedPostgres = { connection: { path: string; user: string; database: string }; stop(): Promise<void> };
 
 /**
  * Starts PostgreSQL in-process (PGlite, file-backed in `dir`) behind a Unix socket, so the app
@@ -24,7 +24,7 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   const server = new PGLiteSocketServer({ db, path, maxConnections: 1 });
   await server.start();
   return {
-    path,
+    connection: { path, user: 'postgres', database: 'postgres' },
     async stop() {
       await server.stop();
       await db.close();
