@@ -5,7 +5,7 @@ import { VISIBILITY_LABELS } from './views.tsx';
 import { altOf, titleOf } from './names.ts';
 import { raw } from 'hono/html';
 import { escapeHtml as esc } from '../web/one-byte.ts';
-import { displaySize, imageUrl, linkUrls, type ImageLink } from './urls.ts';
+import { displaySize, linkUrls, type ImageLink } from './urls.ts';
 import { aspectClass } from '../web/aspect.ts';
 import { Icon, type IconName } from '../web/icons.tsx';
 import { listParams } from './list-context.ts';
@@ -50,12 +50,13 @@ const icon = (name: IconName) => icons.get(name) ?? icons.set(name, `${<Icon nam
 /** What every tile of one list shares, made once a page. */
 function tileContext(state: ListState, owner: boolean, byline: boolean) {
   const urls = linkUrls(state.link);
+  // The owner's own actions go to the image itself, whatever list shows it.
+  const own = linkUrls();
   // The image page, told which list it was opened from (for previous / next there); an album's
   // images open inside the album, which is their context.
   const context = listParams({ in: state.base.slice(1), q: state.q, sort: state.sort });
-  const pageUrl = state.link ? urls.image : (id: string) => `${imageUrl(id)}?${context}`;
-  // The owner's own actions go to the image itself, whatever list shows it.
-  return { urls, pageUrl, download: linkUrls().download, context: esc(context), owner, byline };
+  const pageUrl = state.link ? urls.image : (id: string) => `${own.image(id)}?${context}`;
+  return { urls, pageUrl, own, context: esc(context), owner, byline };
 }
 
 /**
@@ -77,11 +78,11 @@ function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: Li
     + `${t.byline ? `<a class="tile-owner" href="/u/${esc(image.username)}">${esc(image.username)}</a>` : ''}</div>`;
   if (t.owner) {
     const label = VISIBILITY_LABELS[image.visibility];
-    const page = esc(imageUrl(image.id));
+    const page = esc(t.own.image(image.id));
     html += `<input type="checkbox" class="select" name="ids" value="${id}" form="bulk" aria-label="Select ${title}"/>`
       + `<span class="badge ${esc(image.visibility)}" title="${label}">${icon(VISIBILITY_ICONS[image.visibility])}<span class="visually-hidden">${label}</span></span>`
       + `${image.hidden_at ? '<span class="hidden-badge" title="Hidden by a moderator">Hidden</span>' : ''}`
-      + `<span class="tile-actions"><a class="icon-button" href="${esc(t.download(image.id))}" download="" aria-label="Download ${title}" title="Download">`
+      + `<span class="tile-actions"><a class="icon-button" href="${esc(t.own.download(image.id))}" download="" aria-label="Download ${title}" title="Download">`
       + `${icon('download')}</a>`
       // Moves the image to the trash: without JavaScript a POST that returns to this list with an
       // Undo; with htmx a DELETE, the tile leaves the grid and the answer brings an Undo toast (an
