@@ -116,10 +116,11 @@ test('With JavaScript, an error answering the album menu is a toast and leaves t
   const albums = page.getByRole('region', { name: 'Albums', exact: true });
   await albums.getByLabel('Album to add it to').selectOption({ label: 'Later' });
 
-  // Meanwhile another tab moves the image to the trash: adding it answers 404.
+  // Meanwhile another tab moves the image to the trash: adding it is refused, and the toast says why.
   await trashInAnotherTab(page, 'fleeting.jpg');
   await albums.getByRole('button', { name: 'Add to album' }).click();
-  await expectErrorToast(page, 'There is nothing here, or you may not see it.');
+  const toast = await expectErrorToast(page, /^This image is in the trash\. Restore it from the trash to change it\./);
+  await expect(toast.getByRole('link', { name: 'Open the trash' })).toHaveAttribute('href', '/trash');
   // The menu is still there, as it was (before, the message took the section's place).
   await expect(albums.getByRole('button', { name: 'Add to album' })).toBeVisible();
   await expect(albums.getByText('In no album yet.')).toBeVisible();

@@ -49,7 +49,7 @@ export async function trashInAnotherTab(page: Page, filename: string) {
 }
 
 /** The toast an htmx request's error brings (web/errors.tsx), saying `text`, in sight; nothing of it in the page. */
-export async function expectErrorToast(page: Page, text: string) {
+export async function expectErrorToast(page: Page, text: string | RegExp) {
   const toast = page.locator('#toasts [role=alert]');
   await expect(toast).toHaveText(text);
   await expect(toast).toBeInViewport();

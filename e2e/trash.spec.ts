@@ -42,12 +42,36 @@ test('with JavaScript, a card leaves at once and its toast undoes the delete', a
   await expect(toast.locator('.toast')).toHaveCount(0);
 });
 
-test('with JavaScript, deleting a card already gone says so in a toast and leaves the grid be', async ({ page }) => {
+test('with JavaScript, deleting a card already in the trash (another tab) is done: the card leaves, with Undo', async ({ page }) => {
+  await signUp(page, uniqueName('trashtwice'));
+  await uploadFiles(page, ['twice-a.jpg', 'twice-b.jpg']);
+  await page.goto('/dashboard');
+  const { id, byId } = await cardOf(page, 'twice-a.jpg');
+  await trashInAnotherTab(page, 'twice-a.jpg');
+
+  await page.getByRole('button', { name: 'Delete twice-a.jpg' }).click();
+  await expect(byId).toHaveCount(0);
+  const toast = page.locator('#toasts');
+  await expect(toast).toContainText('This image was already in the trash.');
+  await expect(page.locator('#toasts [role=alert]')).toHaveCount(0);
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(byId).toBeVisible();
+  expect((await page.request.get(`/images/${id}`)).status()).toBe(200);
+});
+
+test('with JavaScript, deleting a card gone for good says so in a toast and leaves the grid be', async ({ page }) => {
   await signUp(page, uniqueName('trashgone'));
   await uploadFiles(page, ['stale-a.jpg', 'stale-b.jpg']);
   await page.goto('/dashboard');
   const { byId } = await cardOf(page, 'stale-a.jpg');
+  // Another tab moves it to the trash and empties the trash.
   await trashInAnotherTab(page, 'stale-a.jpg');
+  const other = await page.context().newPage();
+  await other.goto('/trash');
+  await other.getByRole('button', { name: 'Empty trash' }).click();
+  await other.getByRole('button', { name: 'Empty trash' }).click();
+  await expect(notice(other, 'Deleted 1 image for good.')).toBeVisible();
+  await other.close();
 
   // This tab's card answers 404: a toast says so (not a page's heading), and the grid keeps its
   // cards (the grid stops the delete's swap for an error; the tile's form says nothing of it).

@@ -70,6 +70,14 @@ describe('albums', () => {
     // Any id that is not the owner's own live image refuses the whole request.
     assert.equal((await add(owner, id, [mine[0]!.id, theirs[0]!.id])).status, 404);
     assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 0, 'nothing changed');
+    // The owner's image in their trash (moved there in another tab): they are told so.
+    const [binned] = await byNameAfter(owner, ['binned.jpg']);
+    assert.equal((await post(owner, `/images/${binned!.id}/delete`, {})).status, 303);
+    const inTrash = await add(owner, id, [mine[0]!.id, binned!.id]);
+    assert.equal(inTrash.status, 409);
+    assert.match(await inTrash.text(), /This image is in the trash\. Restore it from the trash to change it\./);
+    assert.equal((await add(owner, id, [binned!.id, theirs[0]!.id])).status, 404, 'with another\'s image: as before');
+    assert.equal((await t.sql`select count(*)::int as n from album_images where album_id = ${id}`)[0]!.n, 0, 'nothing changed');
     assert.equal((await add(owner, id, [mine[0]!.id, mine[0]!.id])).status, 303);
     assert.equal((await add(owner, id, [mine[1]!.id])).status, 303);
     const members = await t.sql`select image_id from album_images where album_id = ${id} order by position`;

@@ -3,8 +3,9 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
+import { countTrash } from './trash.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { NotFound } from '../web/errors.tsx';
+import { InTrash, NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { showAgain } from '../web/forms.tsx';
 import { findImage, type LinkExpiry, updateDetails, updateVisibility } from './images.sql.ts';
@@ -38,10 +39,11 @@ export function imageEditRoutes({ sql, config }: Deps, imagePage: ImagePage) {
     showAgain<Record<string, string>>((c, failed) => imagePage(c as Context<AppEnv>, { form, ...failed }));
   /**
    * Back to the image's page with `message`, at the section just saved and with the list it was
-   * opened from (so previous / next stay); NotFound when the image is not the user's.
+   * opened from (so previous / next stay); NotFound when the image is not the user's, InTrash
+   * when it is in their trash.
    */
-  const done = (c: Context<AppEnv>, changed: boolean, message: string, section: string) => {
-    if (!changed) throw new NotFound();
+  const done = async (c: Context<AppEnv>, changed: boolean, message: string, section: string) => {
+    if (!changed) throw (await countTrash(sql, signedIn(c).user.id, [c.req.param('id')!])) ? new InTrash() : new NotFound();
     flash(c, message);
     const ctx = readContext(c.req.query());
     return c.redirect(`${imageUrl(c.req.param('id')!)}${ctx ? `?${listParams(ctx)}` : ''}#${section}`, 303);

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { requireUser, signedIn } from '../auth/middleware.ts';
+import { countTrash } from './trash.sql.ts';
 import { NotFound } from '../web/errors.tsx';
 import { imageEditRoutes } from './edit-routes.tsx';
 import type { AppEnv, Deps } from '../web/env.ts';
@@ -86,7 +87,10 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
    * (the row now, its objects right after) and says nothing; NotFound when it is not theirs.
    */
   async function deleteImage(c: Context<AppEnv>) {
-    const done = await discardImage(deps, signedIn(c).user.id, c.req.param('id')!);
+    const [userId, id] = [signedIn(c).user.id, c.req.param('id')!];
+    const done = await discardImage(deps, userId, id);
+    // Deleted meanwhile (in another tab, on another device): what was asked is done, Undo included.
+    if (!done && (await countTrash(sql, userId, [id]))) return 'This image was already in the trash.';
     if (!done) throw new NotFound();
     if (!done.trashed) return undefined;
     const title = titleOf(done.trashed);

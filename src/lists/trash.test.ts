@@ -64,10 +64,39 @@ describe('deleting moves to the trash', () => {
       for (const url of urls) assert.equal((await c.request(url)).status, 404, url);
     }
     for (const key of uploadedKeys(img)) assert.ok(await isStored(t.storage, key), key);
-    // Nor can it be changed while it is there.
-    assert.equal((await alice.postForm(`/images/${img.id}/details`, { title: 'x' })).status, 404);
-    assert.equal((await alice.postForm(`/images/${img.id}/visibility`, { visibility: 'public' })).status, 404);
-    assert.equal((await del(alice, img.id)).status, 404, 'deleted once');
+    // Nor can it be changed while it is there: its owner is told where it is; anyone else, nothing.
+    for (const [path, form] of [['details', { title: 'x' }], ['visibility', { visibility: 'public' }], ['share/revoke', {}]] as const) {
+      const refused = await alice.postForm(`/images/${img.id}/${path}`, form);
+      assert.equal(refused.status, 409, path);
+      const body = await refused.text();
+      assert.match(body, /This image is in the trash\. Restore it from the trash to change it\./);
+      assert.match(body, /<a href="\/trash">Open the trash<\/a>/);
+      assert.equal((await bob.postForm(`/images/${img.id}/${path}`, form)).status, 404, path);
+    }
+    const [row] = await t.sql`select title, visibility from images where id = ${img.id}`;
+    assert.deepEqual({ ...row }, { title: '', visibility: 'unlisted' }, 'unchanged');
+    assert.equal((await del(bob, img.id)).status, 404, "another's");
+  });
+
+  test('deleting an image already in the trash (another tab): done, said so, with its Undo; the trash unchanged', async () => {
+    const img = await upload(alice, 'twice.jpg', 'private');
+    await del(alice, img.id);
+    const trashedAt = await deletedAt(img.id);
+    const again = await del(alice, img.id, 'in=dashboard');
+    assert.equal(again.status, 303);
+    assert.equal(again.headers.get('location'), '/dashboard');
+    const page = await (await alice.request('/dashboard')).text();
+    assert.match(page, /This image was already in the trash\./);
+    assert.match(page, new RegExp(`action="/trash/restore"[^>]*><input type="hidden" name="ids" value="${img.id}"/>`));
+    const toast = await alice.request(`/images/${img.id}`, { method: 'DELETE', headers: { 'HX-Request': 'true', 'HX-Current-URL': 'http://localhost/dashboard' } });
+    assert.equal(toast.status, 200);
+    const html = await toast.text();
+    assert.match(html, /^<hx-partial hx-target="#toasts"/);
+    assert.match(html, /This image was already in the trash\./);
+    assert.match(html, new RegExp(`name="ids" value="${img.id}"`));
+    assert.deepEqual(await deletedAt(img.id), trashedAt, 'its time in the trash runs from the first delete');
+    assert.equal((await alice.postForm('/trash/restore', { ids: img.id })).status, 303);
+    assert.equal(await deletedAt(img.id), null, 'the Undo restores it');
   });
 
   test('from a list (the form\'s URL names it): back to that list, at the card that followed, and the Undo returns there', async () => {

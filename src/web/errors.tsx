@@ -42,6 +42,14 @@ export class NotFound extends HttpError {
   }
 }
 
+/** The user's own images are in their trash: nothing changes them there (restored, they can be changed again). */
+export class InTrash extends HttpError {
+  constructor(count = 1) {
+    super(409, count === 1 ? 'This image is in the trash. Restore it from the trash to change it.'
+      : `${count} of these images are in the trash. Restore them from the trash to change them.`);
+  }
+}
+
 /** The client stopped sending its request: answered, and the connection closed. */
 export class Timeout extends HttpError {
   constructor(message: string) {
@@ -72,7 +80,7 @@ export class RateLimited extends HttpError {
 
 const TITLES: Record<number, string> = {
   400: 'Bad request', 401: 'Signed out', 403: 'Forbidden', 404: 'Not found', 408: 'Request timed out',
-  413: 'Too large', 422: 'Not accepted', 429: 'Too many attempts', 503: 'Busy',
+  409: 'In the trash', 413: 'Too large', 422: 'Not accepted', 429: 'Too many attempts', 503: 'Busy',
 };
 const titleOf = (status: number) => TITLES[status] ?? (status >= 500 ? 'Something went wrong' : `Error ${status}`);
 
@@ -83,7 +91,7 @@ export function ErrorView({ status, message, login }: { status: number; message:
       <h1>{titleOf(status)}</h1>
       <p>{message}</p>
       {login && <p>If this is your image, <a href={`/login?next=${encodeURIComponent(login)}`}>log in</a> to see it.</p>}
-      <p>{status === 401 ? <a href="/login">Log in</a> : <a href="/">Back to the start page</a>}</p>
+      <p>{status === 401 ? <a href="/login">Log in</a> : status === 409 ? <a href="/trash">Open the trash</a> : <a href="/">Back to the start page</a>}</p>
     </section>
   );
 }
@@ -92,7 +100,8 @@ export function ErrorView({ status, message, login }: { status: number; message:
  * An error inside a page already shown (an htmx request: a tile's delete, the album menu, a
  * moderator's action; static/upload.js reads it into its own message under the form): a toast in
  * the layout's `#toasts`, in sight wherever the page is scrolled, with the message alone (each says
- * what went wrong) and a way to log in when signed out; not a page's heading and a way back.
+ * what went wrong), a way to log in when signed out and to the trash when the image is there; not
+ * a page's heading and a way back.
  */
 export function ErrorToast({ status, message }: { status: number; message: string }) {
   return (
@@ -100,6 +109,7 @@ export function ErrorToast({ status, message }: { status: number; message: strin
       <Icon name="circle-alert" />
       <span>{message}</span>
       {status === 401 && <a href="/login">Log in</a>}
+      {status === 409 && <a href="/trash">Open the trash</a>}
     </Toast>
   );
 }
