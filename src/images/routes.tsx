@@ -85,6 +85,7 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
   /**
    * Moves the user's image to the trash and says so, or with TRASH_DAYS=0 deletes it for good
    * (the row now, its objects right after) and says nothing; NotFound when it is not theirs.
+   * One already in their trash (from another tab) counts as done, and is said so.
    */
   async function deleteImage(c: Context<AppEnv>) {
     const [userId, id] = [signedIn(c).user.id, c.req.param('id')!];
