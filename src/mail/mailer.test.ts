@@ -140,6 +140,19 @@ describe('deliverDue', () => {
     assert.equal(Number((await t.sql`select count(*) from mail_outbox where recipient like 'race%'`)[0]!.count), 0);
   });
 
+  test('a mail queued while a pass ends gets a pass of its own, not the retry timer', async () => {
+    await t.mail.idle();
+    // A pass that finds nothing, and a mail queued beside it: the answers to the pass's last look
+    // at the outbox and to the insert can come in one read, a step apart (one connection answers
+    // both when it is embedded). Before, the pass ended having taken the mail's "one more".
+    for (let i = 0; i < 20; i++) {
+      const to = `beside${i}@example.com`;
+      await Promise.all([t.mail.deliverDue(), t.mail.send('email-change-notice', to, { username: 'someone', newEmail: 'new@example.com' }, PUBLIC_URL)]);
+      await t.mail.idle();
+      assert.equal(delivered(to), 1, to);
+    }
+  });
+
   test('takes again a claimed row whose lease ran out (its sender died), and leaves one whose lease holds', async () => {
     await t.mail.idle();
     await queueNotice('crashed@example.com');

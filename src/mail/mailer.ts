@@ -66,12 +66,19 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose, l
     }
     running = (async () => {
       let sent = 0;
-      do {
-        again = false;
-        sent += await pass();
-      } while (again);
+      try {
+        do {
+          again = false;
+          sent += await pass();
+        } while (again);
+      } finally {
+        // Cleared in the same step as the last look at `again`: a `.finally` after the promise
+        // ran a step later, and a mail queued in between asked this ending pass for one more
+        // (`again`) that never came; it waited for the retry timer.
+        running = undefined;
+      }
       return sent;
-    })().finally(() => (running = undefined));
+    })();
     return running;
   }
 
@@ -82,9 +89,9 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose, l
       deliverDue().catch((err) => log.error({ err }, 'mail: a delivery pass failed'));
     },
     deliverDue,
-    /** Resolves when this instance's delivery pass (if any) has ended. */
+    /** Resolves when this instance has no delivery pass running (one that started meanwhile included). */
     idle: async () => {
-      await running?.catch(() => {});
+      while (running) await running.catch(() => {});
     },
     /** Delivers due mail (retries) every `intervalMs`; returns the stop function. */
     start(intervalMs: number) {
