@@ -1,13 +1,13 @@
 import type { Context } from 'hono';
 import { signedIn } from '../auth/middleware.ts';
 import type { Deps } from '../web/env.ts';
-import { InTrash, NotFound } from '../web/errors.tsx';
+import { NotFound } from '../web/errors.tsx';
 import { flash, isLocalPath } from '../web/flash.ts';
 import { plural } from '../web/format.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { renderFor } from '../web/render.tsx';
 import { findOwned } from '../images/images.sql.ts';
-import { countTrash } from '../images/trash.sql.ts';
+import { missingImages } from '../images/missing.ts';
 import { findAlbum } from './albums.sql.ts';
 import { albumChoices, joinAlbum } from './members.sql.ts';
 import { ConfirmAdd, ConfirmAddInline, ImageAlbums } from './membership-views.tsx';
@@ -26,12 +26,8 @@ export async function addImagesAnswer(c: Context, { sql }: Pick<Deps, 'sql'>, r:
   if (!album || album.user_id !== userId) throw new NotFound();
   // Ids that are not the user's own live images are refused, and nothing changes; the user is
   // told when all are theirs but some are in the trash (moved there in another tab).
-  const ids = new Set(r.ids).size;
   const live = (await findOwned(sql, userId, r.ids)).length;
-  if (live < ids) {
-    const trashed = await countTrash(sql, userId, r.ids);
-    throw live + trashed === ids ? new InTrash(trashed) : new NotFound();
-  }
+  if (live < new Set(r.ids).size) throw await missingImages(sql, userId, r.ids, live);
   const back = r.back && isLocalPath(r.back) ? r.back : `/albums/${album.id}`;
   const inPlace = wantsFragment(c) && r.ids.length === 1;
   const joined = await joinAlbum(sql, album, userId, r.ids, r.confirm);

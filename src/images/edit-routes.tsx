@@ -3,9 +3,8 @@ import { Hono, type Context } from 'hono';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
-import { countTrash } from './trash.sql.ts';
+import { missingImages } from './missing.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
-import { InTrash, NotFound } from '../web/errors.tsx';
 import { flash } from '../web/flash.ts';
 import { showAgain } from '../web/forms.tsx';
 import { findImage, type LinkExpiry, updateDetails, updateVisibility } from './images.sql.ts';
@@ -43,7 +42,7 @@ export function imageEditRoutes({ sql, config }: Deps, imagePage: ImagePage) {
    * when it is in their trash.
    */
   const done = async (c: Context<AppEnv>, changed: boolean, message: string, section: string) => {
-    if (!changed) throw (await countTrash(sql, signedIn(c).user.id, [c.req.param('id')!])) ? new InTrash() : new NotFound();
+    if (!changed) throw await missingImages(sql, signedIn(c).user.id, [c.req.param('id')!]);
     flash(c, message);
     const ctx = readContext(c.req.query());
     return c.redirect(`${imageUrl(c.req.param('id')!)}${ctx ? `?${listParams(ctx)}` : ''}#${section}`, 303);
