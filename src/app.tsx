@@ -25,6 +25,7 @@ import { staticRoutes } from './web/static.ts';
 import { compressResponses } from './web/compress.ts';
 import { readFlash } from './web/flash.ts';
 import { visitorsOf } from './instance/visitors.ts';
+import { createChangeLog } from './lists/public-changes.ts';
 import { adminRoutes } from './admin/routes.tsx';
 import { moderationRoutes } from './moderation/routes.tsx';
 import { apiRoutes } from './api/app.ts';
@@ -99,8 +100,10 @@ export function createApp(deps: AppDeps) {
   if (deps.config.metrics.token) app.route('/', metricsRoutes(deps));
   app.route('/', staticRoutes('static'));
   // The gallery's lists, for members only when the admin says so; an image or album reached by
-  // its link still opens, as a shared link does.
-  const visitors = visitorsOf(deps.sql);
+  // its link still opens, as a shared link does. The admin's word is read with the public lists'
+  // version: a visitor's cached page costs one query.
+  const publicLists = createChangeLog(deps.sql);
+  const visitors = visitorsOf(publicLists.read);
   // Before the session is read: no cookie is ever looked at under /api/v1/.
   app.route('/', apiRoutes(deps, visitors.mayBrowse));
   app.use(loadSession(sessions));
@@ -122,7 +125,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', accountRoutes(deps, sessions, signIn));
   app.route('/', tokenRoutes(deps));
   app.route('/', uploadRoutes(deps));
-  app.route('/', listRoutes(deps, visitors));
+  app.route('/', listRoutes(deps, publicLists, visitors));
   app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));
   app.route('/', albumRoutes(deps));
   app.route('/', oembedRoutes(deps));

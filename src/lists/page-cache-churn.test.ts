@@ -10,7 +10,7 @@ import { jpeg } from '../test-support/fixtures.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { listedRow } from '../test-support/seed.ts';
 import { createPageCache } from './page-cache.ts';
-import { spanOf } from './public-changes.ts';
+import { createChangeLog, spanOf } from './public-changes.ts';
 
 let t: TestApp;
 /** A second instance over the same database: pages are cached there, changes made through `t`. */
@@ -133,7 +133,7 @@ describe('the page cache under churn', () => {
 
 describe('createPageCache with spans', () => {
   test('keeps a page while changes fall outside its span; any gap in the versions drops it', async () => {
-    const cache = createPageCache(t.sql);
+    const cache = createPageCache(createChangeLog(t.sql));
     let renders = 0;
     const [from, to] = ['2020-01-02 00:00:00+00', '2020-01-01 00:00:00.5+00'];
     const page = () => cache.get('span', async (cover) => { renders++; cover({ sort: 'newest', from, to }); return 'page'; });

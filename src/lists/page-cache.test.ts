@@ -5,6 +5,7 @@ import { newUser, TestClient } from '../test-support/client.ts';
 import { jpeg } from '../test-support/fixtures.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { createPageCache } from './page-cache.ts';
+import { createChangeLog } from './public-changes.ts';
 import { freshRead } from '../db/fresh-read.ts';
 
 describe('freshRead', () => {
@@ -91,6 +92,31 @@ describe('the public page cache across instances', () => {
     assert.doesNotMatch(await gallery(), /sunrise\.jpg/, 'account deleted');
   });
 
+  test('a cached page costs a visitor one query: the check that visitors may browse shares the version read', async () => {
+    let queries = 0;
+    const sql = new Proxy(t.sql, { apply: (query, self, args) => (queries++, Reflect.apply(query, self, args)) });
+    const counted = new TestClient({ app: createApp({ ...t, sql }) });
+    const alice = await newUser(t, 'counted');
+    await alice.upload([{ name: 'counted.jpg', data: await jpeg(22, 20) }], 'public');
+    for (const path of ['/gallery', '/', '/gallery.atom']) {
+      assert.match(await (await counted.request(path)).text(), /counted\.jpg/, `${path} rendered`);
+      queries = 0;
+      const res = await counted.request(path);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /counted\.jpg/);
+      assert.equal(queries, 1, `${path}, from the cache`);
+    }
+    await t.sql`update instance_settings set gallery_public = false`;
+    try {
+      queries = 0;
+      const res = await counted.request('/gallery');
+      assert.equal(res.status, 303, 'members only now: the same read says so');
+      assert.equal(queries, 1);
+    } finally {
+      await t.sql`update instance_settings set gallery_public = true`;
+    }
+  });
+
   test('a signed-in user gets their own header around a cached list, and visitors never see it', async () => {
     const bob = await newUser(t, 'bob');
     await bob.upload([{ name: 'harbour.jpg', data: await jpeg(32, 20) }], 'public');
@@ -104,7 +130,7 @@ describe('the public page cache across instances', () => {
   });
 
   test('requests that miss together share one rendering', async () => {
-    const cache = createPageCache(t.sql);
+    const cache = createPageCache(createChangeLog(t.sql));
     let renders = 0;
     const render = async () => {
       renders++;
@@ -122,7 +148,7 @@ describe('the public page cache across instances', () => {
   });
 
   test('keeps at most its size budget, dropping the least recently used page first', async () => {
-    const cache = createPageCache(t.sql, 20);
+    const cache = createPageCache(createChangeLog(t.sql), 20);
     const rendered: string[] = [];
     const page = (key: string) => cache.get(key, async () => { rendered.push(key); return key.padEnd(10, '.'); });
     await page('a');

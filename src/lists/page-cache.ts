@@ -1,5 +1,4 @@
-import type { Sql } from '../db/client.ts';
-import { createChangeLog, type Span } from './public-changes.ts';
+import type { ChangeLog, PublicState, Span } from './public-changes.ts';
 
 /** What a rendering tells the cache: the stretch of its list the page shows (public-changes.ts). */
 export type Cover = (span: Span) => void;
@@ -7,22 +6,22 @@ export type Cover = (span: Span) => void;
 /**
  * Rendered public pages (the same HTML for every visitor), each kept with the `public_version`
  * it was rendered at (sql/0006) and, for a page of a keyset list, the stretch of the list it
- * shows. Every request reads the version (one query, shared by the requests waiting on it), with
- * the images each version since the last read changed (sql/0018): an entry is served while no
- * change fell in its stretch, so a change committed through any instance is seen by the next
- * request everywhere, and a new upload at the top of the gallery leaves its deeper pages cached.
+ * shows. Every request reads the version (`changes.read`: one query, shared by the requests
+ * waiting on it), with the images each version since the last read changed (sql/0018): an entry
+ * is served while no change fell in its stretch, so a change committed through any instance is
+ * seen by the next request everywhere, and a new upload at the top of the gallery leaves its
+ * deeper pages cached.
  * A page whose rendering does not `cover` a span renders again on any change. Requests that miss
  * together share one rendering. Least recently used entries go first once `maxLength` characters
  * (`sizeOf` of each entry: about as many bytes) are kept.
  */
 export function createPageCache<T = string>(
-  sql: Sql,
+  changes: ChangeLog,
   maxLength = 16 * 1024 * 1024,
   sizeOf = (entry: T) => (entry as string).length,
   /** Told how each request was served (for the metrics): cached, joined a rendering under way, or rendered. */
   observe?: (result: 'hit' | 'joined' | 'render') => void,
 ) {
-  const changes = createChangeLog(sql);
   type Entry = { version: number; html: T; bounds: ReturnType<typeof changes.bounds> };
   const entries = new Map<string, Entry>();
   // Renderings under way, by version and key. Joining one is safe: had anything public changed
@@ -48,10 +47,13 @@ export function createPageCache<T = string>(
   }
 
   return {
-    /** The HTML cached under `key` if still current, else `render()`'s (then cached). */
-    async get(key: string, render: (cover: Cover) => Promise<T>) {
+    /**
+     * The HTML cached under `key` if still current, else `render()`'s (then cached). `read`: the
+     * request's own read of the public state, if it made one already (else one is made here).
+     */
+    async get(key: string, render: (cover: Cover) => Promise<T>, read: Promise<PublicState> = changes.read()) {
       // Read the version first: a page rendered after it is at least that new.
-      const current = await changes.current();
+      const current = (await read).version;
       const hit = entries.get(key);
       if (hit && changes.unchanged(hit.version, current, hit.bounds)) {
         hit.version = Math.max(hit.version, current); // checked up to here: the next check starts from it

@@ -63,11 +63,17 @@ const LOOK_BACK_ROWS = 1_000;
 /** The changes kept in memory for checking cached pages. */
 const KEEP = 2_000;
 
+/** What a request reads of the public lists: their version, and whether visitors may browse them. */
+export type PublicState = { version: number; open: boolean };
+
+export type ChangeLog = ReturnType<typeof createChangeLog>;
+
 /**
  * What changed in public lists, as this instance has read it from `public_version` and
- * `public_changes` (sql/0018): `current()` reads the version now (one query, shared by the
- * requests that wait on it: freshRead) and takes in the changes since the last read; `unchanged`
- * tells whether a page rendered at one version still shows what it would at another.
+ * `public_changes` (sql/0018): `read()` reads the version now, with the admin's `gallery_public`
+ * (one query, shared by the requests that wait on it: freshRead), and takes in the changes since
+ * the last read; `unchanged` tells whether a page rendered at one version still shows what it
+ * would at another.
  */
 export function createChangeLog(sql: Sql) {
   /** The last version read; every version up to `floor` may have changed anything. */
@@ -76,21 +82,23 @@ export function createChangeLog(sql: Sql) {
   /** The changes after `floor` up to `seen`, oldest first. */
   let log: Change[] = [];
 
-  const current = freshRead(async () => {
-    const rows = await sql<{ n: string; at: string | null; created: string; taken: string; bytes: string }[]>`
-      select v.n::text, c.n::text as at, (extract(epoch from c.created_at) * 1000000)::bigint::text as created,
+  const read = freshRead(async (): Promise<PublicState> => {
+    const rows = await sql<{ n: string; open: boolean; at: string | null; created: string; taken: string; bytes: string }[]>`
+      select v.n::text, s.gallery_public as open, c.n::text as at, (extract(epoch from c.created_at) * 1000000)::bigint::text as created,
              (extract(epoch from c.taken_sort) * 1000000)::bigint::text as taken, c.bytes::text
       from public_version v
+      cross join instance_settings s
       left join lateral (
         select * from public_changes c where c.n > coalesce(${seen ?? null}::bigint, v.n) order by c.n limit ${LOOK_BACK_ROWS + 1}
       ) c on true`;
     const n = Number(rows[0]!.n);
+    const state = { version: n, open: rows[0]!.open };
     const since = seen;
     seen = n;
     if (since === undefined || n < since || n - since > LOOK_BACK || rows.length > LOOK_BACK_ROWS) {
       floor = n;
       log = [];
-      return n;
+      return state;
     }
     const changes = rows.filter((r) => r.at !== null).map((r) => ({ n: Number(r.at), created: BigInt(r.created), taken: BigInt(r.taken), bytes: BigInt(r.bytes) }));
     // A version without rows changed something no row names (an album, a moderator's decision).
@@ -99,11 +107,11 @@ export function createChangeLog(sql: Sql) {
     log.push(...changes);
     if (log.length > KEEP) floor = Math.max(floor, log[log.length - KEEP - 1]!.n);
     if (log.length > 0 && log[0]!.n <= floor) log = log.filter((c) => c.n > floor);
-    return n;
+    return state;
   });
 
   return {
-    current,
+    read,
     /** Reads a span's ends once, for `unchanged` to check against each version. */
     bounds: boundsOf,
     /**

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import type { Visitors } from '../instance/visitors.ts';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { zValidator } from '@hono/zod-validator';
@@ -14,7 +13,7 @@ import { pageHtml, renderPage } from '../web/render.tsx';
 import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
 import { createPageCache, type Cover } from './page-cache.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import { spanOf } from './public-changes.ts';
+import { spanOf, type ChangeLog, type PublicState } from './public-changes.ts';
 import { listImages, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
 import { BulkBar, SearchForm, UsageHeading } from './views.tsx';
 import { ImageList, ListItems } from '../images/grid.tsx';
@@ -58,11 +57,11 @@ const query = zValidator('query', listQuery, (r) => {
 /** A refused bulk action, shown beside the dashboard's bulk bar. */
 export type BulkRefusal = { error: string; action?: string; list?: { q?: string; sort: Sort } };
 
-export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> }, visitors: Pick<Visitors, 'mayBrowse'>) {
+export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> }, changes: ChangeLog, visitors: { stateOf(c: Context): Promise<PublicState> }) {
   const { sql, config } = deps;
   const app = new Hono<AppEnv>();
   // A rendering, and what it adds to the page's <head> (a feed link, a link preview).
-  const cache = createPageCache<Rendered>(sql, undefined, (r) => r.body.length + (r.head?.length ?? 0), deps.metrics.pageCache);
+  const cache = createPageCache<Rendered>(changes, undefined, (r) => r.body.length + (r.head?.length ?? 0), deps.metrics.pageCache);
 
   /**
    * One page of `scope` for the request's search, sort and cursor: the next items alone for
@@ -109,7 +108,7 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
     const at = cursor ? `${before ? '<' : '>'}${cursor.key}|${cursor.id}` : '';
     // The head's links are absolute: without PUBLIC_URL, each origin the app is reached by has its own.
     const key = `${shape} ${originOf(c, config.publicUrl)} ${opts.base} ${sort} ${at}`;
-    const { body, head } = opts.shared && !q ? await cache.get(key, render) : await render();
+    const { body, head } = opts.shared && !q ? await cache.get(key, render, visitors.stateOf(c)) : await render();
     if (shape !== 'section') return c.html(body);
     return renderPage(c, opts.title, raw(body), opts.bulk ? 422 : 200, head && raw(head));
   }
@@ -134,8 +133,9 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
     const user = c.get('user');
     const newest = async () => (await listImages(sql, { scope: { public: true }, sort: 'newest', limit: HOME_IMAGES })).slice(0, HOME_IMAGES);
     if (user || c.get('flash')) return renderPage(c, 'Home', <HomePage user={user} images={await newest()} />);
-    const open = await visitors.mayBrowse();
-    const home = await cache.get(`page / ${open}`, async () => ({ body: pageHtml('Home', <HomePage user={null} images={open ? await newest() : []} />) }));
+    const state = visitors.stateOf(c);
+    const { open } = await state;
+    const home = await cache.get(`page / ${open}`, async () => ({ body: pageHtml('Home', <HomePage user={null} images={open ? await newest() : []} />) }), state);
     return c.html(home.body);
   });
 
@@ -153,7 +153,7 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
   /** An Atom feed of a public list's newest images, from the page cache like the pages. */
   async function feed(c: Context<AppEnv>, scope: { public: true } | { username: string }, f: { title: string; page: string; self: string }) {
     const origin = originOf(c, config.publicUrl);
-    const feed = await cache.get(`atom ${origin} ${f.self}`, async () => ({ body: atomFeed(origin, { ...f, images: await newestPublic(sql, scope, FEED_ENTRIES) }) }));
+    const feed = await cache.get(`atom ${origin} ${f.self}`, async () => ({ body: atomFeed(origin, { ...f, images: await newestPublic(sql, scope, FEED_ENTRIES) }) }), visitors.stateOf(c));
     return c.body(feed.body, 200, { 'Content-Type': ATOM_TYPE });
   }
 
