@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     assert.equal(c.s3, undefined);
     assert.equal(c.upload.maxFiles, 50);
     assert.equal(c.loginAttemptsPerAddress, 50);
+    assert.equal(c.databasePoolSize, 4);
     assert.ok(Object.isFrozen(c));
   });
 
@@ -21,8 +22,10 @@ describe('loadConfig', () => {
       S3_ENDPOINT: 'http://minio:9000',
       S3_FORCE_PATH_STYLE: '1',
       PUBLIC_URL: 'https://images.example',
+      DATABASE_POOL_SIZE: '12',
     });
     assert.equal(c.databaseUrl, 'postgres://u:p@db:5432/images');
+    assert.equal(c.databasePoolSize, 12);
     assert.deepEqual({ ...c.s3 }, {
       bucket: 'pics', endpoint: 'http://minio:9000', region: 'us-east-1',
       accessKeyId: undefined, secretAccessKey: undefined, forcePathStyle: true, createBucket: false, presign: false,
@@ -32,9 +35,10 @@ describe('loadConfig', () => {
 
   test('refuses to start, naming every bad variable', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', S3_FORCE_PATH_STYLE: 'maybe' }),
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', DATABASE_POOL_SIZE: '0', S3_FORCE_PATH_STYLE: 'maybe' }),
       (err: Error) => {
         assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /DATABASE_POOL_SIZE/);
         assert.match(err.message, /PORT/);
         assert.match(err.message, /DATABASE_URL/);
         assert.match(err.message, /S3_FORCE_PATH_STYLE/);

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { S3Options } from './storage/s3.ts';
+import { DEFAULT_POOL_SIZE } from './db/client.ts';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const optional = z.string().trim().min(1).optional();
@@ -17,6 +18,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(DEFAULT_POOL_SIZE),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: flag.default(false),
   SIGNUPS_PER_HOUR: z.coerce.number().int().min(1).default(20),
@@ -75,6 +77,8 @@ export type Config = Readonly<{
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Connections to the PostgreSQL server (not used by the embedded one, which takes one). */
+  databasePoolSize: number;
   /** Origin users reach; cookies are Secure when it is https. */
   publicUrl?: URL;
   /** Take the client address from X-Forwarded-For (set only behind a proxy that writes it). */
@@ -167,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
     trustProxy: e.TRUST_PROXY,
     signupsPerHour: e.SIGNUPS_PER_HOUR,
