@@ -12,7 +12,6 @@ test('a server pool opens at most DATABASE_POOL_SIZE connections and queues the 
   const db = await openDatabase({ databaseUrl: own.url, databasePoolSize: 2, dataDir: dir });
   try {
     const rows = await Promise.all(Array.from({ length: 8 }, () => db.sql`select pg_backend_pid() as pid, pg_sleep(0.02)`));
-    assert.equal(rows.length, 8, 'every query answered');
     assert.equal(new Set(rows.map(([r]) => r!.pid)).size, 2);
   } finally {
     await db.close();
