@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openTestDatabase } from '../test-support/harness.ts';
+import { needsServer } from '../test-support/locks.ts';
 import { openDatabase } from './client.ts';
 
-test('a server pool opens at most DATABASE_POOL_SIZE connections and queues the rest on them', { skip: !process.env.TEST_DATABASE_URL && 'needs a PostgreSQL server (TEST_DATABASE_URL)' }, async () => {
+test('a server pool opens at most DATABASE_POOL_SIZE connections and queues the rest on them', { skip: needsServer }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cir-pool-'));
   const own = await openTestDatabase(join(dir, 'pg'));
   const db = await openDatabase({ databaseUrl: own.url, databasePoolSize: 2, dataDir: dir });

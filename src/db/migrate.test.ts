@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
+import { needsServer } from '../test-support/locks.ts';
 import { migrate, MigrationError } from './migrate.ts';
 import postgres from 'postgres';
 
@@ -56,7 +57,7 @@ test('an applied migration missing from the folder is refused', async () => {
   await assert.rejects(migrate(db.sql, fewer), (err) => err instanceof MigrationError && err.message.includes(last));
 });
 
-test('two instances migrating at the same moment apply each file once', { skip: !process.env.TEST_DATABASE_URL && 'needs a PostgreSQL server (TEST_DATABASE_URL)' }, async () => {
+test('two instances migrating at the same moment apply each file once', { skip: needsServer }, async () => {
   const extra = join(dir, 'sql-race');
   await cp('sql', extra, { recursive: true });
   const name = `${await nextNumber()}_race.sql`;
