@@ -1,6 +1,6 @@
 // The embedded database asks for no password: it must be reachable by the app's own user alone.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -21,4 +21,19 @@ test('the embedded database listens on a Unix socket in a folder only its user m
     await rm(dir, { recursive: true, force: true });
   }
   await assert.rejects(stat(dirname(pg.connection.path)), { code: 'ENOENT' });
+});
+
+test('an embedded database that cannot start rejects with its error and leaves no socket folder behind', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cir-embedded-'));
+  const before = new Set(await readdir(tmpdir()));
+  try {
+    // A data directory of a PostgreSQL PGlite cannot open: its start fails in the worker.
+    await mkdir(join(dir, 'pg'));
+    await writeFile(join(dir, 'pg', 'PG_VERSION'), '9\n');
+    await assert.rejects(startEmbeddedPostgres(join(dir, 'pg')), /PGlite failed to initialize/);
+    const left = (await readdir(tmpdir())).filter((f) => f.startsWith('cir-pg-') && !before.has(f));
+    assert.deepEqual(left, []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,33 +1,50 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 
 /** `connection`: postgres.js's options to reach it through its Unix socket (`path`). */
 export type EmbeddedPostgres = { connection: { path: string; user: string; database: string }; stop(): Promise<void> };
 
 /**
- * Starts PostgreSQL in-process (PGlite, file-backed in `dir`) behind a Unix socket, so the app
- * talks to it with postgres.js exactly as it would to a server. The socket sits in a folder of
- * its own that only this user may enter (PGlite asks for no password), with a short path
- * wherever the data lives; and a local socket costs less per query than loopback TCP.
- * PGlite has one session: the server and every client must use exactly one connection, or
- * messages of different connections interleave.
+ * Starts PostgreSQL in this process (PGlite, file-backed in `dir`) behind a Unix socket, so the
+ * app talks to it with postgres.js exactly as it would to a server. Both run in a worker thread
+ * (embedded-worker.js): the database's work does not take turns with the requests'. The socket
+ * sits in a folder of its own that only this user may enter (PGlite asks for no password), with
+ * a short path wherever the data lives; and a local socket costs less per query than loopback TCP.
+ * The database going away while the app runs is fatal: the worker's error is thrown.
  */
 export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgres> {
   const dataDir = resolve(dir);
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir });
   const socketDir = await mkdtemp(join(tmpdir(), 'cir-pg-'));
   const path = join(socketDir, '.s.PGSQL.5432');
-  const server = new PGLiteSocketServer({ db, path, maxConnections: 1 });
-  await server.start();
+  const worker = new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData: { dataDir, path } });
+  let stopping = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the embedded database stopped while starting (${code})`)));
+    });
+  } catch (err) {
+    await rm(socketDir, { recursive: true, force: true });
+    throw err;
+  }
+  worker.removeAllListeners();
+  worker.on('error', (err) => { throw err; });
+  worker.on('exit', (code) => {
+    if (!stopping) throw new Error(`the embedded database stopped (${code})`);
+  });
   return {
     connection: { path, user: 'postgres', database: 'postgres' },
     async stop() {
-      await server.stop();
-      await db.close();
+      stopping = true;
+      const stopped = once(worker, 'message');
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
       await rm(socketDir, { recursive: true, force: true });
     },
   };
