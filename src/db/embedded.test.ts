@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from './embedded.ts';
 
-test('the embedded database listens on a Unix socket in a folder only its user may enter, gone once stopped', async () => {
+test('the embedded database listens on a Unix socket in a folder only its user may enter, gone once stopped; a second stop does nothing', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cir-embedded-'));
   const pg = await startEmbeddedPostgres(join(dir, 'pg'));
   try {
@@ -21,6 +21,7 @@ test('the embedded database listens on a Unix socket in a folder only its user m
     await rm(dir, { recursive: true, force: true });
   }
   await assert.rejects(stat(dirname(pg.connection.path)), { code: 'ENOENT' });
+  await pg.stop(); // stopped already: nothing more to do (and no wait for a worker that is gone)
 });
 
 test('an embedded database that cannot start rejects with its error and leaves no socket folder behind', async () => {

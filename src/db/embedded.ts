@@ -21,7 +21,6 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   const socketDir = await mkdtemp(join(tmpdir(), 'cir-pg-'));
   const path = join(socketDir, '.s.PGSQL.5432');
   const worker = new Worker(new URL('./embedded-worker.js', import.meta.url), { workerData: { dataDir, path } });
-  let stopping = false;
   try {
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -34,20 +33,18 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   }
   worker.removeAllListeners();
   worker.on('error', (err) => { throw err; });
+  let stopped: Promise<void> | undefined;
   worker.on('exit', (code) => {
-    if (!stopping) throw new Error(`the embedded database stopped (${code})`);
+    if (!stopped) throw new Error(`the embedded database stopped (${code})`);
   });
-  return {
-    connection: { path, user: 'postgres', database: 'postgres' },
-    async stop() {
-      stopping = true;
-      const stopped = once(worker, 'message');
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
-      await rm(socketDir, { recursive: true, force: true });
-    },
-  };
+  async function stop() {
+    const closed = once(worker, 'message');
+    worker.postMessage('stop');
+    await closed;
+    await worker.terminate();
+    await rm(socketDir, { recursive: true, force: true });
+  }
+  return { connection: { path, user: 'postgres', database: 'postgres' }, stop: () => (stopped ??= stop()) };
 }
 
 /** Where the embedded database of a data directory lives. */
