@@ -13,7 +13,7 @@ export type EmbeddedPostgres = { connection: { path: string; user: string; datab
  * (embedded-worker.js): the database's work does not take turns with the requests'. The socket
  * sits in a folder of its own that only this user may enter (PGlite asks for no password), with
  * a short path wherever the data lives; and a local socket costs less per query than loopback TCP.
- * The database going away while the app runs is fatal: the worker's error is thrown.
+ * The database going away while the app runs is fatal: its error, or the worker's exit, is thrown.
  */
 export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgres> {
   const dataDir = resolve(dir);
@@ -31,8 +31,8 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
     await rm(socketDir, { recursive: true, force: true });
     throw err;
   }
+  // From here an error in the worker has no listener: it is thrown, as the process's own would be.
   worker.removeAllListeners();
-  worker.on('error', (err) => { throw err; });
   let stopped: Promise<void> | undefined;
   worker.on('exit', (code) => {
     if (!stopped) throw new Error(`the embedded database stopped (${code})`);
