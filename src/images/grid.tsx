@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { LRUCache } from 'lru-cache';
 import type { ListedImage, Sort } from './list.sql.ts';
 import type { ImageRow } from './images.sql.ts';
 import { VISIBILITY_LABELS } from './views.tsx';
@@ -47,8 +48,9 @@ const attr = (name: string, value: string | number | null | undefined) => (value
 const icons = new Map<IconName, string>();
 const icon = (name: IconName) => icons.get(name) ?? icons.set(name, `${<Icon name={name} />}`).get(name)!;
 
-/** What every tile of one list shares, made once a page. */
+/** What every tile of one list shares, made once a page; `key`: all of it, for the tiles' cache. */
 function tileContext(state: ListState, owner: boolean, byline: boolean) {
+  const key = [owner, byline, state.base, state.q, state.sort, state.link?.album, state.link?.share].join('\0');
   const urls = linkUrls(state.link);
   // The owner's own actions go to the image itself, whatever list shows it.
   const own = linkUrls();
@@ -56,7 +58,34 @@ function tileContext(state: ListState, owner: boolean, byline: boolean) {
   // images open inside the album, which is their context.
   const context = listParams({ in: state.base.slice(1), q: state.q, sort: state.sort });
   const pageUrl = state.link ? urls.image : (id: string) => `${own.image(id)}?${context}`;
-  return { urls, pageUrl, own, context: esc(context), owner, byline };
+  return { urls, pageUrl, own, context: esc(context), owner, byline, key };
+}
+type TileContext = ReturnType<typeof tileContext>;
+
+/** Every field of an image a tile shows (src/images/grid.test.ts holds tileHtml to it). */
+export const TILE_FIELDS = ['id', 'epoch', 'filename', 'title', 'alt_text', 'width', 'height', 'placeholder', 'thumb_hash',
+  'thumb2x_hash', 'display_hash', 'username', 'visibility', 'hidden_at'] as const;
+
+/**
+ * Tiles already written, by their list's context and image: a tile is the same on every page and
+ * for every request that shows it, so a page of tiles seen before costs a lookup each rather than
+ * their writing. An entry serves while every field it shows is what it was written from. Each is
+ * one flat string (reading a character makes V8 join the pieces a string was built of): a page of
+ * 48 tiles had some 4,000 pieces, and joining them when Node measured the page for its
+ * Content-Length cost half as much as writing them (README, "Tiles written once").
+ */
+type Written = { html: string; shows: unknown[] };
+const written = new LRUCache<string, Written>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (w, key) => w.html.length + key.length + 200 });
+const same = (a: unknown, b: unknown) => a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
+
+function cachedTile(image: Listed, t: TileContext) {
+  const key = `${t.key}\0${image.id}`;
+  const hit = written.get(key);
+  if (hit && TILE_FIELDS.every((field, n) => same(image[field], hit.shows[n]))) return hit.html;
+  const html = tileHtml(image, t);
+  html.charCodeAt(0); // one flat string (above)
+  written.set(key, { html, shows: TILE_FIELDS.map((field) => image[field]) });
+  return html;
 }
 
 /**
@@ -64,7 +93,7 @@ function tileContext(state: ListState, owner: boolean, byline: boolean) {
  * page (or, with JavaScript, the viewer, from the data-pswp-* attributes; data-thumbhash:
  * static/app.js paints the placeholder colours while the thumbnail loads).
  */
-function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: ListProps['actions']) {
+function tileHtml(image: Listed, t: TileContext, actions?: ListProps['actions']) {
   const { urls } = t;
   const display = displaySize(image);
   const title = esc(titleOf(image));
@@ -99,7 +128,8 @@ function tileHtml(image: Listed, t: ReturnType<typeof tileContext>, actions?: Li
 function tilesHtml({ images, state, owner, byline = false, actions }: Omit<ListProps, 'next' | 'prev'>) {
   const t = tileContext(state, owner, byline);
   let html = '';
-  for (const image of images) html += tileHtml(image, t, actions);
+  // Controls of the list's own (an album's owner arranging it) are not cached: few see them.
+  for (const image of images) html += actions ? tileHtml(image, t, actions) : cachedTile(image, t);
   return raw(html);
 }
 

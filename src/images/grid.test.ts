@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ListItems, TILE_FIELDS, type ListState } from './grid.tsx';
+import type { ListedImage } from './list.sql.ts';
+
+// The grid keeps the tiles it wrote: these hold that cache to what a tile shows.
+
+const image = (over: Partial<ListedImage> = {}): ListedImage => ({
+  id: 'img-1', filename: 'harbour.jpg', title: 'Harbour', alt_text: 'Boats at the quay', visibility: 'public', width: 4000, height: 3000,
+  bytes: 1234, placeholder: 'YJqGPQw7', thumb_hash: 'aaaa', thumb2x_hash: 'bbbb', display_hash: 'cccc', epoch: 0,
+  created_at: new Date('2026-01-01T00:00:00Z'), hidden_at: null, username: 'alice', ts: '2026-01-01 00:00:00+00', ...over,
+});
+const gallery: ListState = { base: '/gallery', sort: 'newest' };
+const tiles = (images: ListedImage[], state = gallery, owner = true) => `${ListItems({ images, state, owner, byline: true })}`;
+
+describe('the tiles of a grid', () => {
+  test('a tile reads nothing of its image but the fields its cache entry is checked against', () => {
+    const read = new Set<string>();
+    const watched = new Proxy(image({ id: 'img-read', hidden_at: new Date() }), {
+      get(target, field, receiver) {
+        if (typeof field === 'string') read.add(field);
+        return Reflect.get(target, field, receiver);
+      },
+    });
+    tiles([watched], { base: '/dashboard', q: 'read', sort: 'oldest' });
+    assert.ok(read.has('placeholder') && read.has('hidden_at'), 'the tile was written');
+    assert.deepEqual([...read].filter((field) => !(TILE_FIELDS as readonly string[]).includes(field)), []);
+  });
+
+  test('a tile is written again when anything it shows changed', () => {
+    const before = tiles([image({ id: 'img-change' })]);
+    assert.match(before, /Harbour/);
+    const changes: Partial<ListedImage>[] = [
+      { title: 'Quay at dawn' }, { alt_text: 'Fishing boats' }, { epoch: 1 }, { display_hash: 'dddd' }, { visibility: 'private' },
+      { username: 'bob' }, { width: 3000, height: 4000 }, { hidden_at: new Date('2026-02-01T00:00:00Z') },
+    ];
+    for (const change of changes) {
+      const after = tiles([image({ id: 'img-change', ...change })]);
+      assert.notEqual(after, before, `after ${JSON.stringify(change)}`);
+      assert.equal(after, tiles([image({ id: 'img-change', ...change })]), 'the same image, the same tile');
+    }
+    assert.equal(tiles([image({ id: 'img-change' })]), before);
+  });
+
+  test('a hidden image keeps its badge from one page to the next', () => {
+    const hidden = () => image({ id: 'img-hidden', hidden_at: new Date('2026-02-01T00:00:00Z') });
+    assert.match(tiles([hidden()]), /Hidden by a moderator/);
+    assert.match(tiles([hidden()]), /Hidden by a moderator/);
+    assert.doesNotMatch(tiles([image({ id: 'img-hidden' })]), /Hidden by a moderator/);
+  });
+
+  test('each list writes its own tiles: its links, its owner controls, its share token', () => {
+    const one = image({ id: 'img-lists' });
+    const search = tiles([one], { base: '/gallery', q: 'harbour', sort: 'newest' });
+    assert.match(search, /href="\/images\/img-lists\?in=gallery&amp;q=harbour"/);
+    const plain = tiles([one], gallery, false);
+    assert.match(plain, /href="\/images\/img-lists\?in=gallery"/);
+    assert.doesNotMatch(plain, /name="ids"/, 'no owner controls for a visitor');
+    assert.match(tiles([one]), /name="ids"/);
+    const shared = tiles([one], { base: '/albums/al-1', sort: 'newest', link: { album: 'al-1', share: 'tok' } }, false);
+    assert.match(shared, /href="\/albums\/al-1\/images\/img-lists\?share=tok"/);
+    assert.doesNotMatch(tiles([one], { base: '/albums/al-1', sort: 'newest', link: { album: 'al-1' } }, false), /share=tok/);
+  });
+});
