@@ -71,10 +71,11 @@ export const TILE_FIELDS = ['id', 'epoch', 'filename', 'title', 'alt_text', 'wid
  * for every request that shows it, so a page of tiles seen before costs a lookup each rather than
  * their writing. An entry serves while every field it shows is what it was written from. Each is
  * one flat string (reading a character makes V8 join the pieces a string was built of): a page of
- * 48 tiles had some 4,000 pieces, and joining them when Node measured the page for its
+ * 48 tiles had over 3,000 pieces, and joining them when Node measured the page for its
  * Content-Length cost half as much as writing them (README, "Tiles written once").
  */
 type Written = { html: string; shows: unknown[] };
+// Sized in characters: the tile, its key, and about 200 for the fields it was written from.
 const written = new LRUCache<string, Written>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (w, key) => w.html.length + key.length + 200 });
 const same = (a: unknown, b: unknown) => a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
 
