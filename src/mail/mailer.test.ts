@@ -8,7 +8,7 @@ import { TestClient } from '../test-support/client.ts';
 import { freePort } from '../test-support/ports.ts';
 import { linkIn, startTestSmtp, type TestSmtp } from '../test-support/smtp-server.ts';
 import { retryDelay } from './mailer.ts';
-import { insertMail } from './outbox.sql.ts';
+import { claimDue, insertMail } from './outbox.sql.ts';
 import { createTransport } from './transport.ts';
 
 const PUBLIC_URL = 'https://images.example';
@@ -123,6 +123,24 @@ describe('retryDelay', () => {
     assert.equal(retryDelay(6), 5 * 60_000);
     assert.equal(retryDelay(50), 5 * 60_000);
     assert.equal(retryDelay(0), 10_000, 'never below the first delay');
+  });
+});
+
+describe('claimDue', () => {
+  test('takes at most `limit` rows a claim, each row once, however many claim at once', async () => {
+    const recipients = Array.from({ length: 60 }, (_, i) => `claimed${i}@example.com`);
+    for (const recipient of recipients) await insertMail(t.sql, { kind: 'no-such-kind', recipient, data: {}, origin: PUBLIC_URL });
+    const sizes: number[] = [];
+    const claimed: string[] = [];
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      for (let rows = await claimDue(t.sql, 1, 60_000); rows.length > 0; rows = await claimDue(t.sql, 1, 60_000)) {
+        sizes.push(rows.length);
+        claimed.push(...rows.map((r) => r.recipient));
+      }
+    }));
+    await t.sql`delete from mail_outbox where recipient in ${t.sql(recipients)}`;
+    assert.deepEqual(sizes.filter((n) => n !== 1), [], 'one row a claim');
+    assert.deepEqual(claimed.sort(), [...recipients].sort());
   });
 });
 

@@ -51,10 +51,13 @@ export function createMailer(sql: Sql, transport: Transport, compose: Compose, l
     }
   }
 
-  // One mail claimed at a time, so each claim covers one send, however slow the server.
+  // One mail claimed at a time, so each claim covers one send, however slow the server. Every row
+  // a claim returns is sent: one claimed and left would wait out its lease.
   async function pass() {
     let sent = 0;
-    for (let [row] = await claimDue(sql, 1, LEASE_MS); row; [row] = await claimDue(sql, 1, LEASE_MS)) sent += await deliverOne(row);
+    for (let rows = await claimDue(sql, 1, LEASE_MS); rows.length > 0; rows = await claimDue(sql, 1, LEASE_MS)) {
+      for (const row of rows) sent += await deliverOne(row);
+    }
     return sent;
   }
 
