@@ -129,6 +129,8 @@ async function main() {
       { name: `dashboard page ${SCALE.dashboardDepth + 1}`, path: dashboardPages.at(-1)!, headers: { Cookie: owner.cookieHeader } },
       { name: 'gallery search', path: '/gallery?q=lighthouse' },
       { name: 'album page', path: `/albums/${ALBUM}` },
+      // The same album as its owner sees it: each tile with the controls that arrange the album.
+      { name: 'album page, its owner', path: `/albums/${ALBUM}`, headers: { Cookie: owner.cookieHeader } },
     ]);
 
     // Ingest: real-size photos through the upload form, through the API with a bearer token, and

@@ -1,4 +1,5 @@
 import type { ListedImage } from '../images/list.sql.ts';
+import type { TileActions } from '../images/grid.tsx';
 import { ExpiryField, ShareLink, VISIBILITY_LABELS } from '../images/views.tsx';
 import { titleOf } from '../images/names.ts';
 import { Field, FieldError, type FieldErrors } from '../web/forms.tsx';
@@ -42,8 +43,11 @@ function VisibilityChoice({ chosen, error }: { chosen: string; error?: string })
   );
 }
 
-/** The owner's controls on each tile of the album (`actions` of its grid). */
-export const memberActions = (album: Album) => (image: ListedImage) => <MemberActions album={album} image={image} />;
+/** The owner's controls on each tile of the album (`actions` of its grid): they show its order and cover. */
+export const memberActions = (album: Album): TileActions => ({
+  key: `${album.sort}\0${album.cover_image_id}`,
+  tile: (image) => <MemberActions album={album} image={image} />,
+});
 
 /**
  * The owner's controls on each image of the album: remove it (htmx takes the tile away in

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ListItems, TILE_FIELDS, type ListState } from './grid.tsx';
 import type { ListedImage } from './list.sql.ts';
+import { memberActions } from '../albums/owner-views.tsx';
+import type { Album } from '../albums/albums.sql.ts';
 
 // The grid keeps the tiles it wrote: these hold that cache to what a tile shows.
 
@@ -12,6 +14,10 @@ const image = (over: Partial<ListedImage> = {}): ListedImage => ({
 });
 const gallery: ListState = { base: '/gallery', sort: 'newest' };
 const tiles = (images: ListedImage[], state = gallery, owner = true) => `${ListItems({ images, state, owner, byline: true })}`;
+// An album's grid as its owner sees it: each tile with the controls that arrange the album.
+const albumState: ListState = { base: '/albums/al-own', sort: 'newest', link: { album: 'al-own' } };
+const arranged = (images: ListedImage[], album: Partial<Album> = {}) =>
+  `${ListItems({ images, state: albumState, owner: false, actions: memberActions({ id: 'al-own', sort: 'manual', cover_image_id: null, ...album } as Album) })}`;
 
 describe('the tiles of a grid', () => {
   test('a tile reads nothing of its image but the fields its cache entry is checked against', () => {
@@ -23,6 +29,8 @@ describe('the tiles of a grid', () => {
       },
     });
     tiles([watched], { base: '/dashboard', q: 'read', sort: 'oldest' });
+    arranged([watched]);
+    assert.ok(read.has('filename'), 'the album owner\'s controls were written');
     assert.ok(read.has('placeholder') && read.has('hidden_at'), 'the tile was written');
     assert.deepEqual([...read].filter((field) => !(TILE_FIELDS as readonly string[]).includes(field)), []);
   });
@@ -60,5 +68,18 @@ describe('the tiles of a grid', () => {
     const shared = tiles([one], { base: '/albums/al-1', sort: 'newest', link: { album: 'al-1', share: 'tok' } }, false);
     assert.match(shared, /href="\/albums\/al-1\/images\/img-lists\?share=tok"/);
     assert.doesNotMatch(tiles([one], { base: '/albums/al-1', sort: 'newest', link: { album: 'al-1' } }, false), /share=tok/);
+  });
+
+  test('an album owner\'s controls are kept with the tile, for the album\'s order and cover they were written for', () => {
+    const one = image({ id: 'img-arranged' });
+    const manual = arranged([one]);
+    assert.match(manual, /Move Harbour earlier/);
+    assert.match(manual, /aria-label="Make Harbour the cover" title="Make cover" aria-pressed="false"/);
+    assert.equal(arranged([one]), manual, 'kept');
+    assert.doesNotMatch(arranged([one], { sort: 'newest' }), /Move Harbour earlier/, 'no moving in a sorted album');
+    assert.match(arranged([one], { cover_image_id: 'img-arranged' }), /aria-pressed="true"/);
+    assert.match(arranged([image({ id: 'img-arranged', title: 'Quay' })]), /Make Quay the cover/);
+    assert.doesNotMatch(`${ListItems({ images: [one], state: albumState, owner: false })}`, /Make Harbour the cover/, 'a visitor sees no controls');
+    assert.equal(arranged([one]), manual);
   });
 });

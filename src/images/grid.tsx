@@ -21,8 +21,14 @@ export type ListState = { base: string; q?: string; sort: Sort; link?: ImageLink
  */
 export type ListProps = {
   images: Listed[]; next?: string; prev?: string; state: ListState; owner: boolean; byline?: boolean;
-  actions?: (image: ListedImage) => Child;
+  actions?: TileActions;
 };
+
+/**
+ * Controls a list adds to each tile. `tile` may read only the image's TILE_FIELDS; `key` names
+ * everything else they show (an album's order and cover), so that a kept tile is never another's.
+ */
+export type TileActions = { key: string; tile: (image: ListedImage) => Child };
 
 /** The list's URL with its search, sort, share token and (optionally) a page cursor. */
 export function listHref({ base, q, sort, link }: ListState, cursor?: string, before?: string) {
@@ -45,12 +51,11 @@ type Listed = ListedImage & Partial<Pick<ImageRow, 'hidden_at'>>;
 /** An attribute, left out (as JSX leaves it) when it has no value. */
 const attr = (name: string, value: string | number | null | undefined) => (value == null ? '' : ` ${name}="${esc(String(value))}"`);
 
-const icons = new Map<IconName, string>();
-const icon = (name: IconName) => icons.get(name) ?? icons.set(name, `${<Icon name={name} />}`).get(name)!;
+const icon = (name: IconName) => `${Icon({ name })}`;
 
 /** What every tile of one list shares, made once a page; `key`: all of it, for the tiles' cache. */
-function tileContext(state: ListState, owner: boolean, byline: boolean) {
-  const key = [owner, byline, state.base, state.q, state.sort, state.link?.album, state.link?.share].join('\0');
+function tileContext(state: ListState, owner: boolean, byline: boolean, actions?: TileActions) {
+  const key = [owner, byline, state.base, state.q, state.sort, state.link?.album, state.link?.share, actions?.key].join('\0');
   const urls = linkUrls(state.link);
   // The owner's own actions go to the image itself, whatever list shows it.
   const own = linkUrls();
@@ -58,7 +63,7 @@ function tileContext(state: ListState, owner: boolean, byline: boolean) {
   // images open inside the album, which is their context.
   const context = listParams({ in: state.base.slice(1), q: state.q, sort: state.sort });
   const pageUrl = state.link ? urls.image : (id: string) => `${own.image(id)}?${context}`;
-  return { urls, pageUrl, own, context: esc(context), owner, byline, key };
+  return { urls, pageUrl, own, context: esc(context), owner, byline, actions, key };
 }
 type TileContext = ReturnType<typeof tileContext>;
 
@@ -94,7 +99,7 @@ function cachedTile(image: Listed, t: TileContext) {
  * page (or, with JavaScript, the viewer, from the data-pswp-* attributes; data-thumbhash:
  * static/app.js paints the placeholder colours while the thumbnail loads).
  */
-function tileHtml(image: Listed, t: TileContext, actions?: ListProps['actions']) {
+function tileHtml(image: Listed, t: TileContext) {
   const { urls } = t;
   const display = displaySize(image);
   const title = esc(titleOf(image));
@@ -121,16 +126,15 @@ function tileHtml(image: Listed, t: TileContext, actions?: ListProps['actions'])
       + `<form method="post" action="${page}/delete?${t.context}" class="inline" hx-delete="${page}" hx-target="#image-${id}" hx-swap="delete">`
       + `<button type="submit" class="danger" aria-label="Delete ${title}">${icon('trash-2')}<span class="visually-hidden">Delete</span></button></form></span>`;
   }
-  const extra = actions?.(image);
+  const extra = t.actions?.tile(image);
   return `${html}${extra ? `${extra}` : ''}</li>`;
 }
 
 /** The tiles of a page, as HTML. */
 function tilesHtml({ images, state, owner, byline = false, actions }: Omit<ListProps, 'next' | 'prev'>) {
-  const t = tileContext(state, owner, byline);
+  const t = tileContext(state, owner, byline, actions);
   let html = '';
-  // Controls of the list's own (an album's owner arranging it) are not cached: few see them.
-  for (const image of images) html += actions ? tileHtml(image, t, actions) : cachedTile(image, t);
+  for (const image of images) html += cachedTile(image, t);
   return raw(html);
 }
 

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { escapeHtml } from './one-byte.ts';
 
 /** The icons the pages use, by their Lucide names (lucide.dev/icons). */
 export const ICONS = [
@@ -31,11 +34,20 @@ export function iconSprite() {
     + `${symbols.join('')}</svg>`;
 }
 
-/** An icon from the sprite; decorative (the control around it carries the name). */
+const written = new Map<string, HtmlEscapedString>();
+
+/**
+ * An icon from the sprite; decorative (the control around it carries the name). Written once
+ * for each name and class, as the markup JSX made: an `<svg>` element costs Hono's JSX a
+ * namespace context of its own on every render.
+ */
 export function Icon({ name, class: cls }: { name: IconName; class?: string }) {
-  return (
-    <svg class={cls ? `icon ${cls}` : 'icon'} aria-hidden="true" width="20" height="20">
-      <use href={`/static/icons.svg#${name}`} />
-    </svg>
-  );
+  const classes = cls ? `icon ${cls}` : 'icon';
+  const key = `${name} ${classes}`;
+  let svg = written.get(key);
+  if (!svg) {
+    svg = raw(`<svg class="${escapeHtml(classes)}" aria-hidden="true" width="20" height="20"><use href="/static/icons.svg#${name}"></use></svg>`);
+    written.set(key, svg);
+  }
+  return svg;
 }

@@ -1,3 +1,5 @@
+import { raw } from 'hono/html';
+import { escapeHtml } from './one-byte.ts';
 /**
  * What a link to a page shows where it is pasted (Open Graph and Twitter cards) and, when it has
  * an image, how it is embedded (oEmbed discovery). Only for what anyone holding the link may see:
@@ -13,34 +15,29 @@ export type Preview = {
 
 export const SITE_NAME = 'Image Repository';
 
-/** The `<head>` tags of a preview. */
+const tag = (name: 'meta' | 'link', attrs: [string, string][]) => `<${name}${attrs.map(([a, v]) => ` ${a}="${escapeHtml(v)}"`).join('')}/>`;
+const meta = (kind: 'property' | 'name', key: string, content: string) => tag('meta', [[kind, key], ['content', content]]);
+
+/**
+ * The `<head>` tags of a preview. Written as a string (the markup JSX made): outside the
+ * `<head>` element, Hono's JSX takes every `<meta>` and `<link>` for one to hoist into it.
+ */
 export function PreviewTags({ preview: p }: { preview: Preview }) {
   const oembed = p.image && `${new URL(p.url).origin}/oembed?${new URLSearchParams({ url: p.url, format: 'json' })}`;
-  return (
-    <>
-      <link rel="canonical" href={p.url} />
-      <meta property="og:site_name" content={SITE_NAME} />
-      <meta property="og:type" content="website" />
-      <meta property="og:title" content={p.title} />
-      {p.description && <meta property="og:description" content={p.description} />}
-      <meta property="og:url" content={p.url} />
-      {p.image && (
-        <>
-          <meta property="og:image" content={p.image.url} />
-          <meta property="og:image:type" content="image/webp" />
-          <meta property="og:image:width" content={String(p.image.width)} />
-          <meta property="og:image:height" content={String(p.image.height)} />
-          <meta property="og:image:alt" content={p.image.alt} />
-          <meta name="twitter:image" content={p.image.url} />
-          <meta name="twitter:image:alt" content={p.image.alt} />
-        </>
-      )}
-      <meta name="twitter:card" content={p.image ? 'summary_large_image' : 'summary'} />
-      <meta name="twitter:title" content={p.title} />
-      {p.description && <meta name="twitter:description" content={p.description} />}
-      {oembed && <link rel="alternate" type="application/json+oembed" href={oembed} title={p.title} />}
-    </>
-  );
+  const i = p.image;
+  return raw(tag('link', [['rel', 'canonical'], ['href', p.url]])
+    + meta('property', 'og:site_name', SITE_NAME)
+    + meta('property', 'og:type', 'website')
+    + meta('property', 'og:title', p.title)
+    + (p.description ? meta('property', 'og:description', p.description) : '')
+    + meta('property', 'og:url', p.url)
+    + (i ? meta('property', 'og:image', i.url) + meta('property', 'og:image:type', 'image/webp')
+      + meta('property', 'og:image:width', String(i.width)) + meta('property', 'og:image:height', String(i.height))
+      + meta('property', 'og:image:alt', i.alt) + meta('name', 'twitter:image', i.url) + meta('name', 'twitter:image:alt', i.alt) : '')
+    + meta('name', 'twitter:card', i ? 'summary_large_image' : 'summary')
+    + meta('name', 'twitter:title', p.title)
+    + (p.description ? meta('name', 'twitter:description', p.description) : '')
+    + (oembed ? tag('link', [['rel', 'alternate'], ['type', 'application/json+oembed'], ['href', oembed], ['title', p.title]]) : ''));
 }
 
 /** A description fit for a card: one line, at most 300 characters. */
