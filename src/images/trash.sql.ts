@@ -67,11 +67,13 @@ export function emptyTrash(sql: Sql, userId: string, ids?: string[]) {
 
 /**
  * Purges up to `limit` images that went to the trash `days` days ago or earlier, oldest first.
- * Rows another transaction holds (a restore under way) are skipped, not waited for.
+ * Rows another transaction holds (a restore under way) are skipped, not waited for. The batch is
+ * chosen once, as an array: PostgreSQL may run an `in (select ... skip locked)` again during the
+ * delete, each time past the rows it has just locked (mail/outbox.sql.ts had that bug).
  */
 export async function purgeExpiredTrash(sql: Sql, days: number, limit: number) {
-  const { ids, keys } = await purge(sql, (tx) => tx`id in (
+  const { ids, keys } = await purge(sql, (tx) => tx`id = any(array(
     select id from images where deleted_at <= now() - ${days} * interval '1 day'
-    order by deleted_at limit ${limit} for update skip locked)`);
+    order by deleted_at limit ${limit} for update skip locked))`);
   return { count: ids.length, keys };
 }

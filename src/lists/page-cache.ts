@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { ChangeLog, PublicState, Span } from './public-changes.ts';
 
 /** What a rendering tells the cache: the stretch of its list the page shows (public-changes.ts). */
@@ -23,28 +24,10 @@ export function createPageCache<T = string>(
   observe?: (result: 'hit' | 'joined' | 'render') => void,
 ) {
   type Entry = { version: number; html: T; bounds: ReturnType<typeof changes.bounds> };
-  const entries = new Map<string, Entry>();
+  const entries = new LRUCache<string, Entry>({ maxSize: maxLength, sizeCalculation: (entry) => Math.max(1, sizeOf(entry.html)) });
   // Renderings under way, by version and key. Joining one is safe: had anything public changed
   // since it began, the version read by the joining request would differ.
   const rendering = new Map<string, Promise<T>>();
-  let length = 0;
-
-  function remember(key: string, entry: Entry) {
-    forget(key);
-    entries.set(key, entry);
-    length += sizeOf(entry.html);
-    for (const [oldest] of entries) {
-      if (length <= maxLength) break;
-      forget(oldest);
-    }
-  }
-
-  function forget(key: string) {
-    const old = entries.get(key);
-    if (!old) return;
-    length -= sizeOf(old.html);
-    entries.delete(key);
-  }
 
   return {
     /**
@@ -57,8 +40,6 @@ export function createPageCache<T = string>(
       const hit = entries.get(key);
       if (hit && changes.unchanged(hit.version, current, hit.bounds)) {
         hit.version = Math.max(hit.version, current); // checked up to here: the next check starts from it
-        entries.delete(key);
-        entries.set(key, hit); // most recently used last
         observe?.('hit');
         return hit.html;
       }
@@ -68,7 +49,7 @@ export function createPageCache<T = string>(
       if (!html) {
         let span: Span | undefined;
         html = render((s) => { span = s; })
-          .then((h) => { remember(key, { version: current, html: h, bounds: changes.bounds(span) }); return h; })
+          .then((h) => { entries.set(key, { version: current, html: h, bounds: changes.bounds(span) }); return h; })
           .finally(() => rendering.delete(id));
         rendering.set(id, html);
       }

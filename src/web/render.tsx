@@ -5,26 +5,23 @@ import type { AppEnv, Viewer } from './env.ts';
 import { Page } from './layout.tsx';
 import { wantsFragment } from './htmx.ts';
 import { raw } from 'hono/html';
+import { LRUCache } from 'lru-cache';
 
 // The layout around a page depends only on its title, its extra <head>, and the viewer's name
 // and role: made once for each of those (the two halves either side of the body) and reused,
 // rather than made element by element on every request. A flash message is rendered in full.
 const BODY = '\u0000body\u0000';
-const SHELLS = 500;
-const shells = new Map<string, [string, string]>();
+const shells = new LRUCache<string, [string, string]>({ max: 500 });
 
 function shellOf(title: string, user: Viewer | null, head: string) {
   const key = `${title}\u0000${user ? `${user.role}\u0000${user.username}` : ''}\u0000${head}`;
   let shell = shells.get(key);
-  if (shell) {
-    shells.delete(key);
-  } else {
+  if (!shell) {
     const html = `<!DOCTYPE html>${<Page title={title} user={user} head={head ? raw(head) : undefined}>{raw(BODY)}</Page>}`;
     const at = html.lastIndexOf(BODY);
     shell = [html.slice(0, at), html.slice(at + BODY.length)];
-    if (shells.size >= SHELLS) shells.delete(shells.keys().next().value!);
+    shells.set(key, shell);
   }
-  shells.set(key, shell); // most recently used last
   return shell;
 }
 
