@@ -4,6 +4,8 @@ FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY .ci/build .ci/build
+# Fixes to dependencies, applied by `npm ci` (postinstall: patch-package).
+COPY patches ./patches
 COPY src ./src
 RUN sh .ci/build
 
