@@ -1,24 +1,16 @@
 // The process is killed in the middle of an upload batch; after a restart and the janitor, rows
 // and objects agree again.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openDatabase } from '../db/client.ts';
 import { createDiskStorage } from '../storage/disk.ts';
 import { assertConsistent, storedKeys } from '../test-support/consistency.ts';
-import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { jpeg } from '../test-support/fixtures.ts';
-import { killAll, signUpOver, spawnApp } from '../test-support/process.ts';
+import { appFolder, signUpOver, spawnApp } from '../test-support/process.ts';
 
-let dir: string;
-let serverDb: TestDatabase | undefined;
-after(async () => {
-  killAll();
-  await serverDb?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+let folder: Awaited<ReturnType<typeof appFolder>> | undefined;
+after(() => folder?.close());
 
 const signup = (url: string) => signUpOver(url, 'crash');
 
@@ -42,9 +34,9 @@ async function slowUpload(files: Buffer[]) {
 }
 
 test('killed mid-batch: after a restart and `npm run gc` every row has its objects and no object is orphaned', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cir-crash-'));
-  if (process.env.TEST_DATABASE_URL) serverDb = await openTestDatabase(join(dir, 'pg'));
-  const env = { DATA_DIR: dir, DATABASE_URL: serverDb?.url ?? '', JANITOR_INTERVAL_MINUTES: '0' };
+  folder = await appFolder('cir-crash-');
+  const { dir } = folder;
+  const env = { ...folder.env, JANITOR_INTERVAL_MINUTES: '0' };
   const storage = createDiskStorage(join(dir, 'objects'));
 
   const app = await spawnApp(env);
@@ -64,7 +56,7 @@ test('killed mid-batch: after a restart and `npm run gc` every row has its objec
   assert.ok((await storedKeys(storage)).size > 0, 'the crash did leave objects without rows');
   await spawnApp({ ...env, JANITOR_GRACE_MINUTES: '0' }, ['gc']);
 
-  const db = await openDatabase({ databaseUrl: serverDb?.url, dataDir: dir });
+  const db = await openDatabase({ databaseUrl: folder.databaseUrl, dataDir: dir });
   try {
     assert.equal((await db.sql`select count(*)::int as n from images`)[0]!.n, 0);
     await assertConsistent(db.sql, storage);

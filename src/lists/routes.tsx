@@ -9,7 +9,7 @@ import { trashRoutes } from './trash-routes.tsx';
 import { userExists } from '../auth/users.sql.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
 import { wantsFragment } from '../web/htmx.ts';
-import { pageHtml, renderPage } from '../web/render.tsx';
+import { pageHtml, renderPage, sendHtml } from '../web/render.tsx';
 import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
 import { createPageCache, type Cover } from './page-cache.ts';
 import type { Metrics } from '../ops/metrics.ts';
@@ -109,7 +109,7 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
     // The head's links are absolute: without PUBLIC_URL, each origin the app is reached by has its own.
     const key = `${shape} ${originOf(c, config.publicUrl)} ${opts.base} ${sort} ${at}`;
     const { body, head } = opts.shared && !q ? await cache.get(key, render, visitors.stateOf(c)) : await render();
-    if (shape !== 'section') return c.html(body);
+    if (shape !== 'section') return sendHtml(c, body);
     return renderPage(c, opts.title, raw(body), opts.bulk ? 422 : 200, head && raw(head));
   }
 

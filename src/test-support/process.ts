@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTestDatabase } from './harness.ts';
 import { freePort } from './ports.ts';
 import { TestClient } from './client.ts';
 import { seedEmbeddedDatabase } from './embedded-template.ts';
@@ -10,6 +14,26 @@ const running = new Set<ChildProcess>();
 /** Kills every app still running: call it in `after`, or a failed test never exits. */
 export function killAll() {
   for (const c of running) c.kill('SIGKILL');
+}
+
+/**
+ * A data folder for the apps a test spawns, and their database: one on the server under
+ * TEST_DATABASE_URL, otherwise each app's embedded one in the folder. `env` is what `spawnApp`
+ * needs of it; `close` kills every app and removes both.
+ */
+export async function appFolder(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const serverDb = process.env.TEST_DATABASE_URL ? await openTestDatabase(join(dir, 'pg')) : undefined;
+  return {
+    dir,
+    databaseUrl: serverDb?.url,
+    env: { DATA_DIR: dir, DATABASE_URL: serverDb?.url ?? '' },
+    async close() {
+      killAll();
+      await serverDb?.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export type AppProcess = { url: string; child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> };

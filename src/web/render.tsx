@@ -6,6 +6,7 @@ import { Page } from './layout.tsx';
 import { wantsFragment } from './htmx.ts';
 import { raw } from 'hono/html';
 import { LRUCache } from 'lru-cache';
+import { Buffer } from 'node:buffer';
 
 // The layout around a page depends only on its title, its extra <head>, and the viewer's name
 // and role: made once for each of those (the two halves either side of the body) and reused,
@@ -44,7 +45,15 @@ export function renderPage(c: Context<any>, title: string, body: Child, status: 
 /** `fragment` alone for htmx, otherwise the full page made of `page`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validator hooks give a Context of their own Env
 export function renderFor(c: Context<any>, opts: { title: string; fragment: Child; page: Child; status?: ContentfulStatusCode; head?: Child }) {
-  if (wantsFragment(c)) return c.html(`${opts.fragment}`, opts.status ?? 200);
+  if (wantsFragment(c)) return sendHtml(c, `${opts.fragment}`, opts.status);
   const env = c as Context<AppEnv>;
-  return c.html(pageHtml(opts.title, opts.page, env.get('user') ?? null, env.get('flash'), opts.head), opts.status ?? 200);
+  return sendHtml(c, pageHtml(opts.title, opts.page, env.get('user') ?? null, env.get('flash'), opts.head), opts.status);
+}
+
+/**
+ * HTML sent as bytes. Given a string, Node joins it to the headers and copies the whole page once
+ * more to write it; bytes go out beside the headers as they are (README, "Pages sent as bytes").
+ */
+export function sendHtml(c: Context, html: string, status: ContentfulStatusCode = 200) {
+  return c.body(Buffer.from(html), status, { 'Content-Type': 'text/html; charset=UTF-8' });
 }
