@@ -136,7 +136,7 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
     const state = visitors.stateOf(c);
     const { open } = await state;
     const home = await cache.get(`page / ${open}`, async () => ({ body: pageHtml('Home', <HomePage user={null} images={open ? await newest() : []} />) }), state);
-    return c.html(home.body);
+    return sendHtml(c, home.body);
   });
 
   app.get('/gallery', query, (c) => list(c, c.req.valid('query'), {
