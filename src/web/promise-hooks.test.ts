@@ -4,7 +4,6 @@
 // render context synchronous; this holds the app, run as `npm start` runs it, to serving its pages
 // with no promise hooks on. (The test runner turns them on in its own process: hence a child.)
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -42,11 +41,19 @@ test('the app serves its pages without turning on promise hooks', async () => {
   }
   assert.equal((await fetch(`${app.url}/gallery`)).status, 200, 'a visitor');
 
-  let said = '';
-  app.child.stdout!.on('data', (d) => (said += d));
+  // The probe's line, among whatever else the app writes; an app that dies first fails the test at once.
+  assert.equal(app.child.exitCode, null, 'the app is still running');
+  const answer = new Promise<string>((resolve, reject) => {
+    let said = '';
+    app.child.stdout!.on('data', (d) => {
+      said += d;
+      const line = /promise hooks: (.*)\n/.exec(said);
+      if (line) resolve(line[1]!);
+    });
+    app.child.once('exit', (code) => reject(new Error(`the app exited (${code}) before the probe answered`)));
+  });
   app.child.kill('SIGUSR2');
-  while (!said.includes('\n')) await Promise.race([once(app.child.stdout!, 'data'), once(app.child, 'exit')]);
-  const { before, after } = JSON.parse(/promise hooks: (.*)/.exec(said)![1]!);
+  const { before, after } = JSON.parse(await answer);
   assert.equal(before, false, 'promise hooks were on after the app served its pages');
   assert.equal(after, true, 'the probe sees promise hooks once something turns them on');
   await app.stop();
