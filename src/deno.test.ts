@@ -3,32 +3,25 @@
 // PostgreSQL and disk, or TEST_DATABASE_URL and TEST_STORAGE=s3): it starts, takes an upload,
 // serves the image and stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { TestClient } from './test-support/client.ts';
 import { jpeg } from './test-support/fixtures.ts';
-import { openTestDatabase, type TestDatabase } from './test-support/harness.ts';
-import { killAll, spawnApp } from './test-support/process.ts';
+import { appFolder, spawnApp } from './test-support/process.ts';
 import { startS3Server } from './test-support/s3-server.ts';
 
-let dir: string;
-let db: TestDatabase | undefined;
+let folder: Awaited<ReturnType<typeof appFolder>> | undefined;
 let s3: Awaited<ReturnType<typeof startS3Server>> | undefined;
 after(async () => {
-  killAll();
-  await db?.close();
   await s3?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await folder?.close();
 });
 
 test('under Deno the app starts, takes an upload, serves it and stops on SIGTERM', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cir-deno-'));
-  if (process.env.TEST_DATABASE_URL) db = await openTestDatabase(join(dir, 'pg'));
-  if (process.env.TEST_STORAGE === 's3') s3 = await startS3Server(join(dir, 's3'));
-  const app = await spawnApp({ DATA_DIR: dir, DATABASE_URL: db?.url ?? '', JANITOR_INTERVAL_MINUTES: '0', ...s3?.env }, [], 'deno');
+  folder = await appFolder('cir-deno-');
+  if (process.env.TEST_STORAGE === 's3') s3 = await startS3Server(join(folder.dir, 's3'));
+  const app = await spawnApp({ ...folder.env, JANITOR_INTERVAL_MINUTES: '0', ...s3?.env }, [], 'deno');
   assert.deepEqual(await (await fetch(`${app.url}/readyz`)).json(), { database: 'ok', storage: 'ok' });
 
   const alice = new TestClient(app);
