@@ -10,13 +10,19 @@ test('the arrow keys walk through the list an image was opened from', async ({ p
   await page.goto('/dashboard?sort=oldest');
   // The image page itself (a click on the thumbnail would open the viewer over the list).
   await page.goto((await page.locator('#images a.thumb').first().getAttribute('href'))!);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('first.jpg');
+  // A page's heading shows before its module scripts run (the arrow keys' listener among them):
+  // each key waits for the page it lands on to be parsed, or a busy machine loses it.
+  const at = async (name: string) => {
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+    await page.waitForLoadState('domcontentloaded');
+  };
+  await at('first.jpg');
   await page.keyboard.press('ArrowRight');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('second.jpg');
+  await at('second.jpg');
   await page.keyboard.press('ArrowRight');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('third.jpg');
+  await at('third.jpg');
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('second.jpg');
+  await at('second.jpg');
   // Typing in a field does not navigate.
   await page.getByLabel('Title').focus();
   await page.keyboard.press('ArrowLeft');
