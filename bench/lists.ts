@@ -67,10 +67,9 @@ export async function queryAtDepth(report: Report, sql: Sql, b: ListBench, depth
 /**
  * Page 1 of a list against a page `depth` pages in (reached by following its links): req/s and
  * latency of each at every connection count, and the deep/first ratio of mean latency. That ratio
- * comes from the rates: with the same clients asking back to back, a page's mean latency is the
- * clients over its rate. autocannon records each latency in whole milliseconds, rounded down:
- * for a page served in about one (a cached one at 16 connections), its mean said mostly how many
- * requests took a millisecond or more (13,570 req/s read as 0.75 ms, for a real 1.18 ms).
+ * comes from the rates (with the same clients asking back to back, a page's mean latency is the
+ * clients over its rate): the latencies a load records are too coarse for a page served in about
+ * a millisecond, as a cached one is at 16 connections (lib/load.ts).
  */
 export async function firstVsDeep(report: Report, app: RunningApp, b: ListBench, list: { name: string; path: string; depth: number; headers?: Record<string, string> }) {
   const pages = await walkPages(app.url, list.path, list.depth, list.headers);

@@ -11,7 +11,9 @@ export type LoadOptions = {
 
 /**
  * `connections` clients requesting `url` back to back for `seconds`; requests per second and
- * latency (ms: the mean, and percentiles, which autocannon rounds to whole milliseconds).
+ * latency (ms: the mean and percentiles of the latencies as autocannon records them, each in
+ * whole milliseconds, rounded down: 13,570 req/s at 16 connections, a real mean of 1.18 ms, had a
+ * mean of 0.75 ms here).
  * Any answer other than 200 makes the measurement fail.
  */
 export async function load(url: string, connections: number, seconds: number, opts: LoadOptions = {}): Promise<Load> {
