@@ -84,6 +84,42 @@ test('with JavaScript, deleting a card gone for good says so in a toast and leav
   await expect(page.locator('#images [id^="image-"]')).toHaveCount(2);
 });
 
+test('with JavaScript, an error after a delete leaves its Undo: both toasts show; the next Undo replaces the last', async ({ page }) => {
+  await signUp(page, uniqueName('trashboth'));
+  await uploadFiles(page, ['both-a.jpg', 'both-b.jpg', 'both-c.jpg']);
+  await page.goto('/dashboard');
+  const { id, byId } = await cardOf(page, 'both-a.jpg');
+  // Another tab deletes both-c for good, so this tab's delete of it will fail.
+  await trashInAnotherTab(page, 'both-c.jpg');
+  const other = await page.context().newPage();
+  await other.goto('/trash');
+  await other.getByRole('button', { name: 'Empty trash' }).click();
+  await other.getByRole('button', { name: 'Empty trash' }).click();
+  await expect(notice(other, 'Deleted 1 image for good.')).toBeVisible();
+  await other.close();
+
+  await page.getByRole('button', { name: 'Delete both-a.jpg' }).click();
+  await expect(byId).toHaveCount(0);
+  const undo = page.locator('#toasts .toast').filter({ hasText: 'Moved “both-a.jpg” to the trash.' });
+  await expect(undo).toBeVisible();
+  await page.getByRole('button', { name: 'Delete both-c.jpg' }).click();
+  const error = await expectErrorToast(page, 'There is nothing here, or you may not see it.');
+  await expect(page.locator('#toasts .toast')).toHaveCount(2);
+  await expect(undo).toBeInViewport();
+
+  // The next delete's Undo takes the place of the last one; the error stays until dismissed.
+  await page.getByRole('button', { name: 'Delete both-b.jpg' }).click();
+  const second = page.locator('#toasts .toast').filter({ hasText: 'Moved “both-b.jpg” to the trash.' });
+  await expect(second).toBeVisible();
+  await expect(undo).toHaveCount(0);
+  await expect(page.locator('#toasts .toast')).toHaveCount(2);
+  await error.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.locator('#toasts .toast')).toHaveCount(1);
+  await second.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByRole('button', { name: 'Delete both-b.jpg' })).toBeVisible();
+  expect((await page.request.get(`/images/${id}`)).status()).toBe(404);
+});
+
 test('deleting from the image page returns to the list it was opened from, with Undo', async ({ page }) => {
   await signUp(page, uniqueName('trashpage'));
   await uploadFiles(page, ['page-one.jpg', 'page-two.jpg']);

@@ -44,9 +44,14 @@ new MutationObserver((records) => {
 }).observe(document.body, { childList: true, subtree: true });
 
 document.addEventListener('click', (event) => event.target.closest?.('[data-dismiss]')?.closest('.toast')?.remove());
-// A toast (a delete's Undo) takes the focus: the button that caused it has just left the page.
+// A new toast (a delete's Undo) takes the focus: the button that caused it has just left the page.
 const toasts = document.getElementById('toasts');
-if (toasts) new MutationObserver(() => toasts.querySelector('button')?.focus()).observe(toasts, { childList: true });
+if (toasts) {
+  new MutationObserver((records) => {
+    const added = records.flatMap((r) => [...r.addedNodes]).find((node) => node.classList?.contains('toast'));
+    added?.querySelector('button')?.focus();
+  }).observe(toasts, { childList: true, subtree: true });
+}
 
 // Copy buttons: `data-copy` names the input whose value goes to the clipboard.
 document.addEventListener('click', async (event) => {

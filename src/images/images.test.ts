@@ -139,7 +139,7 @@ describe('deleting', () => {
     const target = await uploadOne(owner, 'htmx-delete.jpg', 'private');
     const res = await owner.request(`/images/${target.id}`, { method: 'DELETE', headers: { 'HX-Request': 'true' } });
     assert.equal(res.status, 200);
-    assert.match(await res.text(), /^<hx-partial hx-target="#toasts" hx-swap="innerHTML">[\s\S]*Undo[\s\S]*<\/hx-partial>$/);
+    assert.match(await res.text(), /^<hx-partial hx-target="#notice-toast" hx-swap="innerHTML">[\s\S]*Undo[\s\S]*<\/hx-partial>$/);
     assert.equal((await t.sql`select 1 from images where id = ${target.id} and deleted_at is not null`).length, 1);
   });
 });

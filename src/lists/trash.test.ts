@@ -91,7 +91,7 @@ describe('deleting moves to the trash', () => {
     const toast = await alice.request(`/images/${img.id}`, { method: 'DELETE', headers: { 'HX-Request': 'true', 'HX-Current-URL': 'http://localhost/dashboard' } });
     assert.equal(toast.status, 200);
     const html = await toast.text();
-    assert.match(html, /^<hx-partial hx-target="#toasts"/);
+    assert.match(html, /^<hx-partial hx-target="#notice-toast"/);
     assert.match(html, /This image was already in the trash\./);
     assert.match(html, new RegExp(`name="ids" value="${img.id}"`));
     assert.deepEqual(await deletedAt(img.id), trashedAt, 'its time in the trash runs from the first delete');
@@ -108,7 +108,7 @@ describe('deleting moves to the trash', () => {
     assert.deepEqual([...page.matchAll(/id="image-([\w-]+)"/g)].map((m) => m[1]), [a.id, c.id]);
   });
 
-  test('DELETE /images/:id (htmx): an Undo toast for #toasts that returns to the page shown; nothing else', async () => {
+  test('DELETE /images/:id (htmx): an Undo toast for #notice-toast that returns to the page shown; nothing else', async () => {
     const img = await upload(alice, 'toast.jpg', 'private');
     const res = await alice.request(`/images/${img.id}`, {
       method: 'DELETE',
@@ -116,7 +116,7 @@ describe('deleting moves to the trash', () => {
     });
     assert.equal(res.status, 200);
     const html = await res.text();
-    assert.match(html, /^<hx-partial hx-target="#toasts" hx-swap="innerHTML">/);
+    assert.match(html, /^<hx-partial hx-target="#notice-toast" hx-swap="innerHTML">/);
     assert.match(html, /Moved “toast\.jpg” to the trash\./);
     assert.match(html, new RegExp(`name="ids" value="${img.id}"`));
     assert.match(html, /name="back" value="\/dashboard\?q=toast&amp;sort=largest"/);

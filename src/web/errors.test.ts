@@ -77,7 +77,7 @@ describe('errors in context', () => {
   }
 
   test('an error fragment is a toast with its message, the answer\'s only content; signed out, a way to log in', async () => {
-    const toast = /^<hx-partial hx-target="#toasts" hx-swap="innerHTML"><div class="toast alert" role="alert">[\s\S]*<\/div><\/hx-partial>$/;
+    const toast = /^<hx-partial hx-target="#alert-toast" hx-swap="innerHTML"><div class="toast alert" role="alert">[\s\S]*<\/div><\/hx-partial>$/;
     const gone = await (await owner.request('/images/missing', { method: 'DELETE', headers: HTMX })).text();
     assert.match(gone, toast);
     assert.match(gone, /<span>There is nothing here, or you may not see it\.<\/span>/);

@@ -29,12 +29,13 @@ export function FlashNotice({ flash }: { flash: string }) {
 }
 
 /**
- * A message htmx puts into the layout's live `#toasts` region, in place of the one there, while the
- * rest of its answer (if any) goes where the request aimed; `alert` for an error. Dismissable.
+ * A message htmx puts into the layout's live `#toasts` region, while the rest of its answer (if
+ * any) goes where the request aimed; `alert` for an error. An error takes the place of the last
+ * error and a notice that of the last notice, so an error leaves the Undo before it. Dismissable.
  */
 export function Toast({ alert, children }: { alert?: boolean; children: Child }) {
   return (
-    <hx-partial hx-target="#toasts" hx-swap="innerHTML">
+    <hx-partial hx-target={alert ? '#alert-toast' : '#notice-toast'} hx-swap="innerHTML">
       <div class={alert ? 'toast alert' : 'toast'} role={alert ? 'alert' : undefined}>
         {children}
         {/* static/app.js removes the toast (htmx puts toasts in only where scripts run). */}

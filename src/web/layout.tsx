@@ -70,8 +70,8 @@ export function Page({ title, user, flash, head, children }: PageProps) {
           {flash && <FlashNotice flash={flash} />}
           {children}
         </main>
-        {/* Short notices with an action (a delete's Undo) that htmx swaps in. */}
-        <div id="toasts" class="toasts" aria-live="polite"></div>
+        {/* Short notices that htmx swaps in: the last error, and the last notice (a delete's Undo). */}
+        <div id="toasts" class="toasts" aria-live="polite"><div id="alert-toast"></div><div id="notice-toast"></div></div>
       </body>
     </html>
   );
