@@ -279,16 +279,42 @@ describe('GET, PATCH, DELETE /api/v1/images/{id}', () => {
     assert.equal((await visit(live.image_url)).status, 404);
   });
 
-  test('DELETE moves the image to the trash (204); then it is a 404', async () => {
+  test('DELETE moves the image to the trash (204), again too; GET is then a 404, PATCH a 409', async () => {
     const { id } = await one(write, 'bin.jpg');
     assert.equal((await api(read, `/images/${id}`, { method: 'DELETE' })).status, 403);
     const res = await api(write, `/images/${id}`, { method: 'DELETE' });
     assert.equal(res.status, 204);
     assert.equal(await res.text(), '');
     await problemOf(await api(write, `/images/${id}`), 404);
-    await problemOf(await api(write, `/images/${id}`, { method: 'DELETE' }), 404);
-    const [row] = await t.sql<{ deleted_at: Date | null }[]>`select deleted_at from images where id = ${id}`;
+    // Deleted already (by another client): done, as on the web.
+    assert.equal((await api(write, `/images/${id}`, { method: 'DELETE' })).status, 204);
+    const patched = await problemOf(await send(write, 'PATCH', `/images/${id}`, { title: 'Changed' }), 409);
+    assert.match(patched.detail, /in the trash/);
+    const [row] = await t.sql<{ deleted_at: Date | null; title: string }[]>`select deleted_at, title from images where id = ${id}`;
     assert.ok(row?.deleted_at instanceof Date, 'in the trash');
+    assert.equal(row.title, '', 'unchanged');
+    // Another person's trashed image, or none, stays a plain 404 for each of them.
+    const ezra = await tokenOf(await newUser(t, 'ezra'), 'write');
+    await problemOf(await send(ezra, 'PATCH', `/images/${id}`, { title: 'Theirs' }), 404);
+    await problemOf(await api(ezra, `/images/${id}`, { method: 'DELETE' }), 404);
+    await problemOf(await api(write, '/images/nope', { method: 'DELETE' }), 404);
+  });
+
+  test('POST .../restore takes the image out of the trash (200, the image); it is listed and changeable again', async () => {
+    const { id } = await one(write, 'back.jpg', { visibility: 'public' });
+    assert.equal((await api(write, `/images/${id}`, { method: 'DELETE' })).status, 204);
+    assert.equal((await visit('/gallery')).status, 200);
+    assert.doesNotMatch(await (await visit('/gallery')).text(), new RegExp(id));
+    assert.equal((await api(read, `/images/${id}/restore`, { method: 'POST' })).status, 403);
+    const fred = await tokenOf(await newUser(t, 'fred'), 'write');
+    await problemOf(await api(fred, `/images/${id}/restore`, { method: 'POST' }), 404);
+    const restored = await jsonOf<{ id: string; visibility: string }>(await api(write, `/images/${id}/restore`, { method: 'POST' }), 200);
+    assert.deepEqual([restored.id, restored.visibility], [id, 'public']);
+    assert.match(await (await visit('/gallery')).text(), new RegExp(id), 'back in the gallery (its cache too)');
+    assert.equal((await send(write, 'PATCH', `/images/${id}`, { title: 'Back' })).status, 200);
+    // Restoring a live image answers it as it is; a missing one is a 404.
+    assert.equal((await jsonOf<{ title: string }>(await api(write, `/images/${id}/restore`, { method: 'POST' }), 200)).title, 'Back');
+    await problemOf(await api(write, '/images/nope/restore', { method: 'POST' }), 404);
   });
 });
 

@@ -9,6 +9,8 @@ import { listImages } from '../images/list.sql.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { imagesPage, readCursor } from './pages.ts';
 import { discardImage } from '../images/discard.ts';
+import { missingImages } from '../images/missing.ts';
+import { countTrash, restoreOwnedImages } from '../images/trash.sql.ts';
 import { hiddenMessage } from '../images/views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 import { Invalid, NotFound } from '../web/errors.tsx';
@@ -43,7 +45,7 @@ const patchRoute = createRoute({
   summary: 'Change an image',
   description: 'Only the fields sent change. Making an image `unlisted` gives it a share link (`share_url`); an unlisted image keeps a live link (sending `unlisted` again renews one that expired).',
   request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: ImagePatchSchema } } } },
-  responses: { 200: json(ImageSchema, 'The image as it is now.'), ...problems(...AUTHED, 400, 403, 404, 415, 422) },
+  responses: { 200: json(ImageSchema, 'The image as it is now.'), ...problems(...AUTHED, 400, 403, 404, 409, 415, 422) },
 });
 
 const originalRoute = createRoute({
@@ -61,9 +63,18 @@ const originalRoute = createRoute({
 const deleteRoute = createRoute({
   method: 'delete', path: '/v1/images/{id}', tags: ['Images'], security, middleware: [requireScope('write')],
   summary: 'Delete an image',
-  description: 'To the trash, where it can be restored until it is emptied (or for good at once when the instance keeps no trash).',
+  description: 'To the trash, where it can be restored until it is emptied (or for good at once when the instance keeps no trash). '
+    + 'An image already in the trash counts as deleted.',
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted.' }, ...problems(...AUTHED, 403, 404) },
+});
+
+const restoreRoute = createRoute({
+  method: 'post', path: '/v1/images/{id}/restore', tags: ['Images'], security, middleware: [requireScope('write')],
+  summary: 'Restore an image from the trash',
+  description: 'Back where it was, as it was (an image not in the trash is answered as it is).',
+  request: { params: IdParam },
+  responses: { 200: json(ImageSchema, 'The image as it is now.'), ...problems(...AUTHED, 403, 404) },
 });
 
 /** The images of the token's owner: upload, list, read, change, delete. */
@@ -85,10 +96,13 @@ export function imageApi(deps: UploadDeps) {
     return c.json({ images: images.map((r) => ownImage(origin(c), r)), next_cursor }, 200);
   });
 
-  /** The caller's image, or 404: another person's answers exactly as a missing one. */
-  async function owned(c: Context<ApiEnv>, id: string) {
+  /**
+   * The caller's image, or 404: another person's answers exactly as a missing one. `changing`:
+   * one in the caller's trash is a 409 (restored, it can be changed again).
+   */
+  async function owned(c: Context<ApiEnv>, id: string, changing = false) {
     const [row] = await imagesByIds(sql, [id], callerOf(c).id);
-    if (!row) throw new NotFound();
+    if (!row) throw changing ? await missingImages(sql, callerOf(c).id, [id]) : new NotFound();
     return row;
   }
 
@@ -98,7 +112,7 @@ export function imageApi(deps: UploadDeps) {
     const { id } = c.req.valid('param');
     const change = c.req.valid('json');
     const userId = callerOf(c).id;
-    const image = await owned(c, id);
+    const image = await owned(c, id, true);
     // Unlisted again renews a link that expired (a live one is kept, with its expiry).
     const newVisibility = change.visibility !== image.visibility || change.visibility === 'unlisted' ? change.visibility : undefined;
     // Checked before anything is written: a refused change changes nothing.
@@ -131,8 +145,16 @@ export function imageApi(deps: UploadDeps) {
   });
 
   app.openapi(deleteRoute, async (c) => {
-    if (!(await discardImage(deps, callerOf(c).id, c.req.valid('param').id))) throw new NotFound();
+    const [userId, { id }] = [callerOf(c).id, c.req.valid('param')];
+    // Deleted meanwhile (by another client): what was asked is done, as on the web.
+    if (!(await discardImage(deps, userId, id)) && !(await countTrash(sql, userId, [id]))) throw new NotFound();
     return c.body(null, 204);
+  });
+
+  app.openapi(restoreRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await restoreOwnedImages(sql, callerOf(c).id, [id]);
+    return c.json(ownImage(origin(c), await owned(c, id)), 200);
   });
 
   return app;

@@ -15,7 +15,7 @@ export const PROBLEM_TEXT: Record<number, string> = {
   401: 'No token, a malformed Authorization header, or a token that is mistyped, expired or revoked (WWW-Authenticate: Bearer).',
   403: 'A read token asked to change something.',
   404: 'No such item of yours (another person\'s looks the same as a missing one).',
-  409: 'The change needs a confirmation (see detail).',
+  409: 'The change needs a confirmation, or the image is in the trash (see detail).',
   413: 'The upload is larger than the limit.',
   415: 'The body is not of the media type this endpoint takes.',
   422: 'A field is not valid: errors has a message per field.',
