@@ -303,7 +303,7 @@ describe('GET, PATCH, DELETE /api/v1/images/{id}', () => {
   test('POST .../restore takes the image out of the trash (200, the image); it is listed and changeable again', async () => {
     const { id } = await one(write, 'back.jpg', { visibility: 'public' });
     assert.equal((await api(write, `/images/${id}`, { method: 'DELETE' })).status, 204);
-    assert.equal((await visit('/gallery')).status, 200);
+    // The gallery's page is cached without it, then shown with it: the restore reaches the page cache.
     assert.doesNotMatch(await (await visit('/gallery')).text(), new RegExp(id));
     assert.equal((await api(read, `/images/${id}/restore`, { method: 'POST' })).status, 403);
     const fred = await tokenOf(await newUser(t, 'fred'), 'write');
