@@ -66,10 +66,8 @@ export async function queryAtDepth(report: Report, sql: Sql, b: ListBench, depth
 
 /**
  * Page 1 of a list against a page `depth` pages in (reached by following its links): req/s and
- * latency of each at every connection count, and the deep/first ratio of mean latency. That ratio
- * comes from the rates (with the same clients asking back to back, a page's mean latency is the
- * clients over its rate): the latencies a load records are too coarse for a page served in about
- * a millisecond, as a cached one is at 16 connections (lib/load.ts).
+ * latency of each at every connection count, and the deep/first ratio of mean latency (a load's
+ * mean comes from its rate: lib/load.ts).
  */
 export async function firstVsDeep(report: Report, app: RunningApp, b: ListBench, list: { name: string; path: string; depth: number; headers?: Record<string, string> }) {
   const pages = await walkPages(app.url, list.path, list.depth, list.headers);
@@ -92,7 +90,7 @@ export async function firstVsDeep(report: Report, app: RunningApp, b: ListBench,
       report.record(`${list.name}, ${label}, ${connections} conn.`, stat(r.map((x) => x.rps)), 'req/s',
         { detail: `${latency}${none ? ` (${none} of ${r.length} runs: no answer within ${b.seconds} s)` : ''}` });
     }
-    const ratios = runs.filter(([f, d]) => !silent(f!) && !silent(d!)).map(([f, d]) => f!.rps / d!.rps);
+    const ratios = runs.filter(([f, d]) => !silent(f!) && !silent(d!)).map(([f, d]) => d!.mean / f!.mean);
     report.record(`${list.name}, deep / first latency, ${connections} conn.`,
       ratios.length ? stat(ratios) : stat([NaN]), 'ratio',
       { detail: ratios.length < runs.length ? `of ${ratios.length} runs with answers on both pages` : undefined,
