@@ -12,6 +12,17 @@ async function cardOf(page: Page, filename: string) {
   return { card, id, byId: page.locator(`#image-${id}`) };
 }
 
+/** Another tab moves `filename` to the trash and empties the trash (this tab's page stays as it was). */
+async function deleteForGoodInAnotherTab(page: Page, filename: string) {
+  await trashInAnotherTab(page, filename);
+  const other = await page.context().newPage();
+  await other.goto('/trash');
+  await other.getByRole('button', { name: 'Empty trash' }).click();
+  await other.getByRole('button', { name: 'Empty trash' }).click();
+  await expect(notice(other, 'Deleted 1 image for good.')).toBeVisible();
+  await other.close();
+}
+
 test('with JavaScript, a card leaves at once and its toast undoes the delete', async ({ page }) => {
   await signUp(page, uniqueName('trashjs'));
   await uploadFiles(page, ['keep-a.jpg', 'gone-b.jpg', 'keep-c.jpg']);
@@ -64,14 +75,7 @@ test('with JavaScript, deleting a card gone for good says so in a toast and leav
   await uploadFiles(page, ['stale-a.jpg', 'stale-b.jpg']);
   await page.goto('/dashboard');
   const { byId } = await cardOf(page, 'stale-a.jpg');
-  // Another tab moves it to the trash and empties the trash.
-  await trashInAnotherTab(page, 'stale-a.jpg');
-  const other = await page.context().newPage();
-  await other.goto('/trash');
-  await other.getByRole('button', { name: 'Empty trash' }).click();
-  await other.getByRole('button', { name: 'Empty trash' }).click();
-  await expect(notice(other, 'Deleted 1 image for good.')).toBeVisible();
-  await other.close();
+  await deleteForGoodInAnotherTab(page, 'stale-a.jpg');
 
   // This tab's card answers 404: a toast says so (not a page's heading), and the grid keeps its
   // cards (the grid stops the delete's swap for an error; the tile's form says nothing of it).
@@ -89,14 +93,8 @@ test('with JavaScript, an error after a delete leaves its Undo: both toasts show
   await uploadFiles(page, ['both-a.jpg', 'both-b.jpg', 'both-c.jpg']);
   await page.goto('/dashboard');
   const { id, byId } = await cardOf(page, 'both-a.jpg');
-  // Another tab deletes both-c for good, so this tab's delete of it will fail.
-  await trashInAnotherTab(page, 'both-c.jpg');
-  const other = await page.context().newPage();
-  await other.goto('/trash');
-  await other.getByRole('button', { name: 'Empty trash' }).click();
-  await other.getByRole('button', { name: 'Empty trash' }).click();
-  await expect(notice(other, 'Deleted 1 image for good.')).toBeVisible();
-  await other.close();
+  // So this tab's delete of both-c will fail.
+  await deleteForGoodInAnotherTab(page, 'both-c.jpg');
 
   await page.getByRole('button', { name: 'Delete both-a.jpg' }).click();
   await expect(byId).toHaveCount(0);
