@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { requireUser, signedIn } from '../auth/middleware.ts';
-import { countTrash } from './trash.sql.ts';
 import { NotFound } from '../web/errors.tsx';
 import { imageEditRoutes } from './edit-routes.tsx';
 import type { AppEnv, Deps } from '../web/env.ts';
@@ -90,10 +89,10 @@ export function imageRoutes(deps: Deps, ownerAside?: OwnerAside) {
   async function deleteImage(c: Context<AppEnv>) {
     const [userId, id] = [signedIn(c).user.id, c.req.param('id')!];
     const done = await discardImage(deps, userId, id);
-    // Deleted meanwhile (in another tab, on another device): what was asked is done, Undo included.
-    if (!done && (await countTrash(sql, userId, [id]))) return 'This image was already in the trash.';
     if (!done) throw new NotFound();
-    if (!done.trashed) return undefined;
+    // Deleted meanwhile (in another tab, on another device): done, Undo included.
+    if ('already' in done) return 'This image was already in the trash.';
+    if (!('trashed' in done)) return undefined;
     const title = titleOf(done.trashed);
     return `Moved “${title.length > 60 ? `${title.slice(0, 59)}…` : title}” to the trash.`;
   }
