@@ -15,6 +15,7 @@ import { needsSecondFactor } from './two-factor/second-factor.ts';
 import { healthRoutes } from './health/routes.ts';
 import { imageRoutes } from './images/routes.tsx';
 import { listRoutes } from './lists/routes.tsx';
+import { createRowCache } from './images/rows.ts';
 import { uploadRoutes } from './upload/routes.tsx';
 import { csrfGuard } from './web/csrf.ts';
 import { readSmallBody, refuseNulInUrl } from './web/edge.ts';
@@ -104,6 +105,8 @@ export function createApp(deps: AppDeps) {
   // version: a visitor's cached page costs one query.
   const publicLists = createChangeLog(deps.sql);
   const visitors = visitorsOf(publicLists.read);
+  // The rows behind the tiles of lists and albums, kept by revision (images/rows.ts).
+  const rowsOf = createRowCache(deps.sql);
   // Before the session is read: no cookie is ever looked at under /api/v1/.
   app.route('/', apiRoutes(deps, visitors.mayBrowse));
   app.use(loadSession(sessions));
@@ -125,9 +128,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', accountRoutes(deps, sessions, signIn));
   app.route('/', tokenRoutes(deps));
   app.route('/', uploadRoutes(deps));
-  app.route('/', listRoutes(deps, publicLists, visitors));
+  app.route('/', listRoutes({ ...deps, rowsOf }, publicLists, visitors));
   app.route('/', imageRoutes(deps, imageAlbumsAside(deps.sql)));
-  app.route('/', albumRoutes(deps));
+  app.route('/', albumRoutes({ ...deps, rowsOf }));
   app.route('/', oembedRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', moderationRoutes(deps));

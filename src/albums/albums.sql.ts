@@ -1,6 +1,6 @@
 import type { PendingQuery, Row } from 'postgres';
 import { atRunTime, count, type Sql } from '../db/client.ts';
-import type { Cursor, ListedImage } from '../images/list.sql.ts';
+import { keyColumns, type Cursor, type ListedImage, type ListedKey } from '../images/list.sql.ts';
 import { IMAGE_COLUMNS, type ImageRow, type Visibility } from '../images/images.sql.ts';
 import type { Zipped } from '../images/zip.ts';
 
@@ -125,10 +125,22 @@ export async function deleteAlbum(sql: Sql, id: string, userId: string) {
 }
 
 /** One page of an album's live images, in its order (`limit + 1` rows: another page exists). */
-export function albumImages(sql: Sql, a: { id: string; sort: AlbumSort; cursor?: Cursor; limit: number }) {
+export function albumImages(sql: Sql, a: AlbumPage) {
   return sql<(ListedImage & { position: number })[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
            i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username, ai.position
+    ${albumPage(sql, a)}`;
+}
+
+/** The same page as its images' keys (for the album's page: images/rows.ts fills in the rest). */
+export function albumKeys(sql: Sql, a: AlbumPage) {
+  return sql<(ListedKey & { position: number })[]>`select ${keyColumns(sql)}, ai.position ${albumPage(sql, a)}`;
+}
+
+type AlbumPage = { id: string; sort: AlbumSort; cursor?: Cursor; limit: number };
+
+function albumPage(sql: Sql, a: AlbumPage) {
+  return sql`
     from ${members(sql)} join users u on u.id = i.user_id
     where ai.album_id = ${atRunTime(sql, a.id)} and not ai.trashed and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
     ${albumOrder(sql, a.sort)} limit ${count(sql, a.limit + 1)}`;

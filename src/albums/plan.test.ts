@@ -9,7 +9,7 @@ import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts'
 import { seedImages } from '../test-support/seed.ts';
 import { buffers, explainGeneric, explainPlan, nodes, planCounts, shape } from '../test-support/plans.ts';
 import type { Cursor } from '../images/list.sql.ts';
-import { albumImages, albumKey, type AlbumSort } from './albums.sql.ts';
+import { albumImages, albumKey, albumKeys, type AlbumSort } from './albums.sql.ts';
 import { ALBUM_PAGE_SIZE } from './routes.tsx';
 
 const OWNER = 'owner';
@@ -47,13 +47,16 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The plan of a page: planned for its values (the first five runs), or the generic plan that runs after. */
+/**
+ * The plan of a page's query (its images' keys; the API reads the same rows with more columns):
+ * planned for its values (the first five runs), or the generic plan that runs after.
+ */
 function explain(sort: AlbumSort, cursor: Cursor | undefined, generic: boolean) {
-  const page = albumImages(db.sql, { id: ALBUM, sort, cursor, limit: ALBUM_PAGE_SIZE });
+  const page = albumKeys(db.sql, { id: ALBUM, sort, cursor, limit: ALBUM_PAGE_SIZE });
   return generic ? explainGeneric(db.sql, page) : explainPlan(db.sql, page);
 }
 
-describe('albumImages at depth', () => {
+describe('an album page at depth', () => {
   for (const [sort, index] of [['newest', 'album_images_created_idx'], ['oldest', 'album_images_created_idx'], ['manual', 'album_images_position_idx']] as const) {
     test(`${sort}: page ${DEEP_PAGE} walks ${index} from the cursor and reads as many buffers as page 1`, async (t) => {
       const rows = await albumImages(db.sql, { id: ALBUM, sort, limit: (DEEP_PAGE - 1) * ALBUM_PAGE_SIZE });
@@ -79,7 +82,7 @@ describe('albumImages at depth', () => {
 test('one plan serves every album page after the first five runs', async () => {
   // A statement of its own (pages of 10: limit 11), first prepared here: 20,000 images, then 5.
   const plans = await planCounts(db.sql, ['limit 11'], async (one) => {
-    for (let i = 0; i < 10; i++) for (const id of [ALBUM, 'few-1']) await albumImages(one, { id, sort: 'newest', limit: 10 });
+    for (let i = 0; i < 10; i++) for (const id of [ALBUM, 'few-1']) await albumKeys(one, { id, sort: 'newest', limit: 10 });
   });
   assert.deepEqual(plans, { generic: 15, custom: 5 });
 });

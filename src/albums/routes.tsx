@@ -9,6 +9,7 @@ import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
 import { ListItems } from '../images/grid.tsx';
 import { maySee } from '../images/access.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
+import type { RowCache } from '../images/rows.ts';
 import { BadRequest, Invalid, NotFound } from '../web/errors.tsx';
 import { flash, isLocalPath } from '../web/flash.ts';
 import { fieldErrors, idsField, showAgain, type FieldErrors, type Validated } from '../web/forms.tsx';
@@ -20,7 +21,7 @@ import { albumPreview } from './preview.tsx';
 import { addImagesAnswer } from './add.tsx';
 import { albumMemberRoutes } from './member-routes.tsx';
 import {
-  albumImages, albumKey, ALBUM_SORTS, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, revokeAlbumLink, updateAlbum,
+  albumKey, albumKeys, ALBUM_SORTS, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, revokeAlbumLink, updateAlbum,
   type AlbumScope,
 } from './albums.sql.ts';
 import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum, reorderAlbum } from './members.sql.ts';
@@ -71,8 +72,8 @@ export function imageAlbumsAside(sql: Deps['sql']) {
     <ImageAlbums imageId={imageId} choices={await albumChoices(sql, userId, imageId)} back={here} />;
 }
 
-export function albumRoutes(deps: Deps) {
-  const { sql, config } = deps;
+export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
+  const { sql, config, rowsOf } = deps;
   const app = new Hono<AppEnv>();
   const origin = (c: Context) => originOf(c, config.publicUrl);
 
@@ -115,8 +116,9 @@ export function albumRoutes(deps: Deps) {
     const stale = raw && !decodeCursor(raw, album.sort) && ALBUM_SORTS.some((sort) => decodeCursor(raw, sort));
     const cursor = raw && !stale ? decodeCursor(raw, album.sort) : undefined;
     if (!query.success || cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
-    const rows = await albumImages(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
-    const { page, next } = paginate(rows, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
+    const keys = await albumKeys(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
+    const { page: shown, next } = paginate(keys, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
+    const page = await rowsOf(shown);
     const link = { album: album.id, share: isOwner ? undefined : query.data.share };
     // The album can lose its audience at any moment: no cache but the browser's, and that one asks first.
     if (!c.get('user')) c.header('Cache-Control', 'private, no-cache');

@@ -17,6 +17,13 @@ export type ListedImage = Pick<ImageRow,
   | 'hidden_at'
 > & { username: string; /** The upload time as text: the key of a cursor of the time sorts. */ ts: string };
 
+/**
+ * What a page of a list reads of each image: where it sorts, its owner's name, and which revision
+ * of its row it is (PostgreSQL's `xmin`, new with every update of the row). The rest of the row
+ * comes from images/rows.ts, which keeps it between requests.
+ */
+export type ListedKey = Pick<ListedImage, 'id' | 'ts' | 'bytes' | 'username'> & { rev: string };
+
 /** The columns of a ListedImage that are the image's own. */
 const LISTED = ['id', 'filename', 'title', 'alt_text', 'visibility', 'width', 'height', 'bytes', 'placeholder', 'thumb_hash',
   'thumb2x_hash', 'display_hash', 'epoch', 'created_at', 'hidden_at'] as const;
@@ -90,7 +97,7 @@ export type SortKeys = { id: string; ts: string; bytes: number };
  */
 export function beside(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'>, at: SortKeys, before: boolean) {
   const cursor = { key: l.sort === 'largest' ? String(at.bytes) : at.ts, id: at.id };
-  return listImages(sql, { ...l, cursor, before, limit: 0 });
+  return listKeys(sql, { ...l, cursor, before, limit: 0 });
 }
 
 /** The images just before and after `at` in a list (for previous / next on the image page). */
@@ -104,29 +111,53 @@ const FEW_MATCHES = 1000;
 
 type Fragment = PendingQuery<Row[]>;
 /** What a search's matches carry of each image: a page's columns, and what its scope and order read. */
-const FOUND = [...LISTED, 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as const;
+const FOUND = [...LISTED, 'xmin', 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as const;
+
+/** A ListedImage's columns, of an image `i` and its owner `u`. */
+const listedColumns = (sql: Sql) => sql`${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username`;
+/** A ListedKey's columns, of an image `i` and its owner `u`. */
+export const keyColumns = (sql: Sql) => sql`i.id, i.xmin::text as rev, i.created_at::text as ts, i.bytes, u.username`;
+
+/** What a list's rows carry (`names`: as the query's outer select reads them): a tile's columns, or a page's keys. */
+const SHAPES = {
+  rows: { columns: listedColumns, names: [...LISTED, 'ts', 'username'] },
+  keys: { columns: keyColumns, names: ['id', 'rev', 'ts', 'bytes', 'username'] },
+};
+
+/** One page of a list with every column a tile shows (the API's lists); see `list`. */
+export const listImages = (sql: Sql, l: ListQuery) => list<ListedImage>(sql, l, 'rows');
+
+/** One page of a list as its images' keys (a page's list: images/rows.ts fills in the rest); see `list`. */
+export const listKeys = (sql: Sql, l: ListQuery) => list<ListedKey>(sql, l, 'keys');
+
+/** The images of `ids` with every column a tile shows, and their revisions (in no order). */
+export function listedByIds(sql: Sql, ids: string[]) {
+  return sql<(ListedImage & { rev: string })[]>`
+    select ${listedColumns(sql)}, i.xmin::text as rev from images i join users u on u.id = i.user_id where i.id = any(${ids})`;
+}
 
 /**
  * One page of a list, in display order; `limit + 1` rows tell whether another page exists. With
  * `before`, the rows before the cursor, still in display order: the extra row, when there is one,
  * comes first (it belongs to the page before this one).
  */
-export function listImages(sql: Sql, l: ListQuery) {
-  const columns = sql`${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username`;
+function list<T extends Row>(sql: Sql, l: ListQuery, shape: keyof typeof SHAPES) {
+  const { columns: of, names } = SHAPES[shape];
+  const columns = of(sql);
   const { column, ascending } = ORDERS[l.sort];
   // The scope, the search, where the page starts, its order and its length.
   const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
   // Rows of `source` with their owners' names (and the sort column, for `display`).
-  const owned = (source: Fragment, key = true) => sql<ListedImage[]>`
+  const owned = (source: Fragment, key = true) => sql`
     select ${columns} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
-  const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedImage[]>`
+  const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<T[]>`
     ${owned(source, key)} where ${where} ${rest(search)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
   const order = ascending ? sql`order by sort_key asc, id asc` : sql`order by sort_key desc, id desc`;
-  const display = (rows: Fragment | PendingQuery<ListedImage[]>) => sql<ListedImage[]>`select ${sql([...LISTED, 'ts', 'username'])} from (${rows}) i ${order}`;
+  const display = (rows: Fragment | PendingQuery<T[]>) => sql<T[]>`select ${sql(names)} from (${rows}) i ${order}`;
   if (words.length === 0) return l.before ? display(page(sql`images`, sql``, sql``)) : page(sql`images`, sql``, sql``, false);
   // No index both finds words and keeps an order: walking the list's index and skipping what does
   // not match costs what the list holds when the matches are few, and reading every match from

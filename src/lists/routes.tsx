@@ -14,7 +14,8 @@ import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
 import { createPageCache, type Cover } from './page-cache.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { spanOf, type ChangeLog, type PublicState } from './public-changes.ts';
-import { listImages, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
+import { listImages, listKeys, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
+import type { RowCache } from '../images/rows.ts';
 import { BulkBar, SearchForm, UsageHeading } from './views.tsx';
 import { ImageList, ListItems } from '../images/grid.tsx';
 import { Icon } from '../web/icons.tsx';
@@ -57,8 +58,8 @@ const query = zValidator('query', listQuery, (r) => {
 /** A refused bulk action, shown beside the dashboard's bulk bar. */
 export type BulkRefusal = { error: string; action?: string; list?: { q?: string; sort: Sort } };
 
-export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> }, changes: ChangeLog, visitors: { stateOf(c: Context): Promise<PublicState> }) {
-  const { sql, config } = deps;
+export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'>; rowsOf: RowCache }, changes: ChangeLog, visitors: { stateOf(c: Context): Promise<PublicState> }) {
+  const { sql, config, rowsOf } = deps;
   const app = new Hono<AppEnv>();
   // A rendering, and what it adds to the page's <head> (a feed link, a link preview).
   const cache = createPageCache<Rendered>(changes, undefined, (r) => r.body.length + (r.head?.length ?? 0), deps.metrics.pageCache);
@@ -75,16 +76,17 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'> },
     const render = async (cover?: Cover) => {
       const from = { scope: opts.scope, sort, q, limit: PAGE_SIZE };
       let at = { cursor, before };
-      const [first, extras] = await Promise.all([listImages(sql, { ...from, ...at }), shape === 'items' ? undefined : opts.extras?.()]);
-      let rows = first;
+      const [first, extras] = await Promise.all([listKeys(sql, { ...from, ...at }), shape === 'items' ? undefined : opts.extras?.()]);
+      let keys = first;
       // Less than a page before the cursor (images went meanwhile): that is the list's start,
       // shown as its first page rather than as a short (or empty) one.
-      if (before && rows.length <= PAGE_SIZE) {
+      if (before && keys.length <= PAGE_SIZE) {
         at = { cursor: undefined, before: false };
-        rows = await listImages(sql, from);
+        keys = await listKeys(sql, from);
       }
-      const { page, next, prev } = paginate(rows, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
-      cover?.(spanOf(sort, rows, PAGE_SIZE, at)); // cached while no change falls in this stretch
+      const { page: shown, next, prev } = paginate(keys, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
+      cover?.(spanOf(sort, keys, PAGE_SIZE, at)); // cached while no change falls in this stretch
+      const page = await rowsOf(shown);
       const state = { base: opts.base, q, sort };
       const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };
       if (shape === 'items') return { body: (<ListItems {...props} prev={undefined} />).toString() };

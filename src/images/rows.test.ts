@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, test } from 'node:test';
+import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
+import { listImages, listKeys } from './list.sql.ts';
+import { createRowCache, type RowCache } from './rows.ts';
+
+let dir: string;
+let db: TestDatabase;
+let rowsOf: RowCache;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cir-rows-'));
+  db = await openTestDatabase(join(dir, 'pg'));
+  await db.sql`insert into users (id, email, username, password_hash) values ('u1', 'ann@example.com', 'ann', 'x')`;
+  await db.sql`
+    insert into images (id, user_id, filename, title, visibility, format, bytes, sha256, width, height, placeholder,
+                        thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes, created_at)
+    select 'img-' || n, 'u1', 'photo-' || n || '.jpg', 'Photo ' || n, 'public', 'jpeg', 1000, md5(n::text), 40, 30, 'p',
+           'aaaa', 'bbbb', 'cccc', 900, 1900, timestamptz '2026-01-01' + n * interval '1 minute'
+    from generate_series(1, 5) n`;
+});
+after(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  rowsOf = createRowCache(db.sql);
+});
+
+const keys = () => listKeys(db.sql, { scope: { public: true }, sort: 'newest', limit: 10 });
+const titles = async (k?: Awaited<ReturnType<typeof keys>>) => (await rowsOf(k ?? (await keys()))).map((r) => r.title);
+
+test('the rows of a page of keys are the rows listImages reads, in the keys\' order', async () => {
+  const rows = await rowsOf(await keys());
+  assert.deepEqual(rows.map((r) => r.id), ['img-5', 'img-4', 'img-3', 'img-2', 'img-1']);
+  const whole = await listImages(db.sql, { scope: { public: true }, sort: 'newest', limit: 10 });
+  assert.deepEqual(rows.map((r) => ({ ...r, rev: undefined })), whole.map((r) => ({ ...r, rev: undefined })));
+  assert.equal(rows[0]!.title, 'Photo 5');
+});
+
+test('a row is read again only when its revision moves: any update of it moves the revision', async () => {
+  const before = await keys();
+  assert.equal((await titles(before))[0], 'Photo 5');
+  await db.sql`update images set title = 'Renamed' where id = 'img-5'`;
+  // Keys read before the change still name the revision kept: the row is not read again.
+  assert.equal((await titles(before))[0], 'Photo 5');
+  const now = await keys();
+  assert.notEqual(now[0]!.rev, before[0]!.rev);
+  assert.deepEqual(now.slice(1).map((k) => k.rev), before.slice(1).map((k) => k.rev));
+  assert.equal((await titles(now))[0], 'Renamed');
+  // An update that sets a column to what it was makes a new row version too.
+  await db.sql`update images set title = title where id = 'img-5'`;
+  assert.notEqual((await keys())[0]!.rev, now[0]!.rev);
+});
+
+test('an owner who changes their name: their rows are read again', async () => {
+  await rowsOf(await keys());
+  await db.sql`update users set username = 'annie' where id = 'u1'`;
+  try {
+    assert.deepEqual(new Set((await rowsOf(await keys())).map((r) => r.username)), new Set(['annie']));
+  } finally {
+    await db.sql`update users set username = 'ann' where id = 'u1'`;
+  }
+});
+
+test('an image changed or gone between its key and its row is left out of that page, and shown as it is on the next', async () => {
+  await db.sql`insert into images (id, user_id, filename, visibility, format, bytes, sha256, width, height, placeholder, thumb_hash, thumb2x_hash, display_hash, clean_bytes, stored_bytes)
+    values ('img-gone', 'u1', 'gone.jpg', 'public', 'jpeg', 1000, 'x', 40, 30, 'p', 'a', 'b', 'c', 900, 1900),
+           ('img-private', 'u1', 'private.jpg', 'public', 'jpeg', 1000, 'y', 40, 30, 'p', 'a', 'b', 'c', 900, 1900)`;
+  try {
+    await rowsOf(await keys()); // both kept
+    await db.sql`update images set title = 'Changed' where id in ('img-gone', 'img-private')`;
+    const stale = await keys();
+    await db.sql`delete from images where id = 'img-gone'`;
+    await db.sql`update images set visibility = 'private', title = 'Secret' where id = 'img-private'`;
+    const shown = (await rowsOf(stale)).map((r) => r.id);
+    assert.deepEqual(shown, ['img-5', 'img-4', 'img-3', 'img-2', 'img-1']);
+    // Made public again: its next page shows what it is now.
+    await db.sql`update images set visibility = 'public' where id = 'img-private'`;
+    const now = await rowsOf(await keys());
+    assert.equal(now.find((r) => r.id === 'img-private')?.title, 'Secret');
+  } finally {
+    await db.sql`delete from images where id in ('img-gone', 'img-private')`;
+  }
+});
