@@ -142,15 +142,14 @@ export function listedByIds(sql: Sql, ids: string[]) {
  * comes first (it belongs to the page before this one).
  */
 function list<T extends Row>(sql: Sql, l: ListQuery, shape: keyof typeof SHAPES) {
-  const { columns: of, names } = SHAPES[shape];
-  const columns = of(sql);
+  const { columns, names } = SHAPES[shape];
   const { column, ascending } = ORDERS[l.sort];
   // The scope, the search, where the page starts, its order and its length.
   const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
   // Rows of `source` with their owners' names (and the sort column, for `display`).
   const owned = (source: Fragment, key = true) => sql`
-    select ${columns} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
+    select ${columns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
   const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<T[]>`
     ${owned(source, key)} where ${where} ${rest(search)}`;
   const words = searchWords(l.q);
