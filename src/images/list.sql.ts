@@ -53,7 +53,7 @@ export function searchWords(q?: string) {
  * Every word as the beginning of a word (`beac:* & sun:*`): every word of a search begins a word
  * of the title, filename, caption or alt text (`beac sun` finds `beach-sunset-2.jpg`), in any
  * order. Made in a subquery, so the plan does not depend on the words: how many images have them
- * is found out when the query runs (listImages), and one prepared plan serves every search instead
+ * is found out when the query runs (`list`), and one prepared plan serves every search instead
  * of a new one planned for each (which took as long as running it).
  */
 function tsquery(sql: Sql, words: string[]) {

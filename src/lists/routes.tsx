@@ -14,7 +14,7 @@ import { encodeCursor, listQuery, paginate } from '../images/cursor.ts';
 import { createPageCache, type Cover } from './page-cache.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { spanOf, type ChangeLog, type PublicState } from './public-changes.ts';
-import { listImages, listKeys, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
+import { listKeys, newestPublic, type Cursor, type ListedImage, type Scope, type Sort } from '../images/list.sql.ts';
 import type { RowCache } from '../images/rows.ts';
 import { BulkBar, SearchForm, UsageHeading } from './views.tsx';
 import { ImageList, ListItems } from '../images/grid.tsx';
@@ -133,7 +133,7 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'>; r
   // The landing page shows the newest public images: for visitors, from the page cache.
   app.get('/', async (c) => {
     const user = c.get('user');
-    const newest = async () => (await listImages(sql, { scope: { public: true }, sort: 'newest', limit: HOME_IMAGES })).slice(0, HOME_IMAGES);
+    const newest = async () => rowsOf((await listKeys(sql, { scope: { public: true }, sort: 'newest', limit: HOME_IMAGES })).slice(0, HOME_IMAGES));
     if (user || c.get('flash')) return renderPage(c, 'Home', <HomePage user={user} images={await newest()} />);
     const state = visitors.stateOf(c);
     const { open } = await state;
