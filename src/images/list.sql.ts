@@ -131,7 +131,7 @@ export const listImages = (sql: Sql, l: ListQuery) => list<ListedImage>(sql, l, 
 export const listKeys = (sql: Sql, l: ListQuery) => list<ListedKey>(sql, l, 'keys');
 
 /** The images of `ids` with every column a tile shows, and their revisions (in no order). */
-export function listedByIds(sql: Sql, ids: string[]) {
+export function readListed(sql: Sql, ids: string[]) {
   return sql<(ListedImage & { rev: string })[]>`
     select ${listedColumns(sql)}, i.xmin::text as rev from images i join users u on u.id = i.user_id where i.id = any(${ids})`;
 }

@@ -54,6 +54,17 @@ test('a row is read again only when its revision moves: any update of it moves t
   // An update that sets a column to what it was makes a new row version too.
   await db.sql`update images set title = title where id = 'img-5'`;
   assert.notEqual((await keys())[0]!.rev, now[0]!.rev);
+  await db.sql`update images set title = 'Photo 5' where id = 'img-5'`;
+});
+
+test('a search and a page before a cursor carry the same revisions as the list', async () => {
+  const list = new Map((await keys()).map((k) => [k.id, k.rev]));
+  const search = await listKeys(db.sql, { scope: { public: true }, sort: 'newest', q: 'photo', limit: 10 });
+  const before = await listKeys(db.sql, { scope: { public: true }, sort: 'newest', cursor: { key: '2026-01-01 00:01:00+00', id: 'img-1' }, before: true, limit: 2 });
+  assert.equal(search.length, 5);
+  assert.deepEqual(before.map((k) => k.id), ['img-4', 'img-3', 'img-2']);
+  for (const k of [...search, ...before]) assert.equal(k.rev, list.get(k.id), k.id);
+  assert.deepEqual((await rowsOf(search)).map((r) => r.title), ['Photo 5', 'Photo 4', 'Photo 3', 'Photo 2', 'Photo 1']);
 });
 
 test('an owner who changes their name: their rows are read again', async () => {

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Sql } from '../db/client.ts';
-import { listedByIds, type ListedImage, type ListedKey } from './list.sql.ts';
+import { readListed, type ListedImage, type ListedKey } from './list.sql.ts';
 
 type Kept = ListedImage & { rev: string };
 
@@ -17,16 +17,17 @@ export function createRowCache(sql: Sql, max = 10_000) {
   const current = (key: ListedKey, row?: Kept) => row?.rev === key.rev && row.username === key.username;
   /**
    * The rows of `keys`, in their order, each as the list's query saw it: an image changed or gone
-   * since then is left out (it may have left the list: made private, hidden, deleted).
+   * since then is left out (it may have left the list: made private, hidden, deleted). Kept rows
+   * are frozen: every request that lists the image shares one.
    */
   return async function rowsOf(keys: ListedKey[]): Promise<ListedImage[]> {
     const rows = keys.map((key) => { const row = kept.get(key.id); return current(key, row) ? row : undefined; });
     const stale = keys.filter((_, n) => !rows[n]).map((key) => key.id);
     if (stale.length > 0) {
-      const read = new Map((await listedByIds(sql, stale)).map((row) => [row.id, row]));
+      const read = new Map((await readListed(sql, stale)).map((row) => [row.id, row]));
       keys.forEach((key, n) => {
         const row = read.get(key.id);
-        if (row) kept.set(key.id, row);
+        if (row) kept.set(key.id, Object.freeze(row));
         if (current(key, row)) rows[n] = row;
       });
     }

@@ -52,7 +52,7 @@ async function cursorOf(sql: Sql, scope: Scope, sort: Sort, page: number): Promi
 // The keyset indexes are partial (`where deleted_at is null`, sql/0010): the trash never sits
 // in a list's index walk, and the lists' `deleted_at is null` lets the planner use them. Each
 // sort has its own: upload time (sql/0010), and date taken or else upload time (sql/0012).
-describe('listImages at depth', () => {
+describe('a list page at depth', () => {
   const lists = [
     { name: 'gallery', sort: 'newest', scope: { public: true } as const, index: 'images_public_created_idx' },
     { name: 'dashboard', sort: 'newest', scope: { ownerId: OWNER }, index: 'images_user_created_idx' },
@@ -93,7 +93,7 @@ describe('listImages at depth', () => {
   });
 });
 
-describe('listImages searching by words', () => {
+describe('a list page searching by words', () => {
   const lists = [
     { name: 'gallery', scope: { public: true } as const },
     { name: 'dashboard', scope: { ownerId: OWNER } },

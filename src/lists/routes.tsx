@@ -86,6 +86,8 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'>; r
       }
       const { page: shown, next, prev } = paginate(keys, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
       cover?.(spanOf(sort, keys, PAGE_SIZE, at)); // cached while no change falls in this stretch
+      // An image changed since its key was read is left out; its change falls in this stretch
+      // (sql/0018 logs every update of a live public image), so a page cached without it is not kept.
       const page = await rowsOf(shown);
       const state = { base: opts.base, q, sort };
       const props = { images: page, next, prev, state, owner: !!opts.owner, byline: !!opts.byline };

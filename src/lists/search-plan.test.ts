@@ -11,11 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { PendingQuery, Row } from 'postgres';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { buffers, explainGeneric, explainPlan, nodes, planCounts, shape, type PlanNode } from '../test-support/plans.ts';
 import { beside, listImages, listKeys, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
-import type { PendingQuery, Row } from 'postgres';
 import { encodeCursor } from '../images/cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
@@ -170,7 +170,7 @@ describe(`a search at 1,000 images and at 41,000 with ${MORE_PEOPLE} more people
   test('one plan serves every search, whatever its words, after the first five', async () => {
     // Pages of 10: a statement of its own (the limit is in its text), first prepared here.
     const plans = await planCounts(db.sql, ['to_tsquery', 'limit 11'], async (one) => {
-      const search = (q: string) => listImages(one, { scope: { public: true }, sort: 'newest', q, limit: 10 });
+      const search = (q: string) => listKeys(one, { scope: { public: true }, sort: 'newest', q, limit: 10 });
       for (let i = 0; i < 10; i++) for (const q of ['lighthouse', 'harbour wall', 'photo', `photo ${i}`]) await search(q);
     });
     assert.deepEqual(plans, { generic: 35, custom: 5 });
