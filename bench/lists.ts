@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sql } from '../src/db/client.ts';
-import { listImages, type Cursor } from '../src/images/list.sql.ts';
+import { listKeys, type Cursor } from '../src/images/list.sql.ts';
 import { PAGE_SIZE } from '../src/lists/routes.tsx';
 import { load, walkPages, type Load, type LoadOptions } from './lib/load.ts';
 import type { Report } from './lib/report.ts';
@@ -34,7 +34,7 @@ const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
  * this is where the query's depth shows.
  */
 export async function queryAtDepth(report: Report, sql: Sql, b: ListBench, depth: number) {
-  const list = (cursor?: Cursor) => listImages(sql, { scope: { public: true }, sort: 'newest', cursor, limit: PAGE_SIZE });
+  const list = (cursor?: Cursor) => listKeys(sql, { scope: { public: true }, sort: 'newest', cursor, limit: PAGE_SIZE });
   let cursor: Cursor | undefined;
   for (let i = 0; i < depth; i++) {
     const rows = await list(cursor);

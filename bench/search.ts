@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { openDatabase, type Sql } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { MIGRATIONS_DIR } from '../src/deps.ts';
-import { listImages } from '../src/images/list.sql.ts';
+import { listKeys } from '../src/images/list.sql.ts';
 import { PAGE_SIZE } from '../src/lists/routes.tsx';
 import type { Report } from './lib/report.ts';
 import { stat } from './lib/stats.ts';
@@ -65,7 +65,7 @@ export async function searchAtScale(report: Report, sql: Sql, runs: number, imag
   try {
     const search = async (db: Sql) => {
       const started = performance.now();
-      const rows = await listImages(db, { scope: { public: true }, sort: 'newest', q: WORD, limit: PAGE_SIZE });
+      const rows = await listKeys(db, { scope: { public: true }, sort: 'newest', q: WORD, limit: PAGE_SIZE });
       if (rows.length !== PAGE_SIZE + 1) throw new Error(`the search found ${rows.length} rows`);
       return performance.now() - started;
     };

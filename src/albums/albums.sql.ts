@@ -124,7 +124,7 @@ export async function deleteAlbum(sql: Sql, id: string, userId: string) {
   return rows.length === 1;
 }
 
-/** One page of an album's live images, in its order (`limit + 1` rows: another page exists). */
+/** One page of an album's live images, in its order (`limit + 1` rows: another page exists), with what a cover shows. */
 export function albumImages(sql: Sql, a: AlbumPage) {
   return sql<(ListedImage & { position: number })[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,

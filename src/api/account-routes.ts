@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../web/env.ts';
-import { listImages } from '../images/list.sql.ts';
+import { listKeys } from '../images/list.sql.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { imagesPage, readCursor } from './pages.ts';
 import { originOf } from '../web/origin.ts';
@@ -43,7 +43,7 @@ export function accountApi({ sql, config }: Deps, mayBrowse: () => Promise<boole
   app.openapi(galleryRoute(membersOnly), async (c) => {
     const { cursor: raw, limit, q, sort } = c.req.valid('query');
     const cursor = readCursor(raw, sort);
-    const rows = await listImages(sql, { scope: { public: true }, sort, q, cursor, limit });
+    const rows = await listKeys(sql, { scope: { public: true }, sort, q, cursor, limit });
     const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeCursor(r, sort), cursor);
     const origin = originOf(c, config.publicUrl);
     return c.json({ images: images.map((r) => publicImage(origin, r)), next_cursor }, 200);

@@ -5,7 +5,7 @@ import { findImage, updateDetails, updateVisibility } from '../images/images.sql
 import { objectKeys } from '../images/keys.ts';
 import { CONTENT_TYPES } from '../images/pipeline.ts';
 import { attachment, downloadName, serveObject } from '../images/serve.ts';
-import { listImages } from '../images/list.sql.ts';
+import { listKeys } from '../images/list.sql.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { imagesPage, readCursor } from './pages.ts';
 import { discardImage } from '../images/discard.ts';
@@ -91,7 +91,7 @@ export function imageApi(deps: UploadDeps) {
   app.openapi(listRoute, async (c) => {
     const { cursor: raw, limit, q, sort } = c.req.valid('query');
     const cursor = readCursor(raw, sort);
-    const rows = await listImages(sql, { scope: { ownerId: callerOf(c).id }, sort, q, cursor, limit });
+    const rows = await listKeys(sql, { scope: { ownerId: callerOf(c).id }, sort, q, cursor, limit });
     const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeCursor(r, sort), cursor);
     return c.json({ images: images.map((r) => ownImage(origin(c), r)), next_cursor }, 200);
   });

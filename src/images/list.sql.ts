@@ -53,7 +53,7 @@ export function searchWords(q?: string) {
  * Every word as the beginning of a word (`beac:* & sun:*`): every word of a search begins a word
  * of the title, filename, caption or alt text (`beac sun` finds `beach-sunset-2.jpg`), in any
  * order. Made in a subquery, so the plan does not depend on the words: how many images have them
- * is found out when the query runs (`list`), and one prepared plan serves every search instead
+ * is found out when the query runs (listKeys), and one prepared plan serves every search instead
  * of a new one planned for each (which took as long as running it).
  */
 function tsquery(sql: Sql, words: string[]) {
@@ -110,53 +110,40 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 const FEW_MATCHES = 1000;
 
 type Fragment = PendingQuery<Row[]>;
-/** What a search's matches carry of each image: a page's columns, and what its scope and order read. */
-const FOUND = [...LISTED, 'xmin', 'user_id', 'deleted_at', 'withheld', 'taken_sort'] as const;
+/** What a search's matches carry of each image: its keys, and what its scope and order read. */
+const FOUND = ['id', 'xmin', 'created_at', 'bytes', 'user_id', 'visibility', 'deleted_at', 'withheld', 'taken_sort'] as const;
 
-/** A ListedImage's columns, of an image `i` and its owner `u`. */
-const listedColumns = (sql: Sql) => sql`${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username`;
 /** A ListedKey's columns, of an image `i` and its owner `u`. */
 export const keyColumns = (sql: Sql) => sql`i.id, i.xmin::text as rev, i.created_at::text as ts, i.bytes, u.username`;
-
-/** What a list's rows carry (`names`: as the query's outer select reads them): a tile's columns, or a page's keys. */
-const SHAPES = {
-  rows: { columns: listedColumns, names: [...LISTED, 'ts', 'username'] },
-  keys: { columns: keyColumns, names: ['id', 'rev', 'ts', 'bytes', 'username'] },
-};
-
-/** One page of a list with every column a tile shows (the API's lists); see `list`. */
-export const listImages = (sql: Sql, l: ListQuery) => list<ListedImage>(sql, l, 'rows');
-
-/** One page of a list as its images' keys (a page's list: images/rows.ts fills in the rest); see `list`. */
-export const listKeys = (sql: Sql, l: ListQuery) => list<ListedKey>(sql, l, 'keys');
 
 /** The images of `ids` with every column a tile shows, and their revisions (in no order). */
 export function readListed(sql: Sql, ids: string[]) {
   return sql<(ListedImage & { rev: string })[]>`
-    select ${listedColumns(sql)}, i.xmin::text as rev from images i join users u on u.id = i.user_id where i.id = any(${ids})`;
+    select ${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username, i.xmin::text as rev
+    from images i join users u on u.id = i.user_id where i.id = any(${ids})`;
 }
 
 /**
- * One page of a list, in display order; `limit + 1` rows tell whether another page exists. With
- * `before`, the rows before the cursor, still in display order: the extra row, when there is one,
- * comes first (it belongs to the page before this one).
+ * One page of a list as its images' keys, in display order (images/rows.ts fills in the rest for
+ * a page; the API reads each image's details by id); `limit + 1` rows tell whether another page
+ * exists. With `before`, the rows before the cursor, still in display order: the extra row, when
+ * there is one, comes first (it belongs to the page before this one).
  */
-function list<T extends Row>(sql: Sql, l: ListQuery, shape: keyof typeof SHAPES) {
-  const { columns, names } = SHAPES[shape];
+export function listKeys(sql: Sql, l: ListQuery) {
   const { column, ascending } = ORDERS[l.sort];
   // The scope, the search, where the page starts, its order and its length.
   const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
   // Rows of `source` with their owners' names (and the sort column, for `display`).
   const owned = (source: Fragment, key = true) => sql`
-    select ${columns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
-  const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<T[]>`
+    select ${keyColumns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
+  const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedKey[]>`
     ${owned(source, key)} where ${where} ${rest(search)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
   const order = ascending ? sql`order by sort_key asc, id asc` : sql`order by sort_key desc, id desc`;
-  const display = (rows: Fragment | PendingQuery<T[]>) => sql<T[]>`select ${sql(names)} from (${rows}) i ${order}`;
+  const display = (rows: Fragment | PendingQuery<ListedKey[]>) => sql<ListedKey[]>`select ${sql(['id', 'rev', 'ts', 'bytes', 'username'])} from (${rows}) i ${order}`;
   if (words.length === 0) return l.before ? display(page(sql`images`, sql``, sql``)) : page(sql`images`, sql``, sql``, false);
   // No index both finds words and keeps an order: walking the list's index and skipping what does
   // not match costs what the list holds when the matches are few, and reading every match from

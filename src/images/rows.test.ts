@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
-import { listImages, listKeys } from './list.sql.ts';
+import { imagesByIds } from './by-id.sql.ts';
+import { listKeys } from './list.sql.ts';
 import { createRowCache, type RowCache } from './rows.ts';
 
 let dir: string;
@@ -33,11 +34,13 @@ beforeEach(() => {
 const keys = () => listKeys(db.sql, { scope: { public: true }, sort: 'newest', limit: 10 });
 const titles = async (k?: Awaited<ReturnType<typeof keys>>) => (await rowsOf(k ?? (await keys()))).map((r) => r.title);
 
-test('the rows of a page of keys are the rows listImages reads, in the keys\' order', async () => {
+test('the rows of a page of keys are the images as the database holds them, in the keys\' order', async () => {
   const rows = await rowsOf(await keys());
   assert.deepEqual(rows.map((r) => r.id), ['img-5', 'img-4', 'img-3', 'img-2', 'img-1']);
-  const whole = await listImages(db.sql, { scope: { public: true }, sort: 'newest', limit: 10 });
-  assert.deepEqual(rows.map((r) => ({ ...r, rev: undefined })), whole.map((r) => ({ ...r, rev: undefined })));
+  // Read apart, as the API reads an image's details: every field both carry is the same.
+  const whole = await imagesByIds(db.sql, rows.map((r) => r.id));
+  const shared = (r: object) => Object.fromEntries(Object.entries(r).filter(([field]) => field in whole[0]! && field in rows[0]!));
+  assert.deepEqual(rows.map(shared), whole.map(shared));
   assert.equal(rows[0]!.title, 'Photo 5');
 });
 

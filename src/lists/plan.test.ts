@@ -9,7 +9,7 @@ import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { seedImages } from '../test-support/seed.ts';
 import { buffers, explainGeneric, explainPlan, nodes, shape } from '../test-support/plans.ts';
-import { listImages, listKeys, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
+import { listKeys, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
 const OWNER = 'owner';
@@ -43,7 +43,7 @@ async function explain(sql: Sql, scope: Scope, sort: Sort, cursor?: Cursor, q?: 
 
 /** Where page `page` starts: the cursor of the last row of the page before it. */
 async function cursorOf(sql: Sql, scope: Scope, sort: Sort, page: number): Promise<Cursor> {
-  const rows = await listImages(sql, { scope, sort, limit: (page - 1) * PAGE_SIZE });
+  const rows = await listKeys(sql, { scope, sort, limit: (page - 1) * PAGE_SIZE });
   const last = rows[(page - 1) * PAGE_SIZE - 1]!;
   return { key: last.ts, id: last.id };
 }
@@ -84,8 +84,8 @@ describe('a list page at depth', () => {
   test(`sort=taken: page ${DEEP_PAGE} lists dated images, page 1 undated ones`, async () => {
     for (const scope of [{ public: true } as const, { ownerId: OWNER }]) {
       const cursor = await cursorOf(db.sql, scope, 'taken', DEEP_PAGE);
-      const [first] = await listImages(db.sql, { scope, sort: 'taken', limit: 1 });
-      const [deep] = await listImages(db.sql, { scope, sort: 'taken', cursor, limit: 1 });
+      const [first] = await listKeys(db.sql, { scope, sort: 'taken', limit: 1 });
+      const [deep] = await listKeys(db.sql, { scope, sort: 'taken', cursor, limit: 1 });
       const takenAt = async (id: string) => ((await db.sql`select taken_at from images where id = ${id}`)[0]!.taken_at as Date | null);
       assert.equal(await takenAt(first!.id), null);
       assert.ok(await takenAt(deep!.id));

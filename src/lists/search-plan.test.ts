@@ -15,7 +15,7 @@ import type { PendingQuery, Row } from 'postgres';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { buffers, explainGeneric, explainPlan, nodes, planCounts, shape, type PlanNode } from '../test-support/plans.ts';
-import { beside, listImages, listKeys, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
+import { beside, listKeys, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
@@ -79,7 +79,7 @@ const explain = (scope: Scope, sort: Sort, q: string, cursor?: Cursor) => plansO
 
 /** The second page's cursor, as the first page's "next" link carries it. */
 async function secondPage(scope: Scope, sort: Sort, q: string): Promise<Cursor> {
-  const rows = await listImages(db.sql, { scope, sort, q, limit: PAGE_SIZE });
+  const rows = await listKeys(db.sql, { scope, sort, q, limit: PAGE_SIZE });
   assert.equal(rows.length, PAGE_SIZE + 1, 'the search has a second page');
   const [key, id] = Buffer.from(encodeCursor(rows[PAGE_SIZE - 1]!, sort), 'base64url').toString().split('|');
   return { key: key!, id: id! };
@@ -102,12 +102,12 @@ async function measure() {
   const seen = new Map<string, { plans: Plans; matches: number }>();
   for (const c of cases) {
     const cursor = c.deep ? await secondPage(c.scope, c.sort, 'lighthouse') : undefined;
-    const rows = await listImages(db.sql, { scope: c.scope, sort: c.sort, q: 'lighthouse', cursor, limit: PAGE_SIZE });
+    const rows = await listKeys(db.sql, { scope: c.scope, sort: c.sort, q: 'lighthouse', cursor, limit: PAGE_SIZE });
     seen.set(c.label, { plans: await explain(c.scope, c.sort, 'lighthouse', cursor), matches: rows.length });
   }
   for (const e of ends) {
     const list = { scope: e.scope, sort: e.sort, q: 'lighthouse' };
-    const all = await listImages(db.sql, { ...list, limit: 1000 });
+    const all = await listKeys(db.sql, { ...list, limit: 1000 });
     const at = e.before ? all[0]! : all.at(-1)!;
     const rows = await beside(db.sql, list, at, e.before);
     seen.set(e.label, { plans: await plansOf(() => beside(db.sql, list, at, e.before)), matches: rows.length });

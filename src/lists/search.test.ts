@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { newUser, TestClient } from '../test-support/client.ts';
-import { listImages, neighbours, searchWords, type Scope } from '../images/list.sql.ts';
+import { listKeys, neighbours, searchWords, type Scope } from '../images/list.sql.ts';
 
 let t: TestApp;
 let maya: TestClient;
@@ -43,7 +43,7 @@ after(() => t.close());
 
 /** The ids a list query finds, in display order. */
 async function find(q: string | undefined, scope: Scope = { public: true }) {
-  return (await listImages(t.sql, { scope, sort: 'newest', q, limit: 100 })).map((r) => r.id);
+  return (await listKeys(t.sql, { scope, sort: 'newest', q, limit: 100 })).map((r) => r.id);
 }
 /** The three public beach sunsets, newest first. */
 const SUNSETS = ['s-sunset3', 's-sunset2', 's-sunset1'];
@@ -116,11 +116,11 @@ describe('search by words', () => {
       const [row] = await t.sql<{ ts: string }[]>`select created_at::text as ts from images where id = ${id}`;
       return { key: row!.ts, id };
     };
-    const before = await listImages(t.sql, { scope: { public: true }, sort: 'newest', cursor: await cursorAt(all[5]!), before: true, limit: 3 });
+    const before = await listKeys(t.sql, { scope: { public: true }, sort: 'newest', cursor: await cursorAt(all[5]!), before: true, limit: 3 });
     assert.deepEqual(before.map((r) => r.id), all.slice(1, 5), 'limit + 1 rows: the one before the page first');
-    const first = await listImages(t.sql, { scope: { public: true }, sort: 'newest', cursor: await cursorAt(all[2]!), before: true, limit: 3 });
+    const first = await listKeys(t.sql, { scope: { public: true }, sort: 'newest', cursor: await cursorAt(all[2]!), before: true, limit: 3 });
     assert.deepEqual(first.map((r) => r.id), all.slice(0, 2), 'the first page: no extra row');
-    const oldest = await listImages(t.sql, { scope: { public: true }, sort: 'oldest', cursor: await cursorAt(all[2]!), before: true, limit: 2 });
+    const oldest = await listKeys(t.sql, { scope: { public: true }, sort: 'oldest', cursor: await cursorAt(all[2]!), before: true, limit: 2 });
     assert.deepEqual(oldest.map((r) => r.id), [...all].reverse().slice(2, 5), 'oldest first');
   });
 });
