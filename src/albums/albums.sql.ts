@@ -24,8 +24,11 @@ export type AlbumRow = {
   /** Hidden, or its owner's account disabled: only its owner sees it (sql/0014). */
   withheld: boolean;
 };
-/** An album with its owner's name and how many live images it shows. */
-export type Album = AlbumRow & { username: string; count: number };
+/**
+ * An album with its owner's name and how many live images it shows, and its row's revision
+ * (PostgreSQL's `xmin`: any change of the row, its count included, gives it a new one).
+ */
+export type Album = AlbumRow & { username: string; count: number; rev: string };
 
 /** What an album's card shows: its cover (the chosen one while it is a live member, else the first image). */
 export type AlbumCard = Pick<AlbumRow, 'id' | 'title' | 'visibility' | 'created_at'> & {
@@ -73,7 +76,7 @@ export async function createAlbum(sql: Sql, a: Pick<AlbumRow, 'id' | 'user_id' |
 /** The album with its owner's name and live image count, or undefined. */
 export async function findAlbum(sql: Sql, id: string) {
   const [row]: [Album?] = await sql`
-    select ${sql(ALBUM_COLUMNS.map((c) => `a.${c}`))}, u.username, a.image_count as count
+    select ${sql(ALBUM_COLUMNS.map((c) => `a.${c}`))}, u.username, a.image_count as count, a.xmin::text as rev
     from albums a join users u on u.id = a.user_id where a.id = ${id}`;
   return row;
 }

@@ -329,6 +329,77 @@ describe('albums', () => {
     assert.match(await (await owner.request(`/images/${c!.id}`)).text(), new RegExp(`<a href="/albums/${id}">.*Gathered</a>`));
   });
 
+  test('the album page\'s own markup, kept between requests, follows every change to what it shows', async () => {
+    const who = await newUser(t, 'framer');
+    const [a, b] = await byNameAfter(who, ['frame-1.jpg', 'frame-2.jpg'], ['public', 'public']);
+    const id = await createAlbum(who, { title: 'Framed', visibility: 'public' });
+    await add(who, id, [a!.id]);
+    const seen = async () => (await visitor().request(`/albums/${id}`)).text();
+    const banner = (html: string) => html.match(/class="album-banner" src="([^"]+)"/)?.[1];
+    const ogImage = (html: string) => html.match(/property="og:image" content="([^"]+)"/)?.[1];
+    assert.match(await seen(), /<h1>Framed<\/h1>[\s\S]*1 image · by <a href="\/u\/framer">/);
+    // Its row: title, description and count.
+    await post(who, `/albums/${id}`, { title: 'Reframed', description: 'New words' });
+    let page = await seen();
+    assert.match(page, /<h1>Reframed<\/h1>/);
+    assert.match(page, /<p class="caption">New words<\/p>/);
+    assert.match(page, /property="og:title" content="Reframed"/);
+    await add(who, id, [b!.id]);
+    assert.match(await seen(), /2 images · by/);
+    // Its owner's name, which is not in its row.
+    await t.sql`update users set username = 'framer_renamed' where username = 'framer'`;
+    assert.match(await seen(), /by <a href="\/u\/framer_renamed">framer_renamed<\/a>/);
+    // Its cover: the first image (the newest), whose display is made again; then a chosen one, likewise.
+    const display = (r: Row) => variantUrl(r, 'display', { album: id });
+    assert.equal(banner(await seen()), display(b!));
+    await t.sql`update images set epoch = epoch + 1 where id = ${b!.id}`;
+    page = await seen();
+    assert.equal(banner(page), display({ ...b!, epoch: b!.epoch + 1 }));
+    assert.equal(ogImage(page), `http://localhost${display({ ...b!, epoch: b!.epoch + 1 })}`);
+    await post(who, `/albums/${id}`, { cover: a!.id });
+    assert.equal(banner(await seen()), display(a!));
+    await t.sql`update images set display_hash = 'remade' where id = ${a!.id}`;
+    page = await seen();
+    assert.equal(banner(page), display({ ...a!, display_hash: 'remade' }));
+    assert.match(page, new RegExp(`/albums/${id}/images/${a!.id}/display\\.webp`), 'the embed codes\' direct link');
+    // The viewer's part and link: the owner's controls, and a share token sent along, stay theirs.
+    assert.match(await (await who.request(`/albums/${id}`)).text(), /Album settings/);
+    assert.match(await (await visitor().request(`/albums/${id}?share=sent-along`)).text(), new RegExp(`/albums/${id}/download\\?share=sent-along`));
+    page = await seen();
+    assert.doesNotMatch(page, /Album settings|Delete album/, 'no owner controls');
+    assert.doesNotMatch(page, /share=sent-along/);
+    // The origin it is reached at, when PUBLIC_URL is not set.
+    const elsewhere = await (await t.app.request(`http://pictures.example/albums/${id}`)).text();
+    assert.match(elsewhere, new RegExp(`property="og:url" content="http://pictures\\.example/albums/${id}"`));
+    assert.match(await seen(), new RegExp(`property="og:url" content="http://localhost/albums/${id}"`));
+  });
+
+  test('the owner\'s markup is kept for the owner alone, and a link\'s expiry shows once it passes', async () => {
+    const [img] = await byNameAfter(owner, ['frame-own.jpg']);
+    const id = await createAlbum(owner, { title: 'Mine alone' });
+    await add(owner, id, [img!.id]);
+    await post(owner, `/albums/${id}`, { visibility: 'unlisted', expires: '1', confirm: '1' });
+    const token = (await tokenOf(id))!;
+    const mine = await (await owner.request(`/albums/${id}`)).text();
+    assert.match(mine, /Album settings/);
+    assert.match(mine, /Share link, expires/);
+    for (const [name, client] of [['visitor', visitor()], ['other user', other]] as const) {
+      const page = await (await client.request(withShare(`/albums/${id}`, token))).text();
+      assert.match(page, /<h1>Mine alone<\/h1>/, name);
+      assert.doesNotMatch(page, /Album settings|Revoke link|Delete album|Upload to album/, `${name}: no owner controls`);
+      assert.match(page, new RegExp(`/albums/${id}/download\\?share=${token}`), `${name}: links carry the share`);
+      assert.equal(page.includes('class="report"'), name === 'other user', `${name}: the report form is for people signed in`);
+    }
+    assert.match(await (await owner.request(`/albums/${id}`)).text(), /Album settings/, 'the owner\'s page is still theirs');
+    // The link expires with nothing written to the album's row.
+    const [{ at }] = await t.sql<[{ at: Date }]>`update albums set share_expires_at = now() + interval '300 milliseconds'
+      where id = ${id} returning share_expires_at as at`;
+    assert.match(await (await owner.request(`/albums/${id}`)).text(), /Share link, expires/);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now()) + 20));
+    assert.match(await (await owner.request(`/albums/${id}`)).text(), /Share link, expired/);
+    assert.equal((await visitor().request(withShare(`/albums/${id}`, token))).status, 404);
+  });
+
   test('the album page paginates 48 at a time with rel=next, in the album\'s order', async () => {
     const id = await createAlbum(owner, { title: 'Many' });
     const [img] = await byNameAfter(owner, ['many-0.jpg']);

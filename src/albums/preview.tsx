@@ -6,7 +6,11 @@ import { cardText, PreviewTags } from '../web/preview.tsx';
 import type { Album } from './albums.sql.ts';
 import { albumUrl } from './urls.ts';
 
-type Cover = Pick<ImageRow, 'id' | 'epoch' | 'display_hash' | 'width' | 'height'>;
+const COVER_FIELDS = ['id', 'epoch', 'display_hash', 'width', 'height'] as const;
+/** What an album's page shows of its cover (its banner, link preview and embed codes). */
+export type Cover = Pick<ImageRow, (typeof COVER_FIELDS)[number]>;
+/** Those fields as a key: the same key, the same markup. */
+export const coverKey = (cover?: Cover) => cover && COVER_FIELDS.map((f) => cover[f]).join('/');
 
 /**
  * An album anyone may see (public, or through its live link): its link preview (the cover as

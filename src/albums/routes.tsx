@@ -1,6 +1,8 @@
 import { hiddenMessage } from '../images/views.tsx';
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
+import { LRUCache } from 'lru-cache';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
@@ -15,9 +17,9 @@ import { flash, isLocalPath } from '../web/flash.ts';
 import { fieldErrors, idsField, showAgain, type FieldErrors, type Validated } from '../web/forms.tsx';
 import { wantsFragment } from '../web/htmx.ts';
 import { randomId } from '../web/ids.ts';
-import { renderPage } from '../web/render.tsx';
+import { around, renderPage } from '../web/render.tsx';
 import { originOf } from '../web/origin.ts';
-import { albumPreview } from './preview.tsx';
+import { albumPreview, coverKey } from './preview.tsx';
 import { addImagesAnswer } from './add.tsx';
 import { albumMemberRoutes } from './member-routes.tsx';
 import {
@@ -25,7 +27,7 @@ import {
   type AlbumScope,
 } from './albums.sql.ts';
 import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum, reorderAlbum } from './members.sql.ts';
-import { AlbumCards, AlbumPage } from './views.tsx';
+import { AlbumCards, AlbumImages, AlbumPage, type AlbumPageProps } from './views.tsx';
 import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
 import { memberActions, NewAlbumForm } from './owner-views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
@@ -76,6 +78,10 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
   const { sql, config, rowsOf } = deps;
   const app = new Hono<AppEnv>();
   const origin = (c: Context) => originOf(c, config.publicUrl);
+  // Sized in characters, like the tiles.
+  const frames = new LRUCache<string, { before: string; after: string; head: string }>({
+    maxSize: 4 * 1024 * 1024, sizeCalculation: (f, key) => f.before.length + f.after.length + f.head.length + key.length,
+  });
 
   /** The album if the request is in its audience; otherwise NotFound, exactly as if it did not exist. */
   async function visibleAlbum(c: Context<AppEnv>, id = c.req.param('id')!) {
@@ -111,10 +117,10 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
     const { album, isOwner } = await visibleAlbum(c);
     if (failed && !isOwner) throw new NotFound();
     const query = pageQuery.safeParse(c.req.query());
-    const raw = query.data?.cursor;
+    const sent = query.data?.cursor;
     // A page link of the album's order before the owner changed it starts again at the first page.
-    const stale = raw && !decodeCursor(raw, album.sort) && ALBUM_SORTS.some((sort) => decodeCursor(raw, sort));
-    const cursor = raw && !stale ? decodeCursor(raw, album.sort) : undefined;
+    const stale = sent && !decodeCursor(sent, album.sort) && ALBUM_SORTS.some((sort) => decodeCursor(sent, sort));
+    const cursor = sent && !stale ? decodeCursor(sent, album.sort) : undefined;
     if (!query.success || cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
     const keys = await albumKeys(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
     const { page: shown, next } = paginate(keys, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
@@ -128,10 +134,30 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
     }
     const chosen = album.cover_image_id && !cursor ? await findMember(sql, album.id, album.cover_image_id) : undefined;
     const cover = cursor ? undefined : (chosen ?? page[0]);
-    const shared = albumPreview(album, cover, origin(c));
-    const body = <AlbumPage album={album} cover={cover} images={page} next={next} isOwner={isOwner} share={link.share} origin={origin(c)} failed={failed}
-      embed={shared?.embed} mayReport={!isOwner && !!c.get('user')} />;
-    return renderPage(c, album.title, body, failed ? 422 : 200, shared?.head);
+    const frame = albumFrame({ album, cover, isOwner, share: link.share, origin: origin(c), mayReport: !isOwner && !!c.get('user'), failed });
+    const list = <AlbumImages album={album} images={page} next={next} isOwner={isOwner} share={link.share} />;
+    return renderPage(c, album.title, raw(`${frame.before}${list}${frame.after}`), failed ? 422 : 200, frame.head && raw(frame.head));
+  }
+
+  /**
+   * The album page's own markup around its images: its head, links, embed codes, link preview
+   * and the owner's settings. Kept by everything it is made of: the album's row by its revision,
+   * its owner's name, whether its link has expired by now, its cover, and the viewer's part, link
+   * and origin. A refused edit, shown with its messages, is made afresh.
+   */
+  function albumFrame(p: Omit<AlbumPageProps, 'list' | 'embed'>) {
+    const { album, cover, failed } = p;
+    const make = () => {
+      const shared = albumPreview(album, cover, p.origin);
+      const [before, after] = around((hole) => <AlbumPage {...p} list={hole} embed={shared?.embed} />);
+      return { before, after, head: shared ? `${shared.head}` : '' };
+    };
+    if (failed) return make();
+    const expired = !!album.share_expires_at && album.share_expires_at <= new Date();
+    const key = JSON.stringify([album.id, album.rev, album.username, expired, coverKey(cover), p.isOwner, p.mayReport, p.share, p.origin]);
+    let frame = frames.get(key);
+    if (!frame) frames.set(key, (frame = make()));
+    return frame;
   }
 
   /**

@@ -9,6 +9,7 @@ import { plural } from '../web/format.tsx';
 import { Icon } from '../web/icons.tsx';
 import type { Album, AlbumCard } from './albums.sql.ts';
 import { AlbumSettings, memberActions } from './owner-views.tsx';
+import type { Cover } from './preview.tsx';
 import { albumUrl } from './urls.ts';
 
 
@@ -50,8 +51,10 @@ export function AlbumCards({ albums, owner = false, next, empty }: { albums: Alb
     </>
   );
 }
-type PageProps = {
-  album: Album; cover?: Pick<ListedImage, 'id' | 'epoch' | 'display_hash' | 'width' | 'height'>; images: ListedImage[]; next?: string; isOwner: boolean; share?: string; origin: string;
+export type AlbumPageProps = {
+  album: Album; cover?: Cover; isOwner: boolean; share?: string; origin: string;
+  /** Its images: `AlbumImages`. */
+  list: Child;
   failed?: { errors: FieldErrors; values: Record<string, string> };
   /** Its links and embed codes, when anyone may see it. */
   embed?: Child;
@@ -59,13 +62,21 @@ type PageProps = {
   mayReport?: boolean;
 };
 
+/** An album's images in the same grid as every list, with its owner's controls on each. */
+export function AlbumImages({ album, images, next, isOwner, share }: { album: Album; images: ListedImage[]; next?: string; isOwner: boolean; share?: string }) {
+  const state: ListState = { base: `/albums/${album.id}`, sort: 'newest', link: { album: album.id, share } };
+  return (
+    <ImageList images={images} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined}
+      empty={isOwner ? 'No images yet. Add some from your images (“Add to album”), or upload into this album.' : 'This album is empty.'} />
+  );
+}
+
 /**
- * An album: its head (cover, title, description, owner), its images in the same grid as every
- * list, and for its owner the controls that arrange, share and delete it.
+ * An album: its head (cover, title, description, owner), its images (`list`), and for its owner
+ * the controls that arrange, share and delete it.
  */
-export function AlbumPage({ album, cover, images, next, isOwner, share, origin, failed, embed, mayReport }: PageProps) {
+export function AlbumPage({ album, cover, list, isOwner, share, origin, failed, embed, mayReport }: AlbumPageProps) {
   const link = { album: album.id, share };
-  const state: ListState = { base: `/albums/${album.id}`, sort: 'newest', link };
   return (
     <section class="album-page" data-album={album.id}>
       {isOwner && album.sort === 'manual' && <script src="/static/album.js" type="module"></script>}
@@ -94,8 +105,7 @@ export function AlbumPage({ album, cover, images, next, isOwner, share, origin, 
           {mayReport && <ReportForm action={`/albums/${album.id}/report${share ? `?share=${encodeURIComponent(share)}` : ''}`} what="album" />}
         </div>
       </header>
-      <ImageList images={images} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined}
-        empty={isOwner ? 'No images yet. Add some from your images (“Add to album”), or upload into this album.' : 'This album is empty.'} />
+      {list}
       {isOwner && <AlbumSettings album={album} origin={origin} failed={failed} />}
     </section>
   );

@@ -8,19 +8,28 @@ import { raw } from 'hono/html';
 import { LRUCache } from 'lru-cache';
 import { Buffer } from 'node:buffer';
 
+const HOLE = '\u0000hole\u0000';
+
+/**
+ * Markup made once with a hole where its changing part goes (`make` is given the hole), as the
+ * two strings either side of it: joined around that part on each use.
+ */
+export function around(make: (hole: Child) => Child): [string, string] {
+  const html = `${<>{make(raw(HOLE))}</>}`;
+  const at = html.lastIndexOf(HOLE);
+  return [html.slice(0, at), html.slice(at + HOLE.length)];
+}
+
 // The layout around a page depends only on its title, its extra <head>, and the viewer's name
-// and role: made once for each of those (the two halves either side of the body) and reused,
-// rather than made element by element on every request. A flash message is rendered in full.
-const BODY = '\u0000body\u0000';
+// and role: made once for each of those and reused, rather than made element by element on
+// every request. A flash message is rendered in full.
 const shells = new LRUCache<string, [string, string]>({ max: 500 });
 
 function shellOf(title: string, user: Viewer | null, head: string) {
   const key = `${title}\u0000${user ? `${user.role}\u0000${user.username}` : ''}\u0000${head}`;
   let shell = shells.get(key);
   if (!shell) {
-    const html = `<!DOCTYPE html>${<Page title={title} user={user} head={head ? raw(head) : undefined}>{raw(BODY)}</Page>}`;
-    const at = html.lastIndexOf(BODY);
-    shell = [html.slice(0, at), html.slice(at + BODY.length)];
+    shell = around((body) => <>{raw('<!DOCTYPE html>')}<Page title={title} user={user} head={head ? raw(head) : undefined}>{body}</Page></>);
     shells.set(key, shell);
   }
   return shell;
