@@ -12,7 +12,7 @@ export type Database = { sql: Sql; close(): Promise<void> };
  * look cheaper than the generic one: an album's page was planned anew on every request
  * (planning cost more than running it). Only for a value that does not change which plan is
  * right, which a plan test must show with the data skewed (src/albums/plan.test.ts): it did
- * not hold for one person's images (README, "One plan per list").
+ * not hold for one person's images (bench/HISTORY.md, "One plan per list").
  */
 export const atRunTime = (sql: Queryable, value: string) => sql`(select ${value}::text)`;
 
@@ -31,7 +31,7 @@ export const isUniqueViolation = (err: unknown) => (err as { code?: string }).co
 /**
  * Connections to a PostgreSQL server per instance. postgres.js pipelines queries on a busy
  * connection, so a few keep one event loop's requests going: on the 2-core machine, 2 to 4 served
- * the dashboard as fast as 10 or faster (README, "Four connections"), and many instances behind
+ * the dashboard as fast as 10 or faster (bench/HISTORY.md, "four connections"), and many instances behind
  * a balancer fit in the server's `max_connections` (100 by default).
  */
 export const DEFAULT_POOL_SIZE = 4;

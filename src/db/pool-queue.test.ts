@@ -1,7 +1,7 @@
 // postgres.js keeps its connections in queues (open, busy, ...) that it shifts from and removes
 // from by search. Unpatched (3.4.9), a queue that never ran empty kept a hole for every shift, and
 // every search walked all of them: under steady load each query cost more than the one before
-// (the dashboard fell from 1,160 to 930 req/s in one minute; README). patches/ fixes the module
+// (the dashboard fell from 1,160 to 930 req/s in one minute; bench/HISTORY.md). patches/ fixes the module
 // the app imports; these hold it to that.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -2,7 +2,7 @@
 // Symbol.species. Unpatched (3.4.9), each one also kept two closures over its promise's functions,
 // and V8 then kept every query (its fragments, and the rows it resolved with) alive through the
 // young generation's collections until the next full one: a search page moved about 60 KB to the
-// old generation per request, and the uncached pages served 12 to 30 % fewer requests (README,
+// old generation per request, and the uncached pages served 12 to 30 % fewer requests (bench/HISTORY.md,
 // "What kept the queries alive"). patches/ fixes the module the app imports; this holds it to
 // that, counting what V8 says it promoted while queries are made and dropped.
 import assert from 'node:assert/strict';

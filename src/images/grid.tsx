@@ -77,7 +77,7 @@ export const TILE_FIELDS = ['id', 'epoch', 'filename', 'title', 'alt_text', 'wid
  * their writing. An entry serves while every field it shows is what it was written from. Each is
  * one flat string (reading a character makes V8 join the pieces a string was built of): a page of
  * 48 tiles had over 3,000 pieces, and joining them when Node measured the page for its
- * Content-Length cost half as much as writing them (README, "Tiles written once").
+ * Content-Length cost half as much as writing them (bench/HISTORY.md, "Tiles written once").
  */
 type Written = { html: string; shows: unknown[] };
 // Sized in characters: the tile, its key, and about 200 for the fields it was written from.

@@ -34,7 +34,7 @@ export type ListQuery = { scope: Scope; sort: Sort; q?: string; cursor?: Cursor;
 /** The scope's live images (the trash is listed on its own page only); public lists leave withheld ones out. */
 function whereScope(sql: Sql, scope: Scope) {
   // The owner as a value the planner sees: owners' libraries differ too much for one plan (an
-  // owner at run time let PostgreSQL keep a generic plan that halved a deep page's rate; README).
+  // owner at run time let PostgreSQL keep a generic plan that halved a deep page's rate; bench/HISTORY.md).
   if ('ownerId' in scope) return sql`i.user_id = ${scope.ownerId} and i.deleted_at is null`;
   const shown = sql`i.visibility = 'public' and i.deleted_at is null and not i.withheld`;
   if ('username' in scope) return sql`i.user_id = (select id from users where lower(username) = lower(${scope.username})) and ${shown}`;

@@ -9,7 +9,7 @@ type Kept = ListedImage & { rev: string };
  * rest of each row is kept here between requests: a row serves while its revision (`xmin`, which
  * every update of the row changes) and its owner's name are what the query found, and the rows
  * missing or changed are read by id in one more query. So a page seen before costs one narrow
- * query: 5 columns of 49 rows to read rather than 17 (README, "Rows kept by revision"). Per app,
+ * query: 5 columns of 49 rows to read rather than 17 (bench/HISTORY.md, "Rows kept by revision"). Per app,
  * and only a cache: every request asks the database which revision is current.
  */
 export function createRowCache(sql: Sql, max = 10_000) {

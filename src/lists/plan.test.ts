@@ -23,7 +23,7 @@ before(async () => {
   db = await openTestDatabase(join(dir, 'pg'));
   // 1,000 people with 50 public images each beside the owner's 48,100: the statistics say a
   // person has about 100 images, so a plan made for any person (the generic one) must still suit
-  // the owner's many. The bench's shape (README, "One plan per list").
+  // the owner's many. The bench's shape (bench/HISTORY.md, "One plan per list").
   await seedImages(db.sql, { owner: OWNER, users: 1_000, publicImages: 50_000, ownerImages: 48_100 });
 });
 after(async () => {

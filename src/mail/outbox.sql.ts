@@ -13,7 +13,7 @@ export async function insertMail(sql: Sql, m: Pick<OutboxRow, 'kind' | 'recipien
  * this one never reports back. SKIP LOCKED lets every free instance claim a different batch.
  * The rows are chosen once, in a materialized CTE: chosen in `where id in (...)`, the choice
  * could be made again during the update (each time skipping the rows it had just claimed), and
- * a claim of one row took two; the second waited out its lease unsent (README, "Mail claimed once").
+ * a claim of one row took two; the second waited out its lease unsent (bench/HISTORY.md, "Mail claimed once").
  */
 export async function claimDue(sql: Sql, limit: number, leaseMs: number) {
   return sql<OutboxRow[]>`

@@ -1,6 +1,6 @@
 // Hono's JSX (4.13) runs each render inside an AsyncLocalStorage. On Node 20 the first run() turns
 // on promise hooks for the whole process, and from then on every promise of every request pays for
-// them: about 10 % of the search's and the dashboard's throughput (README). patches/ keeps Hono's
+// them: about 10 % of the search's and the dashboard's throughput (bench/HISTORY.md). patches/ keeps Hono's
 // render context synchronous; this holds the app, run as `npm start` runs it, to serving its pages
 // with no promise hooks on. (The test runner turns them on in its own process: hence a child.)
 import assert from 'node:assert/strict';

@@ -61,7 +61,7 @@ export function renderFor(c: Context<any>, opts: { title: string; fragment: Chil
 
 /**
  * HTML sent as bytes. Given a string, Node joins it to the headers and copies the whole page once
- * more to write it; bytes go out beside the headers as they are (README, "Pages sent as bytes").
+ * more to write it; bytes go out beside the headers as they are (bench/HISTORY.md, "pages sent as bytes").
  */
 export function sendHtml(c: Context, html: string, status: ContentfulStatusCode = 200) {
   return c.body(Buffer.from(html), status, { 'Content-Type': 'text/html; charset=UTF-8' });
