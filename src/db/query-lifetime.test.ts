@@ -45,3 +45,21 @@ test("postgres.js's queries die young: dropped, they are not moved to the old ge
   // Unpatched, about two thirds of it was promoted (about 260 MB); patched, about 1 MB (0.3 %).
   assert.ok(promoted < 0.05 * allocated, `${mb(promoted)} of ${mb(allocated)} promoted`);
 });
+
+// The same queries, with V8 reporting its optimizing compilations. Unpatched, its class declared
+// Symbol.species with a getter, and TurboFan threw away each compilation of the Query constructor
+// (and of every function that makes queries: sql, unsafe, the app's own) as it finished ("Bailed
+// out due to dependency change"), then compiled it again: about 500 times in this script, 2 to
+// 10 ms of a helper thread each. In the app, that was a quarter of its CPU on a search page
+// (bench/HISTORY.md, "What building a query costs"). Patched (a data property), none.
+test("making postgres.js's queries does not keep V8 compiling them again", async () => {
+  const child = spawn(process.execPath, ['--trace-opt', '--input-type=module', '-e', SCRIPT], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let trace = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { trace += chunk; });
+  assert.equal(await new Promise((resolve) => child.once('close', resolve)), 0);
+  const lines = trace.split('\n');
+  const of = (outcome: string) => lines.filter((line) => line.startsWith(`[${outcome} optimizing `) && /<JSFunction (Query|sql|unsafe) /.test(line));
+  assert.ok(of('completed').some((line) => line.includes('<JSFunction Query ')), 'the Query constructor is optimized');
+  assert.ok(of('aborted').length <= 5, `${of('aborted').length} compilations thrown away:\n${of('aborted').slice(0, 3).join('\n')}`);
+});
+
