@@ -42,6 +42,14 @@ const add = (who: TestClient, album: string, ids: string[], confirm = true) =>
   post(who, `/albums/${album}/images`, { ids, ...(confirm ? { confirm: '1' } : {}) });
 const tokenOf = async (album: string) => (await t.sql`select share_token from albums where id = ${album}`)[0]!.share_token as string | null;
 const withShare = (path: string, token: string) => `${path}${path.includes('?') ? '&' : '?'}share=${token}`;
+/** The owner's album of one new image, shared by a link that expires after a day. */
+async function linkedAlbum(title: string, file: string) {
+  const [img] = await byNameAfter(owner, [file]);
+  const id = await createAlbum(owner, { title });
+  await add(owner, id, [img!.id]);
+  await post(owner, `/albums/${id}`, { visibility: 'unlisted', expires: '1', confirm: '1' });
+  return { id, token: (await tokenOf(id))! };
+}
 /** Every URL of a member the album's audience may reach. */
 const memberUrls = (album: string, r: Row) => [
   `/albums/${album}/images/${r.id}`, `/albums/${album}/images/${r.id}/original`,
@@ -170,11 +178,7 @@ describe('albums', () => {
   });
 
   test('a rename keeps an expired link expired; only a wider audience is asked about', async () => {
-    const [img] = await byNameAfter(owner, ['kept-expired.jpg']);
-    const id = await createAlbum(owner, { title: 'Lapsed' });
-    await add(owner, id, [img!.id]);
-    await post(owner, `/albums/${id}`, { visibility: 'unlisted', expires: '1', confirm: '1' });
-    const token = (await tokenOf(id))!;
+    const { id, token } = await linkedAlbum('Lapsed', 'kept-expired.jpg');
     await t.sql`update albums set share_expires_at = now() - interval '1 minute' where id = ${id}`;
     // The settings form as the owner sends it to rename: the audience unchanged, the expiry kept.
     assert.equal((await post(owner, `/albums/${id}`, { title: 'Lapsed, renamed', visibility: 'unlisted', expires: 'keep' })).status, 303);
@@ -375,11 +379,7 @@ describe('albums', () => {
   });
 
   test('the owner\'s markup is kept for the owner alone, and a link\'s expiry shows once it passes', async () => {
-    const [img] = await byNameAfter(owner, ['frame-own.jpg']);
-    const id = await createAlbum(owner, { title: 'Mine alone' });
-    await add(owner, id, [img!.id]);
-    await post(owner, `/albums/${id}`, { visibility: 'unlisted', expires: '1', confirm: '1' });
-    const token = (await tokenOf(id))!;
+    const { id, token } = await linkedAlbum('Mine alone', 'frame-own.jpg');
     const mine = await (await owner.request(`/albums/${id}`)).text();
     assert.match(mine, /Album settings/);
     assert.match(mine, /Share link, expires/);

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
 import { userExists } from '../auth/users.sql.ts';
 import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
-import { ListItems } from '../images/grid.tsx';
 import { maySee } from '../images/access.ts';
 import type { RowCache } from '../images/rows.ts';
 import type { AppEnv, Deps } from '../web/env.ts';
@@ -27,9 +26,9 @@ import {
   type AlbumScope,
 } from './albums.sql.ts';
 import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum, reorderAlbum } from './members.sql.ts';
-import { AlbumCards, AlbumImages, AlbumPage, type AlbumPageProps } from './views.tsx';
+import { AlbumCards, AlbumImages, AlbumPage, MoreAlbumImages, type AlbumPageProps } from './views.tsx';
 import { ConfirmShare, ImageAlbums } from './membership-views.tsx';
-import { memberActions, NewAlbumForm } from './owner-views.tsx';
+import { NewAlbumForm } from './owner-views.tsx';
 import { mustBeVerifiedFor } from '../recovery/sharing.ts';
 
 export const ALBUM_PAGE_SIZE = 48;
@@ -125,17 +124,14 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
     const keys = await albumKeys(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
     const { page: shown, next } = paginate(keys, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
     const page = await rowsOf(shown);
-    const link = { album: album.id, share: isOwner ? undefined : query.data.share };
+    const share = isOwner ? undefined : query.data.share;
     // The album can lose its audience at any moment: no cache but the browser's, and that one asks first.
     if (!c.get('user')) c.header('Cache-Control', 'private, no-cache');
-    if (wantsFragment(c) && cursor) {
-      const state = { base: `/albums/${album.id}`, sort: 'newest' as const, link };
-      return c.html(`${<ListItems images={page} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined} />}`);
-    }
+    if (wantsFragment(c) && cursor) return c.html(`${<MoreAlbumImages album={album} images={page} next={next} isOwner={isOwner} share={share} />}`);
     const chosen = album.cover_image_id && !cursor ? await findMember(sql, album.id, album.cover_image_id) : undefined;
     const cover = cursor ? undefined : (chosen ?? page[0]);
-    const frame = albumFrame({ album, cover, isOwner, share: link.share, origin: origin(c), mayReport: !isOwner && !!c.get('user'), failed });
-    const list = <AlbumImages album={album} images={page} next={next} isOwner={isOwner} share={link.share} />;
+    const frame = albumFrame({ album, cover, isOwner, share, origin: origin(c), mayReport: !isOwner && !!c.get('user'), failed });
+    const list = <AlbumImages album={album} images={page} next={next} isOwner={isOwner} share={share} />;
     return renderPage(c, album.title, raw(`${frame.before}${list}${frame.after}`), failed ? 422 : 200, frame.head && raw(frame.head));
   }
 

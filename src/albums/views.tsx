@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { ListedImage } from '../images/list.sql.ts';
-import { ImageList, VISIBILITY_ICONS, type ListState } from '../images/grid.tsx';
+import { ImageList, ListItems, VISIBILITY_ICONS, type ListState } from '../images/grid.tsx';
 import { HiddenNotice, ReportForm, VISIBILITY_LABELS } from '../images/views.tsx';
 import { altOf } from '../images/names.ts';
 import { variantUrl } from '../images/urls.ts';
@@ -62,14 +62,21 @@ export type AlbumPageProps = {
   mayReport?: boolean;
 };
 
+type ImagesProps = { album: Album; images: ListedImage[]; next?: string; isOwner: boolean; share?: string };
+/** What an album's grid is made of: its images, its links and its owner's controls on each. */
+const gridOf = ({ album, images, next, isOwner, share }: ImagesProps) => ({
+  images, next, owner: false, actions: isOwner ? memberActions(album) : undefined,
+  state: { base: `/albums/${album.id}`, sort: 'newest', link: { album: album.id, share } } satisfies ListState,
+});
+
 /** An album's images in the same grid as every list, with its owner's controls on each. */
-export function AlbumImages({ album, images, next, isOwner, share }: { album: Album; images: ListedImage[]; next?: string; isOwner: boolean; share?: string }) {
-  const state: ListState = { base: `/albums/${album.id}`, sort: 'newest', link: { album: album.id, share } };
-  return (
-    <ImageList images={images} next={next} state={state} owner={false} actions={isOwner ? memberActions(album) : undefined}
-      empty={isOwner ? 'No images yet. Add some from your images (“Add to album”), or upload into this album.' : 'This album is empty.'} />
-  );
+export function AlbumImages(props: ImagesProps) {
+  return <ImageList {...gridOf(props)}
+    empty={props.isOwner ? 'No images yet. Add some from your images (“Add to album”), or upload into this album.' : 'This album is empty.'} />;
 }
+
+/** The next of an album's images, for its grid's infinite scroll. */
+export const MoreAlbumImages = (props: ImagesProps) => <ListItems {...gridOf(props)} />;
 
 /**
  * An album: its head (cover, title, description, owner), its images (`list`), and for its owner
