@@ -132,7 +132,7 @@ export function albumImages(sql: Sql, a: AlbumPage) {
   return sql<(ListedImage & { position: number })[]>`
     select i.id, i.filename, i.title, i.alt_text, i.visibility, i.width, i.height, i.bytes, i.placeholder,
            i.thumb_hash, i.thumb2x_hash, i.display_hash, i.epoch, i.created_at, i.created_at::text as ts, u.username, ai.position
-    ${albumPage(sql, a)}`;
+    ${albumPage(sql, a, sql`join users u on u.id = i.user_id`)}`;
 }
 
 /** The same page as its images' keys (for the album's page: images/rows.ts fills in the rest). */
@@ -142,9 +142,9 @@ export function albumKeys(sql: Sql, a: AlbumPage) {
 
 type AlbumPage = { id: string; sort: AlbumSort; cursor?: Cursor; limit: number };
 
-function albumPage(sql: Sql, a: AlbumPage) {
+function albumPage(sql: Sql, a: AlbumPage, join = sql``) {
   return sql`
-    from ${members(sql)} join users u on u.id = i.user_id
+    from ${members(sql)} ${join}
     where ai.album_id = ${atRunTime(sql, a.id)} and not ai.trashed and i.deleted_at is null ${afterInAlbum(sql, a.sort, a.cursor)}
     ${albumOrder(sql, a.sort)} limit ${count(sql, a.limit + 1)}`;
 }

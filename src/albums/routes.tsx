@@ -137,9 +137,9 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
 
   /**
    * The album page's own markup around its images: its head, links, embed codes, link preview
-   * and the owner's settings. Kept by everything it is made of: the album's row by its revision,
-   * its owner's name, whether its link has expired by now, its cover, and the viewer's part, link
-   * and origin. A refused edit, shown with its messages, is made afresh.
+   * and the owner's settings. Kept by everything it is made of: the album's row by its revision
+   * (its owner's name never changes: sql/0019), whether its link has expired by now, its cover,
+   * and the viewer's part, link and origin. A refused edit, shown with its messages, is made afresh.
    */
   function albumFrame(p: Omit<AlbumPageProps, 'list' | 'embed'>) {
     const { album, cover, failed } = p;
@@ -150,7 +150,7 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
     };
     if (failed) return make();
     const expired = !!album.share_expires_at && album.share_expires_at <= new Date();
-    const key = JSON.stringify([album.id, album.rev, album.username, expired, coverKey(cover), p.isOwner, p.mayReport, p.share, p.origin]);
+    const key = JSON.stringify([album.id, album.rev, expired, coverKey(cover), p.isOwner, p.mayReport, p.share, p.origin]);
     let frame = frames.get(key);
     if (!frame) frames.set(key, (frame = make()));
     return frame;

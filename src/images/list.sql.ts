@@ -18,11 +18,12 @@ export type ListedImage = Pick<ImageRow,
 > & { username: string; /** The upload time as text: the key of a cursor of the time sorts. */ ts: string };
 
 /**
- * What a page of a list reads of each image: where it sorts, its owner's name, and which revision
- * of its row it is (PostgreSQL's `xmin`, new with every update of the row). The rest of the row
- * comes from images/rows.ts, which keeps it between requests.
+ * What a page of a list reads of each image: where it sorts, and which revision of its row it is
+ * (PostgreSQL's `xmin`, new with every update of the row). The rest of the row, its owner's name
+ * included (an image never changes owner, a user never changes name: sql/0019), comes from
+ * images/rows.ts, which keeps it between requests.
  */
-export type ListedKey = Pick<ListedImage, 'id' | 'ts' | 'bytes' | 'username'> & { rev: string };
+export type ListedKey = Pick<ListedImage, 'id' | 'ts' | 'bytes'> & { rev: string };
 
 /** The columns of a ListedImage that are the image's own. */
 const LISTED = ['id', 'filename', 'title', 'alt_text', 'visibility', 'width', 'height', 'bytes', 'placeholder', 'thumb_hash',
@@ -113,8 +114,8 @@ type Fragment = PendingQuery<Row[]>;
 /** What a search's matches carry of each image: its keys, and what its scope and order read. */
 const FOUND = ['id', 'xmin', 'created_at', 'bytes', 'user_id', 'visibility', 'deleted_at', 'withheld', 'taken_sort'] as const;
 
-/** A ListedKey's columns, of an image `i` and its owner `u`. */
-export const keyColumns = (sql: Sql) => sql`i.id, i.xmin::text as rev, i.created_at::text as ts, i.bytes, u.username`;
+/** A ListedKey's columns, of an image `i`. */
+export const keyColumns = (sql: Sql) => sql`i.id, i.xmin::text as rev, i.created_at::text as ts, i.bytes`;
 
 /** The images of `ids` with every column a tile shows, and their revisions (in no order). */
 export function readListed(sql: Sql, ids: string[]) {
@@ -134,16 +135,16 @@ export function listKeys(sql: Sql, l: ListQuery) {
   // The scope, the search, where the page starts, its order and its length.
   const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
-  // Rows of `source` with their owners' names (and the sort column, for `display`).
-  const owned = (source: Fragment, key = true) => sql`
-    select ${keyColumns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i join users u on u.id = i.user_id`;
+  // The keys of rows of `source` (and the sort column, for `display`).
+  const keyed = (source: Fragment, key = true) => sql`
+    select ${keyColumns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i`;
   const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedKey[]>`
-    ${owned(source, key)} where ${where} ${rest(search)}`;
+    ${keyed(source, key)} where ${where} ${rest(search)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
   const order = ascending ? sql`order by sort_key asc, id asc` : sql`order by sort_key desc, id desc`;
-  const display = (rows: Fragment | PendingQuery<ListedKey[]>) => sql<ListedKey[]>`select ${sql(['id', 'rev', 'ts', 'bytes', 'username'])} from (${rows}) i ${order}`;
+  const display = (rows: Fragment | PendingQuery<ListedKey[]>) => sql<ListedKey[]>`select ${sql(['id', 'rev', 'ts', 'bytes'])} from (${rows}) i ${order}`;
   if (words.length === 0) return l.before ? display(page(sql`images`, sql``, sql``)) : page(sql`images`, sql``, sql``, false);
   // No index both finds words and keeps an order: walking the list's index and skipping what does
   // not match costs what the list holds when the matches are few, and reading every match from
@@ -156,12 +157,10 @@ export function listKeys(sql: Sql, l: ListQuery) {
   const query = tsquery(sql, words);
   const gin = sql`select ${sql(FOUND.map((c) => `i.${c}`))} from images i where i.search @@ ${query} limit ${count(sql, FEW_MATCHES + 1)}`;
   const few = sql`(select count(*) from found) <= ${count(sql, FEW_MATCHES)}`;
-  // The matches are cut to a page before their owners' names are looked up, each by its key:
-  // joined to all of them, the users table was read whole, at a cost that grew with the people.
   const matches = sql`select * from found i where ${few} and ${rest(sql``)}`;
   return display(sql`
     with found as materialized (${gin})
-    (${owned(sql`(${matches})`)})
+    (${keyed(sql`(${matches})`)})
     union all
     (${page(sql`images`, sql`not ${few} and`, sql`and ts_match_vq(i.search, ${query})`)})`);
 }

@@ -70,14 +70,17 @@ test('a search and a page before a cursor carry the same revisions as the list',
   assert.deepEqual((await rowsOf(search)).map((r) => r.title), ['Photo 5', 'Photo 4', 'Photo 3', 'Photo 2', 'Photo 1']);
 });
 
-test('an owner who changes their name: their rows are read again', async () => {
-  await rowsOf(await keys());
-  await db.sql`update users set username = 'annie' where id = 'u1'`;
+test('an image\'s owner and its owner\'s name are fixed, so a kept row\'s name is never stale: the database refuses either change', async () => {
+  await assert.rejects(db.sql`update users set username = 'annie' where id = 'u1'`, /users\.username never changes/);
+  await db.sql`insert into users (id, email, username, password_hash) values ('u2', 'bob@example.com', 'bob', 'x')`;
   try {
-    assert.deepEqual(new Set((await rowsOf(await keys())).map((r) => r.username)), new Set(['annie']));
+    await assert.rejects(db.sql`update images set user_id = 'u2' where id = 'img-1'`, /images\.user_id never changes/);
   } finally {
-    await db.sql`update users set username = 'ann' where id = 'u1'`;
+    await db.sql`delete from users where id = 'u2'`;
   }
+  // Other columns of both change as before.
+  await db.sql`update users set username = username, email = 'ann@example.org' where id = 'u1'`;
+  assert.deepEqual(new Set((await rowsOf(await keys())).map((r) => r.username)), new Set(['ann']));
 });
 
 test('an image changed or gone between its key and its row is left out of that page, and shown as it is on the next', async () => {

@@ -7,14 +7,15 @@ type Kept = ListedImage & { rev: string };
 /**
  * The rows behind a page's tiles. A list's query reads only its images' keys (listKeys), and the
  * rest of each row is kept here between requests: a row serves while its revision (`xmin`, which
- * every update of the row changes) and its owner's name are what the query found, and the rows
- * missing or changed are read by id in one more query. So a page seen before costs one narrow
- * query: 5 columns of 49 rows to read rather than 17 (bench/HISTORY.md, "Rows kept by revision"). Per app,
- * and only a cache: every request asks the database which revision is current.
+ * every update of the row changes) is what the query found, and the rows missing or changed are
+ * read by id in one more query. Its owner's name is read with it: an image never changes owner,
+ * nor a user their name (sql/0019). So a page seen before costs one narrow query of 4 columns of
+ * 49 rows, with no owners to look up (bench/HISTORY.md, "Rows kept by revision"). Per app, and
+ * only a cache: every request asks the database which revision is current.
  */
 export function createRowCache(sql: Sql, max = 10_000) {
   const kept = new LRUCache<string, Kept>({ max });
-  const current = (key: ListedKey, row?: Kept) => row?.rev === key.rev && row.username === key.username;
+  const current = (key: ListedKey, row?: Kept) => row?.rev === key.rev;
   /**
    * The rows of `keys`, in their order, each as the list's query saw it: an image changed or gone
    * since then is left out (it may have left the list: made private, hidden, deleted). Kept rows

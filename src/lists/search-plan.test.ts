@@ -2,8 +2,8 @@
 // same matches, in a library of 1,000 images and then of 41,000, reads the GIN index of words
 // (sql/0010, kept free of a pending list by sql/0017) and about the same buffers, on its first
 // page and the next, in every order (list.sql.ts: the matches are read before they are sorted),
-// and with many more people on the instance (a page's owners are looked up by key, not by a
-// join that reads the users table whole); and one prepared plan serves every search.
+// and with many more people on the instance (a page's keys read no owners: their names come with
+// the rows kept, images/rows.ts); and one prepared plan serves every search.
 // So does the image page's previous / next at either end of the matches, where a walk of the list
 // would pass every image beyond them.
 import assert from 'node:assert/strict';
