@@ -1,5 +1,5 @@
 import type { PendingQuery, Row } from 'postgres';
-import { count, type Sql } from '../db/client.ts';
+import { atRunTime, count, type Sql } from '../db/client.ts';
 import type { ImageRow } from './images.sql.ts';
 
 export type Sort = 'newest' | 'oldest' | 'largest' | 'taken';
@@ -76,10 +76,13 @@ function afterCursor(sql: Sql, sort: Sort, c?: Cursor, back = false) {
   if (!c) return sql``;
   const { column, type, ascending } = ORDERS[sort];
   const key = sql`(${sql(`i.${column}`)}, i.id)`;
+  // Where the page starts is given at run time: the walk from it is the plan wherever it is, and a
+  // cursor the planner saw had the gallery's deep pages planned anew on every request.
+  const id = atRunTime(sql, c.id);
   // The date taken is its owner's to know: a cursor of that order names only the image, and the
   // database looks up where it sorts (an image keeps its row, in the trash too, until purged).
-  const at = sort === 'taken' ? sql`((select c.taken_sort from images c where c.id = ${c.id}), ${c.id})`
-    : type === 'bigint' ? sql`(${c.key}::text::bigint, ${c.id})` : sql`(${c.key}::text::timestamptz, ${c.id})`;
+  const at = sort === 'taken' ? sql`((select c.taken_sort from images c where c.id = ${id}), ${id})`
+    : sql`(${atRunTime(sql, c.key)}::${sql.unsafe(type)}, ${id})`;
   return ascending !== back ? sql`and ${key} > ${at}` : sql`and ${key} < ${at}`;
 }
 
@@ -132,14 +135,12 @@ export function readListed(sql: Sql, ids: string[]) {
  */
 export function listKeys(sql: Sql, l: ListQuery) {
   const { column, ascending } = ORDERS[l.sort];
-  // The scope, the search, where the page starts, its order and its length.
-  const rest = (search: Fragment) => sql`${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
-    ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
-  // The keys of rows of `source` (and the sort column, for `display`).
-  const keyed = (source: Fragment, key = true) => sql`
-    select ${keyColumns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i`;
+  // The keys of the page's rows of `source` (and their sort column, for `display`): the scope,
+  // the search, where the page starts, its order and its length.
   const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedKey[]>`
-    ${keyed(source, key)} where ${where} ${rest(search)}`;
+    select ${keyColumns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i
+    where ${where} ${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
+    ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
@@ -157,10 +158,9 @@ export function listKeys(sql: Sql, l: ListQuery) {
   const query = tsquery(sql, words);
   const gin = sql`select ${sql(FOUND.map((c) => `i.${c}`))} from images i where i.search @@ ${query} limit ${count(sql, FEW_MATCHES + 1)}`;
   const few = sql`(select count(*) from found) <= ${count(sql, FEW_MATCHES)}`;
-  const matches = sql`select * from found i where ${few} and ${rest(sql``)}`;
   return display(sql`
     with found as materialized (${gin})
-    (${keyed(sql`(${matches})`)})
+    (${page(sql`found`, sql`${few} and`, sql``)})
     union all
     (${page(sql`images`, sql`not ${few} and`, sql`and ts_match_vq(i.search, ${query})`)})`);
 }
