@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from './embedded.ts';
 
@@ -42,8 +44,6 @@ test('an embedded database that cannot start rejects with its error and leaves n
 test('PGlite takes a query\'s messages in one call, not one call per message; a pipeline with a failing query in it answers each query as its own', async () => {
   // patches/@electric-sql+pglite-socket: each call costs a lock, a promise and a file-system
   // sync in PGlite, and each answer its own socket write (the search gained 10 %, embedded).
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dir = await mkdtemp(join(tmpdir(), 'cir-embedded-'));
   const db = await PGlite.create();
   const server = new PGLiteSocketServer({ db, path: join(dir, '.s.PGSQL.5432'), maxConnections: 1 });
