@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ListItems, TILE_FIELDS, type ListState } from './grid.tsx';
+import { ListItems, type ListState } from './grid.tsx';
 import type { ListedImage } from './list.sql.ts';
 import { memberActions } from '../albums/owner-views.tsx';
 import type { Album } from '../albums/albums.sql.ts';
 
-// The grid keeps the tiles it wrote: these hold that cache to what a tile shows.
+// The grid keeps the tiles it wrote on the frozen rows they were written from: these hold that
+// cache to what a tile shows.
 
 const image = (over: Partial<ListedImage> = {}): ListedImage => ({
   id: 'img-1', filename: 'harbour.jpg', title: 'Harbour', alt_text: 'Boats at the quay', visibility: 'public', width: 4000, height: 3000,
@@ -19,20 +20,42 @@ const albumState: ListState = { base: '/albums/al-own', sort: 'newest', link: { 
 const arranged = (images: ListedImage[], album: Partial<Album> = {}) =>
   `${ListItems({ images, state: albumState, owner: false, actions: memberActions({ id: 'al-own', sort: 'manual', cover_image_id: null, ...album } as Album) })}`;
 
+/** `row` behind a Proxy that records the fields read from it. */
+function watch(target: ListedImage) {
+  const read = new Set<string>();
+  const row = new Proxy(target, {
+    get(target, field, receiver) {
+      if (typeof field === 'string') read.add(field);
+      return Reflect.get(target, field, receiver);
+    },
+  });
+  return { row, read };
+}
+
 describe('the tiles of a grid', () => {
-  test('a tile reads nothing of its image but the fields its cache entry is checked against', () => {
-    const read = new Set<string>();
-    const watched = new Proxy(image({ id: 'img-read', hidden_at: new Date() }), {
-      get(target, field, receiver) {
-        if (typeof field === 'string') read.add(field);
-        return Reflect.get(target, field, receiver);
-      },
-    });
-    tiles([watched], { base: '/dashboard', q: 'read', sort: 'oldest' });
-    arranged([watched]);
-    assert.ok(read.has('filename'), 'the album owner\'s controls were written');
-    assert.ok(read.has('placeholder') && read.has('hidden_at'), 'the tile was written');
-    assert.deepEqual([...read].filter((field) => !(TILE_FIELDS as readonly string[]).includes(field)), []);
+  test('a frozen row serves its tile again without a field of it being read; an unfrozen one is written each time', () => {
+    const kept = watch(Object.freeze(image({ id: 'img-kept', hidden_at: new Date() })));
+    const first = tiles([kept.row]);
+    assert.ok(kept.read.has('placeholder') && kept.read.has('hidden_at'), 'the tile was written');
+    kept.read.clear();
+    assert.equal(tiles([kept.row]), first);
+    assert.deepEqual([...kept.read], [], 'served as kept');
+    const fresh = watch(image({ id: 'img-kept', hidden_at: new Date() }));
+    tiles([fresh.row]);
+    fresh.read.clear();
+    tiles([fresh.row]);
+    assert.ok(fresh.read.has('placeholder'), 'a row that may change is written again');
+  });
+
+  test('a row keeps the tiles of its last two lists', () => {
+    const { row, read } = watch(Object.freeze(image({ id: 'img-lists-kept' })));
+    const searches = ['a', 'b', 'c'].map((q): ListState => ({ base: '/gallery', q, sort: 'newest' }));
+    const written = searches.map((state) => tiles([row], state, false));
+    read.clear();
+    assert.deepEqual(searches.slice(1).map((state) => tiles([row], state, false)), written.slice(1));
+    assert.deepEqual([...read], [], 'the last two are kept');
+    assert.equal(tiles([row], searches[0], false), written[0]);
+    assert.ok(read.has('title'), 'the first was let go, and is written again');
   });
 
   test('a tile is written again when anything it shows changed', () => {

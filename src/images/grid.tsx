@@ -1,5 +1,4 @@
 import type { Child } from 'hono/jsx';
-import { LRUCache } from 'lru-cache';
 import type { ListedImage, Sort } from './list.sql.ts';
 import type { ImageRow } from './images.sql.ts';
 import { VISIBILITY_LABELS } from './views.tsx';
@@ -25,8 +24,8 @@ export type ListProps = {
 };
 
 /**
- * Controls a list adds to each tile. `tile` may read only the image's TILE_FIELDS; `key` names
- * everything else they show (an album's order and cover), so that a kept tile is never another's.
+ * Controls a list adds to each tile. `tile` may read only the image's row; `key` names everything
+ * else they show (an album's order and cover), so that a kept tile is never another's.
  */
 export type TileActions = { key: string; tile: (image: ListedImage) => Child };
 
@@ -67,30 +66,31 @@ function tileContext(state: ListState, owner: boolean, byline: boolean, actions?
 }
 type TileContext = ReturnType<typeof tileContext>;
 
-/** Every field of an image a tile shows (src/images/grid.test.ts holds tileHtml to it). */
-export const TILE_FIELDS = ['id', 'epoch', 'filename', 'title', 'alt_text', 'width', 'height', 'placeholder', 'thumb_hash',
-  'thumb2x_hash', 'display_hash', 'username', 'visibility', 'hidden_at'] as const;
-
 /**
- * Tiles already written, by their list's context and image: a tile is the same on every page and
- * for every request that shows it, so a page of tiles seen before costs a lookup each rather than
- * their writing. An entry serves while every field it shows is what it was written from. Each is
- * one flat string (reading a character makes V8 join the pieces a string was built of): a page of
- * 48 tiles had over 3,000 pieces, and joining them when Node measured the page for its
- * Content-Length cost half as much as writing them (bench/HISTORY.md, "Tiles written once").
+ * Tiles already written, kept on the row they were written from: rowsOf (images/rows.ts) hands
+ * every request the same frozen row for an image at one revision, so a tile seen before costs a
+ * lookup with nothing to compare (bench/HISTORY.md, "Tiles kept on their rows"). A row keeps the
+ * tiles of its last two lists and lets them go with it (rowsOf keeps 10,000 rows). A row that is
+ * not frozen may still change: its tile is written each time. Each tile is one flat string
+ * (reading a character makes V8 join the pieces a string was built of): a page of 48 tiles had
+ * over 3,000 pieces, and joining them when Node measured the page for its Content-Length cost
+ * half as much as writing them (bench/HISTORY.md, "Tiles written once").
  */
-type Written = { html: string; shows: unknown[] };
-// Sized in characters: the tile, its key, and about 200 for the fields it was written from.
-const written = new LRUCache<string, Written>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (w, key) => w.html.length + key.length + 200 });
-const same = (a: unknown, b: unknown) => a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
+const written = new WeakMap<Listed, Map<string, string>>();
+const LISTS_PER_ROW = 2;
 
 function cachedTile(image: Listed, t: TileContext) {
-  const key = `${t.key}\0${image.id}`;
-  const hit = written.get(key);
-  if (hit && TILE_FIELDS.every((field, n) => same(image[field], hit.shows[n]))) return hit.html;
+  const kept = written.get(image);
+  const hit = kept?.get(t.key);
+  if (hit !== undefined) return hit;
   const html = tileHtml(image, t);
+  if (!Object.isFrozen(image)) return html;
   html.charCodeAt(0); // one flat string (above)
-  written.set(key, { html, shows: TILE_FIELDS.map((field) => image[field]) });
+  if (!kept) written.set(image, new Map([[t.key, html]]));
+  else {
+    if (kept.size >= LISTS_PER_ROW) kept.delete(kept.keys().next().value!);
+    kept.set(t.key, html);
+  }
   return html;
 }
 

@@ -19,7 +19,8 @@ export function createRowCache(sql: Sql, max = 10_000) {
   /**
    * The rows of `keys`, in their order, each as the list's query saw it: an image changed or gone
    * since then is left out (it may have left the list: made private, hidden, deleted). Kept rows
-   * are frozen: every request that lists the image shares one.
+   * are frozen: every request that lists the image shares one, and the grid keeps its tiles on it
+   * (images/grid.tsx).
    */
   return async function rowsOf(keys: ListedKey[]): Promise<ListedImage[]> {
     const rows = keys.map((key) => { const row = kept.get(key.id); return current(key, row) ? row : undefined; });
