@@ -162,6 +162,23 @@ describe('albums', () => {
     assert.equal(await tokenOf(id), null);
   });
 
+  test('requests for an album at once share its read, and each is judged on its own', async () => {
+    const { id, token } = await linkedAlbum('At once', 'at-once.jpg');
+    const page = `/albums/${id}`;
+    const asks: [TestClient, string, number][] = [
+      [owner, page, 200], [visitor(), withShare(page, token), 200], [other, page, 404], [visitor(), page, 404],
+      [other, withShare(page, token), 200], [visitor(), withShare(page, 'not-the-token'), 404], [owner, page, 200],
+    ];
+    for (let round = 0; round < 3; round++) {
+      const statuses = await Promise.all(asks.map(async ([who, path]) => (await who.request(path)).status));
+      assert.deepEqual(statuses, asks.map(([, , status]) => status));
+    }
+    // Requests made after a change see it, however many come at once.
+    assert.equal((await post(owner, `${page}/share/revoke`, {})).status, 303);
+    const after = await Promise.all([visitor(), other, visitor()].map(async (who) => (await who.request(withShare(page, token))).status));
+    assert.deepEqual(after, [404, 404, 404]);
+  });
+
   test('an unlisted album keeps its link when saved again, with an expiry when chosen; private drops it', async () => {
     const id = await createAlbum(owner, { title: 'Linked', visibility: 'unlisted' });
     const first = (await tokenOf(id))!;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { raw } from 'hono/html';
 import { LRUCache } from 'lru-cache';
+import { freshReads } from '../db/fresh-read.ts';
 import { zValidator } from '@hono/zod-validator';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../auth/middleware.ts';
@@ -82,9 +83,12 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
     maxSize: 4 * 1024 * 1024, sizeCalculation: (f, key) => f.before.length + f.after.length + f.head.length + key.length,
   });
 
+  // The album's row, one read shared by the requests that ask for it at once (a popular album's
+  // visitors), each still seeing it as it was after it asked (db/fresh-read.ts); read, never changed.
+  const sharedAlbum = freshReads((id: string) => findAlbum(sql, id));
   /** The album if the request is in its audience; otherwise NotFound, exactly as if it did not exist. */
   async function visibleAlbum(c: Context<AppEnv>, id = c.req.param('id')!) {
-    const album = await findAlbum(sql, id);
+    const album = await sharedAlbum(id);
     const userId = c.get('user')?.id;
     if (!album || !maySee(album, userId, c.req.query('share'))) throw new NotFound();
     return { album, isOwner: album.user_id === userId };

@@ -6,39 +6,6 @@ import { jpeg } from '../test-support/fixtures.ts';
 import { startTestApp, type TestApp } from '../test-support/harness.ts';
 import { createPageCache } from './page-cache.ts';
 import { createChangeLog } from './public-changes.ts';
-import { freshRead } from '../db/fresh-read.ts';
-
-describe('freshRead', () => {
-  test('shares a read among callers, but never one that began before the caller asked', async () => {
-    const reads: { resolve: (n: number) => void }[] = [];
-    const read = freshRead(() => new Promise<number>((resolve) => reads.push({ resolve })));
-    const first = read();
-    const second = read(); // arrives while the first read is in flight: waits for a new one
-    const third = read(); // shares that new read
-    assert.equal(reads.length, 1);
-    reads[0]!.resolve(1);
-    assert.equal(await first, 1);
-    await new Promise((r) => setImmediate(r));
-    assert.equal(reads.length, 2);
-    reads[1]!.resolve(2);
-    assert.deepEqual(await Promise.all([second, third]), [2, 2]);
-    const fourth = read(); // nothing in flight: a read of its own
-    assert.equal(reads.length, 3);
-    reads[2]!.resolve(3);
-    assert.equal(await fourth, 3);
-  });
-
-  test('a failed read fails its callers only; the next caller reads again', async () => {
-    let n = 0;
-    const read = freshRead(async () => {
-      n++;
-      if (n === 1) throw new Error('database down');
-      return n;
-    });
-    await assert.rejects(read(), /database down/);
-    assert.equal(await read(), 2);
-  });
-});
 
 // Two instances of the app over one database, like two servers behind a load balancer: each has
 // its own page cache, and a change made through one must show through the other at once.
