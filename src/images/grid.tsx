@@ -86,11 +86,9 @@ function cachedTile(image: Listed, t: TileContext) {
   const html = tileHtml(image, t);
   if (!Object.isFrozen(image)) return html;
   html.charCodeAt(0); // one flat string (above)
-  if (!kept) written.set(image, new Map([[t.key, html]]));
-  else {
-    if (kept.size >= LISTS_PER_ROW) kept.delete(kept.keys().next().value!);
-    kept.set(t.key, html);
-  }
+  const tiles = kept ?? new Map<string, string>();
+  if (tiles.size >= LISTS_PER_ROW) tiles.delete(tiles.keys().next().value!);
+  written.set(image, tiles.set(t.key, html));
   return html;
 }
 
