@@ -78,7 +78,7 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
   const { sql, config, rowsOf } = deps;
   const app = new Hono<AppEnv>();
   const origin = (c: Context) => originOf(c, config.publicUrl);
-  // Sized in characters, like the tiles.
+  // Sized in characters, like the page cache.
   const frames = new LRUCache<string, { before: string; after: string; head: string }>({
     maxSize: 4 * 1024 * 1024, sizeCalculation: (f, key) => f.before.length + f.after.length + f.head.length + key.length,
   });
