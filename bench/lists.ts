@@ -39,7 +39,7 @@ export async function queryAtDepth(report: Report, sql: Sql, b: ListBench, depth
   for (let i = 0; i < depth; i++) {
     const rows = await list(cursor);
     const last = rows[PAGE_SIZE - 1]!;
-    cursor = { key: last.ts, id: last.id };
+    cursor = { key: last.key!, id: last.id };
   }
   // Each run alternates the two queries 100 times and keeps the median time of each.
   const timed = async (c?: Cursor) => {

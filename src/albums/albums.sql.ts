@@ -1,6 +1,6 @@
 import type { PendingQuery, Row } from 'postgres';
 import { atRunTime, count, type Sql } from '../db/client.ts';
-import { keyColumns, type Cursor, type ListedImage, type ListedKey } from '../images/list.sql.ts';
+import type { Cursor, ListedImage, ListedKey } from '../images/list.sql.ts';
 import { IMAGE_COLUMNS, type ImageRow, type Visibility } from '../images/images.sql.ts';
 import type { Zipped } from '../images/zip.ts';
 
@@ -135,9 +135,13 @@ export function albumImages(sql: Sql, a: AlbumPage) {
     ${albumPage(sql, a, sql`join users u on u.id = i.user_id`)}`;
 }
 
-/** The same page as its images' keys (for the album's page: images/rows.ts fills in the rest). */
+/**
+ * The same page as its images' keys (for the album's page: images/rows.ts fills in the rest),
+ * each `key` where it sorts in the album (albumKey).
+ */
 export function albumKeys(sql: Sql, a: AlbumPage) {
-  return sql<(ListedKey & { position: number })[]>`select ${keyColumns(sql)}, ai.position ${albumPage(sql, a)}`;
+  const key = a.sort === 'manual' ? sql`ai.position::text` : sql`ai.created_at::text`;
+  return sql<Required<ListedKey>[]>`select i.id, i.xmin as rev, ${key} as key ${albumPage(sql, a)}`;
 }
 
 type AlbumPage = { id: string; sort: AlbumSort; cursor?: Cursor; limit: number };

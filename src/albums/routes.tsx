@@ -23,7 +23,7 @@ import { albumPreview, coverKey } from './preview.tsx';
 import { addImagesAnswer } from './add.tsx';
 import { albumMemberRoutes } from './member-routes.tsx';
 import {
-  albumKey, albumKeys, ALBUM_SORTS, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, revokeAlbumLink, updateAlbum,
+  albumKeys, ALBUM_SORTS, createAlbum, deleteAlbum, findAlbum, findMember, listAlbums, revokeAlbumLink, updateAlbum,
   type AlbumScope,
 } from './albums.sql.ts';
 import { albumChoices, arrangedNeighbour, countUnsharedMembers, removeFromAlbum, reorderAlbum } from './members.sql.ts';
@@ -126,7 +126,7 @@ export function albumRoutes(deps: Deps & { rowsOf: RowCache }) {
     const cursor = sent && !stale ? decodeCursor(sent, album.sort) : undefined;
     if (!query.success || cursor === null) throw new BadRequest('This page link is not valid: it may have been cut off or edited.');
     const keys = await albumKeys(sql, { id: album.id, sort: album.sort, cursor, limit: ALBUM_PAGE_SIZE });
-    const { page: shown, next } = paginate(keys, ALBUM_PAGE_SIZE, (r) => encodeKey(albumKey(album.sort, r), r.id), { cursor });
+    const { page: shown, next } = paginate(keys, ALBUM_PAGE_SIZE, (r) => encodeKey(r.key, r.id), { cursor });
     const page = await rowsOf(shown);
     const share = isOwner ? undefined : query.data.share;
     // The album can lose its audience at any moment: no cache but the browser's, and that one asks first.

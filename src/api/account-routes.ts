@@ -44,7 +44,7 @@ export function accountApi({ sql, config }: Deps, mayBrowse: () => Promise<boole
     const { cursor: raw, limit, q, sort } = c.req.valid('query');
     const cursor = readCursor(raw, sort);
     const rows = await listKeys(sql, { scope: { public: true }, sort, q, cursor, limit });
-    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeCursor(r, sort), cursor);
+    const { images, next_cursor } = await imagesPage(sql, rows, limit, encodeCursor, cursor);
     const origin = originOf(c, config.publicUrl);
     return c.json({ images: images.map((r) => publicImage(origin, r)), next_cursor }, 200);
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Deps } from '../web/env.ts';
-import { albumKey, albumKeys, createAlbum, findAlbum, listOwnAlbums } from '../albums/albums.sql.ts';
+import { albumKeys, createAlbum, findAlbum, listOwnAlbums } from '../albums/albums.sql.ts';
 import { joinAlbum, removeFromAlbum } from '../albums/members.sql.ts';
 import { encodeKey, paginate } from '../images/cursor.ts';
 import { imagesPage, readCursor } from './pages.ts';
@@ -96,7 +96,7 @@ export function albumApi(deps: Deps) {
     const { cursor: raw, limit } = c.req.valid('query');
     const cursor = readCursor(raw, album.sort);
     const rows = await albumKeys(sql, { id: album.id, sort: album.sort, cursor, limit });
-    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeKey(albumKey(album.sort, r), r.id), cursor);
+    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeKey(r.key, r.id), cursor);
     return c.json({ images: images.map((i) => ownImage(origin(c), i)), next_cursor }, 200);
   });
 

@@ -92,7 +92,7 @@ export function imageApi(deps: UploadDeps) {
     const { cursor: raw, limit, q, sort } = c.req.valid('query');
     const cursor = readCursor(raw, sort);
     const rows = await listKeys(sql, { scope: { ownerId: callerOf(c).id }, sort, q, cursor, limit });
-    const { images, next_cursor } = await imagesPage(sql, rows, limit, (r) => encodeCursor(r, sort), cursor);
+    const { images, next_cursor } = await imagesPage(sql, rows, limit, encodeCursor, cursor);
     return c.json({ images: images.map((r) => ownImage(origin(c), r)), next_cursor }, 200);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Cursor, ListedImage, Sort } from './list.sql.ts';
+import type { Cursor, ListedKey, Sort } from './list.sql.ts';
 import { searchFields } from './list-context.ts';
 
 // timestamptz as PostgreSQL prints it: 2026-11-24 07:05:09.123456+00
@@ -18,12 +18,10 @@ function isTimestamp(key: string) {
 export const encodeKey = (key: string, id: string) => Buffer.from(`${key}|${id}`).toString('base64url');
 
 /**
- * The next-page cursor after `row` in `sort` order. A cursor of the date-taken order carries no
- * date (`taken`): the database looks up where its image sorts.
+ * The cursor of a list's page next to `row`. A cursor of the date-taken order carries no date
+ * (`taken`), as its keys carry none: the database looks up where its image sorts.
  */
-export function encodeCursor(row: Pick<ListedImage, 'ts' | 'bytes' | 'id'>, sort: Sort) {
-  return encodeKey(sort === 'largest' ? String(row.bytes) : sort === 'taken' ? 'taken' : row.ts, row.id);
-}
+export const encodeCursor = (row: Pick<ListedKey, 'id' | 'key'>) => encodeKey(row.key ?? 'taken', row.id);
 
 /**
  * The cursor `value` names for `sort`, or null when it is not one (cut off, edited, another

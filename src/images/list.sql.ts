@@ -18,12 +18,16 @@ export type ListedImage = Pick<ImageRow,
 > & { username: string; /** The upload time as text: the key of a cursor of the time sorts. */ ts: string };
 
 /**
- * What a page of a list reads of each image: where it sorts, and which revision of its row it is
- * (PostgreSQL's `xmin`, new with every update of the row). The rest of the row, its owner's name
- * included (an image never changes owner, a user never changes name: sql/0019), comes from
- * images/rows.ts, which keeps it between requests.
+ * What a page of a list reads of each image: which revision of its row it is (PostgreSQL's
+ * `xmin`, new with every update of the row), and `key`, where it sorts as a cursor carries it
+ * (an upload time as PostgreSQL prints it, or a size in bytes; none in the date-taken order,
+ * whose cursors name only the image). The rest of the row, its owner's name included (an image
+ * never changes owner, a user never changes name: sql/0019), comes from images/rows.ts, which
+ * keeps it between requests. Nothing more: on the embedded database, each column more of a
+ * page's 49 rows cost 10 to 15 µs of CPU, half a `select 1` (bench/HISTORY.md, "Keys of fewer
+ * columns").
  */
-export type ListedKey = Pick<ListedImage, 'id' | 'ts' | 'bytes'> & { rev: string };
+export type ListedKey = { id: string; rev: string; key?: string };
 
 /** The columns of a ListedImage that are the image's own. */
 const LISTED = ['id', 'filename', 'title', 'alt_text', 'visibility', 'width', 'height', 'bytes', 'placeholder', 'thumb_hash',
@@ -65,11 +69,12 @@ function tsquery(sql: Sql, words: string[]) {
 // sent as text, since postgres.js would make a timestamptz parameter a Date and lose microseconds.
 // `back` walks the same order the other way (for "previous"). `taken_sort` is the date taken, or
 // the upload time of an image without one (sql/0012).
+// `key`: the cursor's key as a ListedKey carries it (a bigint arrives as text).
 const ORDERS = {
-  newest: { column: 'created_at', type: 'timestamptz', ascending: false },
-  oldest: { column: 'created_at', type: 'timestamptz', ascending: true },
-  largest: { column: 'bytes', type: 'bigint', ascending: false },
-  taken: { column: 'taken_sort', type: 'timestamptz', ascending: false },
+  newest: { column: 'created_at', type: 'timestamptz', ascending: false, key: 'i.created_at::text' },
+  oldest: { column: 'created_at', type: 'timestamptz', ascending: true, key: 'i.created_at::text' },
+  largest: { column: 'bytes', type: 'bigint', ascending: false, key: 'i.bytes' },
+  taken: { column: 'taken_sort', type: 'timestamptz', ascending: false, key: undefined },
 } as const;
 
 function afterCursor(sql: Sql, sort: Sort, c?: Cursor, back = false) {
@@ -114,16 +119,19 @@ export async function neighbours(sql: Sql, l: Omit<ListQuery, 'cursor' | 'limit'
 const FEW_MATCHES = 1000;
 
 type Fragment = PendingQuery<Row[]>;
-/** What a search's matches carry of each image: its keys, and what its scope and order read. */
-const FOUND = ['id', 'xmin', 'created_at', 'bytes', 'user_id', 'visibility', 'deleted_at', 'withheld', 'taken_sort'] as const;
+/** What a search's matches carry of each image besides its sort column: its id and revision, and what scopes read. */
+const FOUND = ['id', 'xmin', 'user_id', 'visibility', 'deleted_at', 'withheld'] as const;
 
-/** A ListedKey's columns, of an image `i`. */
-export const keyColumns = (sql: Sql) => sql`i.id, i.xmin::text as rev, i.created_at::text as ts, i.bytes`;
+/** The columns of a ListedKey in `sort`'s order, of an image `i`. */
+function keyColumns(sql: Sql, sort: Sort) {
+  const { key } = ORDERS[sort];
+  return key ? sql`i.id, i.xmin as rev, ${sql.unsafe(key)} as key` : sql`i.id, i.xmin as rev`;
+}
 
 /** The images of `ids` with every column a tile shows, and their revisions (in no order). */
 export function readListed(sql: Sql, ids: string[]) {
   return sql<(ListedImage & { rev: string })[]>`
-    select ${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username, i.xmin::text as rev
+    select ${sql(LISTED.map((c) => `i.${c}`))}, i.created_at::text as ts, u.username, i.xmin as rev
     from images i join users u on u.id = i.user_id where i.id = any(${ids})`;
 }
 
@@ -134,18 +142,18 @@ export function readListed(sql: Sql, ids: string[]) {
  * there is one, comes first (it belongs to the page before this one).
  */
 export function listKeys(sql: Sql, l: ListQuery) {
-  const { column, ascending } = ORDERS[l.sort];
+  const { column, ascending, key } = ORDERS[l.sort];
   // The keys of the page's rows of `source` (and their sort column, for `display`): the scope,
   // the search, where the page starts, its order and its length.
-  const page = (source: Fragment, where: Fragment, search: Fragment, key = true) => sql<ListedKey[]>`
-    select ${keyColumns(sql)} ${key ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i
+  const page = (source: Fragment, where: Fragment, search: Fragment, sorted = true) => sql<ListedKey[]>`
+    select ${keyColumns(sql, l.sort)} ${sorted ? sql`, ${sql(`i.${column}`)} as sort_key` : sql``} from ${source} i
     where ${where} ${whereScope(sql, l.scope)} ${search} ${afterCursor(sql, l.sort, l.cursor, l.before)}
     ${orderOf(sql, l.sort, l.before)} limit ${count(sql, l.limit + 1)}`;
   const words = searchWords(l.q);
   // Walked forwards, the rows come in display order; walked backwards from the cursor through the
   // same index, they are turned around (limit + 1 rows). The sort column goes no further.
   const order = ascending ? sql`order by sort_key asc, id asc` : sql`order by sort_key desc, id desc`;
-  const display = (rows: Fragment | PendingQuery<ListedKey[]>) => sql<ListedKey[]>`select ${sql(['id', 'rev', 'ts', 'bytes'])} from (${rows}) i ${order}`;
+  const display = (rows: Fragment | PendingQuery<ListedKey[]>) => sql<ListedKey[]>`select ${key ? sql`id, rev, key` : sql`id, rev`} from (${rows}) i ${order}`;
   if (words.length === 0) return l.before ? display(page(sql`images`, sql``, sql``)) : page(sql`images`, sql``, sql``, false);
   // No index both finds words and keeps an order: walking the list's index and skipping what does
   // not match costs what the list holds when the matches are few, and reading every match from
@@ -156,10 +164,10 @@ export function listKeys(sql: Sql, l: ListQuery) {
   // image with `ts_match_vq`, the function behind `@@`: the operator would let the planner answer
   // it from the GIN index and sort, which is the wrong way for a word it cannot know is common.)
   const query = tsquery(sql, words);
-  const gin = sql`select ${sql(FOUND.map((c) => `i.${c}`))} from images i where i.search @@ ${query} limit ${count(sql, FEW_MATCHES + 1)}`;
-  const few = sql`(select count(*) from found) <= ${count(sql, FEW_MATCHES)}`;
+  const gin = sql`select ${sql([...FOUND, column].map((c) => `i.${c}`))} from images i where i.search @@ ${query} limit ${count(sql, FEW_MATCHES + 1)}`;
+  const few = sql`(select few from counted)`;
   return display(sql`
-    with found as materialized (${gin})
+    with found as materialized (${gin}), counted as (select count(*) <= ${count(sql, FEW_MATCHES)} as few from found)
     (${page(sql`found`, sql`${few} and`, sql``)})
     union all
     (${page(sql`images`, sql`not ${few} and`, sql`and ts_match_vq(i.search, ${query})`)})`);

@@ -155,9 +155,10 @@ describe('createPageCache with spans', () => {
   });
 
   test('spanOf: from the cursor to the next page row, or back from the cursor', () => {
-    const rows = [1, 2, 3].map((i) => ({ ts: `t${i}`, bytes: i }));
+    const rows = [1, 2, 3].map((i) => ({ key: `t${i}` }));
     assert.deepEqual(spanOf('newest', rows, 2, {}), { sort: 'newest', from: undefined, to: 't3' });
-    assert.deepEqual(spanOf('largest', rows, 2, { cursor: { key: '9', id: 'x' } }), { sort: 'largest', from: '9', to: '3' });
+    const sizes = [5, 4, 3].map((i) => ({ key: String(i) }));
+    assert.deepEqual(spanOf('largest', sizes, 2, { cursor: { key: '9', id: 'x' } }), { sort: 'largest', from: '9', to: '3' });
     assert.deepEqual(spanOf('oldest', rows.slice(0, 2), 2, { cursor: { key: 't0', id: 'x' } }), { sort: 'oldest', from: 't0', to: undefined });
     assert.deepEqual(spanOf('newest', rows, 2, { cursor: { key: 't4', id: 'x' }, before: true }), { sort: 'newest', from: 't1', to: 't4' });
     assert.deepEqual(spanOf('taken', rows, 2, {}), { sort: 'taken' });

@@ -45,7 +45,7 @@ async function explain(sql: Sql, scope: Scope, sort: Sort, cursor?: Cursor, q?: 
 async function cursorOf(sql: Sql, scope: Scope, sort: Sort, page: number): Promise<Cursor> {
   const rows = await listKeys(sql, { scope, sort, limit: (page - 1) * PAGE_SIZE });
   const last = rows[(page - 1) * PAGE_SIZE - 1]!;
-  return { key: last.ts, id: last.id };
+  return { key: last.key!, id: last.id };
 }
 
 
@@ -116,7 +116,7 @@ describe('a list page searching by words', () => {
 // deep page cost a third more than page 1 (bench/HISTORY.md, "Owners' names fixed").
 test('one plan serves the gallery\'s pages after a cursor, wherever it points, after the first five runs', async () => {
   const rows = await listKeys(db.sql, { scope: { public: true }, sort: 'newest', limit: 20_000 });
-  const cursors = Array.from({ length: 20 }, (_, n) => rows[n * 1_000 + 9]!).map((r) => ({ key: r.ts, id: r.id }));
+  const cursors = Array.from({ length: 20 }, (_, n) => rows[n * 1_000 + 9]!).map((r) => ({ key: r.key!, id: r.id }));
   // A statement of its own (pages of 10: limit 11), first prepared here.
   const plans = await planCounts(db.sql, ['limit 11', 'i.id) <'], async (one) => {
     for (const cursor of cursors) await listKeys(one, { scope: { public: true }, sort: 'newest', cursor, limit: 10 });

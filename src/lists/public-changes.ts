@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client.ts';
 import { freshRead } from '../db/fresh-read.ts';
-import type { Cursor, ListedImage, Sort } from '../images/list.sql.ts';
+import type { Cursor, ListedKey, Sort } from '../images/list.sql.ts';
 
 /**
  * The stretch of a keyset list a page shows, in the list's order, both ends included: sort keys
@@ -14,13 +14,12 @@ export type Span = { sort: Sort; from?: string; to?: string };
  * the cursor to the extra row, which says whether a next page exists, or back from the cursor
  * to it. A cursor of the date-taken order names no date: those pages span the whole list.
  */
-export function spanOf(sort: Sort, rows: Pick<ListedImage, 'ts' | 'bytes'>[], limit: number, at: { cursor?: Cursor; before?: boolean }): Span {
+export function spanOf(sort: Sort, rows: Pick<ListedKey, 'key'>[], limit: number, at: { cursor?: Cursor; before?: boolean }): Span {
   if (sort === 'taken') return { sort };
-  const key = (r: Pick<ListedImage, 'ts' | 'bytes'>) => (sort === 'largest' ? String(r.bytes) : r.ts);
   const more = rows.length > limit;
   return at.before
-    ? { sort, from: more ? key(rows[0]!) : undefined, to: at.cursor?.key }
-    : { sort, from: at.cursor?.key, to: more ? key(rows[limit]!) : undefined };
+    ? { sort, from: more ? rows[0]!.key : undefined, to: at.cursor?.key }
+    : { sort, from: at.cursor?.key, to: more ? rows[limit]!.key : undefined };
 }
 
 /** A span's ends as numbers (microseconds since 1970, or bytes); undefined: open. */

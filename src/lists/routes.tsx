@@ -84,7 +84,7 @@ export function listRoutes(deps: Deps & { metrics: Pick<Metrics, 'pageCache'>; r
         at = { cursor: undefined, before: false };
         keys = await listKeys(sql, from);
       }
-      const { page: shown, next, prev } = paginate(keys, PAGE_SIZE, (r) => encodeCursor(r, sort), at);
+      const { page: shown, next, prev } = paginate(keys, PAGE_SIZE, encodeCursor, at);
       cover?.(spanOf(sort, keys, PAGE_SIZE, at)); // cached while no change falls in this stretch
       // An image changed since its key was read is left out; its change falls in this stretch
       // (sql/0018 logs every update of a live public image), so a page cached without it is not kept.

@@ -15,7 +15,7 @@ import type { PendingQuery, Row } from 'postgres';
 import type { Sql } from '../db/client.ts';
 import { openTestDatabase, type TestDatabase } from '../test-support/harness.ts';
 import { buffers, explainGeneric, explainPlan, nodes, planCounts, shape, type PlanNode } from '../test-support/plans.ts';
-import { beside, listKeys, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
+import { beside, listKeys, readListed, type Cursor, type Scope, type Sort } from '../images/list.sql.ts';
 import { encodeCursor } from '../images/cursor.ts';
 import { PAGE_SIZE } from './routes.tsx';
 
@@ -81,7 +81,7 @@ const explain = (scope: Scope, sort: Sort, q: string, cursor?: Cursor) => plansO
 async function secondPage(scope: Scope, sort: Sort, q: string): Promise<Cursor> {
   const rows = await listKeys(db.sql, { scope, sort, q, limit: PAGE_SIZE });
   assert.equal(rows.length, PAGE_SIZE + 1, 'the search has a second page');
-  const [key, id] = Buffer.from(encodeCursor(rows[PAGE_SIZE - 1]!, sort), 'base64url').toString().split('|');
+  const [key, id] = Buffer.from(encodeCursor(rows[PAGE_SIZE - 1]!), 'base64url').toString().split('|');
   return { key: key!, id: id! };
 }
 
@@ -108,7 +108,7 @@ async function measure() {
   for (const e of ends) {
     const list = { scope: e.scope, sort: e.sort, q: 'lighthouse' };
     const all = await listKeys(db.sql, { ...list, limit: 1000 });
-    const at = e.before ? all[0]! : all.at(-1)!;
+    const [at] = await readListed(db.sql, [(e.before ? all[0] : all.at(-1))!.id]);
     const rows = await beside(db.sql, list, at, e.before);
     seen.set(e.label, { plans: await plansOf(() => beside(db.sql, list, at, e.before)), matches: rows.length });
   }
