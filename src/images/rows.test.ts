@@ -70,6 +70,22 @@ test('a search and a page before a cursor carry the same revisions as the list',
   assert.deepEqual((await rowsOf(search)).map((r) => r.title), ['Photo 5', 'Photo 4', 'Photo 3', 'Photo 2', 'Photo 1']);
 });
 
+test('a page\'s keys are the id, the revision and where the image sorts as its cursor carries it, and nothing more', async () => {
+  const expected = { newest: '2026-01-01 00:05:00+00', oldest: '2026-01-01 00:01:00+00', largest: '1000', taken: undefined } as const;
+  // A cursor at the end of each order, so the page before it holds the other four.
+  const last = { newest: '2026-01-01 00:01:00+00|img-1', oldest: '2026-01-01 00:05:00+00|img-5', largest: '1000|img-1', taken: 'taken|img-1' };
+  for (const sort of ['newest', 'oldest', 'largest', 'taken'] as const) {
+    const [key, id] = last[sort].split('|') as [string, string];
+    for (const l of [{}, { q: 'photo' }, { cursor: { key, id }, before: true }]) {
+      const [first] = await listKeys(db.sql, { scope: { public: true }, sort, limit: 10, ...l });
+      const label = `${sort} ${JSON.stringify(l)}`;
+      assert.deepEqual(Object.keys(first!).sort(), sort === 'taken' ? ['id', 'rev'] : ['id', 'key', 'rev'], label);
+      assert.equal(typeof first!.rev, 'string', label);
+      if (!('before' in l)) assert.equal(first!.key, expected[sort], label);
+    }
+  }
+});
+
 test('an image\'s owner and its owner\'s name are fixed, so a kept row\'s name is never stale: the database refuses either change', async () => {
   await assert.rejects(db.sql`update users set username = 'annie' where id = 'u1'`, /users\.username never changes/);
   await db.sql`insert into users (id, email, username, password_hash) values ('u2', 'bob@example.com', 'bob', 'x')`;
