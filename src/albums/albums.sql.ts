@@ -49,10 +49,13 @@ const ALBUM_COLUMNS = ['id', 'user_id', 'title', 'description', 'cover_image_id'
  */
 export const members = (sql: Sql) => sql`album_images ai join images i on i.id = ai.image_id and not i.withheld`;
 
+/** What the album's order sorts by: the owner's arrangement, or the images' upload times. */
+const sortColumn = (sql: Sql, sort: AlbumSort) => (sort === 'manual' ? sql`ai.position` : sql`ai.created_at`);
+
 /** The album's images in its own order, the id breaking ties; `back` walks it the other way. */
 function albumOrder(sql: Sql, sort: AlbumSort, back = false) {
   const asc = (sort !== 'newest') !== back;
-  const key = sort === 'manual' ? sql`ai.position` : sql`ai.created_at`;
+  const key = sortColumn(sql, sort);
   return asc ? sql`order by ${key} asc, ai.image_id asc` : sql`order by ${key} desc, ai.image_id desc`;
 }
 
@@ -137,11 +140,10 @@ export function albumImages(sql: Sql, a: AlbumPage) {
 
 /**
  * The same page as its images' keys (for the album's page: images/rows.ts fills in the rest),
- * each `key` where it sorts in the album (albumKey).
+ * each `key` where it sorts in the album, as its cursor carries it (albumKey).
  */
 export function albumKeys(sql: Sql, a: AlbumPage) {
-  const key = a.sort === 'manual' ? sql`ai.position::text` : sql`ai.created_at::text`;
-  return sql<Required<ListedKey>[]>`select i.id, i.xmin as rev, ${key} as key ${albumPage(sql, a)}`;
+  return sql<Required<ListedKey>[]>`select i.id, i.xmin as rev, ${sortColumn(sql, a.sort)}::text as key ${albumPage(sql, a)}`;
 }
 
 type AlbumPage = { id: string; sort: AlbumSort; cursor?: Cursor; limit: number };

@@ -12,7 +12,7 @@ import { objectKeys } from '../images/keys.ts';
 import { serveObject } from '../images/serve.ts';
 import { countTrash, emptyTrash, findTrashed, listTrash, restoreOwnedImages } from '../images/trash.sql.ts';
 import { idsField } from '../web/forms.tsx';
-import { decodeCursor, encodeKey } from '../images/cursor.ts';
+import { decodeCursor, encodeKey, paginate } from '../images/cursor.ts';
 import { ConfirmEmpty, TrashPage } from './trash-views.tsx';
 
 /** As on the other lists. */
@@ -59,10 +59,8 @@ export function trashRoutes(deps: Deps) {
   /** One page of the trash; `error` when a form came back incomplete (422). */
   async function trashPage(c: Context<AppEnv>, cursor?: { key: string; id: string }, error?: string) {
     const rows = await listTrash(sql, signedIn(c).user.id, cursor, PAGE_SIZE);
-    const page = rows.slice(0, PAGE_SIZE);
     // The trash's order is the time of deletion: its cursor carries that where others carry creation.
-    const last = page[page.length - 1];
-    const next = rows.length > PAGE_SIZE && last ? encodeKey(last.ts, last.id) : undefined;
+    const { page, next } = paginate(rows, PAGE_SIZE, (r) => encodeKey(r.ts, r.id));
     const body = <TrashPage images={page} next={next} trashDays={config.trashDays} error={error} />;
     return renderPage(c, 'Trash', body, error ? 422 : 200);
   }
