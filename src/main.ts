@@ -22,12 +22,12 @@ const SERVER_TIMEOUTS = {
   connectionsCheckingInterval: 1_000,
 };
 
-/** `npm run gc`: retry queued deletions and remove orphaned objects now, then exit. */
+/** `npm run gc`: retry queued deletions and remove orphaned objects now (all of them: a whole sweep), then exit. */
 async function gc() {
   const config = loadConfig(process.env);
   const deps = await buildDeps(config);
   try {
-    const report = await runJanitor(janitorDeps(deps), config.janitor.graceMs);
+    const report = await runJanitor(janitorDeps(deps), config.janitor.graceMs, Infinity);
     deps.log.info(report, report.ran
       ? `janitor: ${report.trashed} image(s) purged from the trash, ${report.retried} queued deletion(s) retried, ${report.orphans} orphaned object(s) removed`
       : 'janitor: another instance is running it; nothing done');

@@ -101,6 +101,39 @@ describe('consistency between rows and objects', () => {
     });
   });
 
+  test('each pass sweeps a bounded number of objects, going on where the last pass stopped', async () => {
+    let listed = 0;
+    const counting = (inner: Storage): Storage => ({
+      ...inner,
+      async *list(prefix, after) {
+        for await (const o of inner.list(prefix, after)) {
+          listed += 1;
+          yield o;
+        }
+      },
+    });
+    await withApp(async (t) => {
+      await (await newUser(t, 'sweeps')).upload([{ name: 'kept.jpg', data: await jpeg(60, 40) }], 'public');
+      for (let i = 0; i < 5; i++) await t.storage.put(`images/orphan${i}/original`, Buffer.from('left by a crash'), 'image/jpeg');
+      assert.equal((await storedKeys(t.storage)).size, 9);
+      const removed: number[] = [];
+      const stops: (string | null)[] = [];
+      for (let pass = 0; pass < 4; pass++) {
+        listed = 0;
+        removed.push((await runJanitor(janitorDeps(t), 0, 3)).orphans);
+        assert.ok(listed <= 4, `pass ${pass} listed ${listed} objects: 3, and one to know more were left`);
+        stops.push((await t.sql`select swept_to from janitor_last_run`)[0]!.swept_to);
+      }
+      assert.equal(removed.slice(0, 3).reduce((a, b) => a + b), 5, 'three passes of 3 cover the 9 objects');
+      assert.ok(removed.every((n) => n <= 3));
+      assert.ok(stops[0] && stops[1] && stops[1] !== stops[0], 'the second pass went on after the first');
+      assert.equal(stops[2], null, 'the third reached the last object: the next starts over');
+      assert.equal(removed[3], 0);
+      assert.ok(stops[3], 'the fourth started over');
+      await assertConsistent(t.sql, t.storage);
+    }, counting);
+  });
+
   test('one instance at a time runs the janitor', async () => {
     await withApp(async (t) => {
       await t.sql`insert into job_leases (name, holder, expires_at) values ('janitor', 'another-instance', now() + interval '1 minute')`;

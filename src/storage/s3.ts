@@ -91,8 +91,8 @@ export function createS3Storage(opts: S3Options): Storage {
       }
       return failed;
     },
-    async *list(prefix) {
-      for await (const page of paginateListObjectsV2({ client }, { Bucket, Prefix: prefix })) {
+    async *list(prefix, after) {
+      for await (const page of paginateListObjectsV2({ client }, { Bucket, Prefix: prefix, StartAfter: after })) {
         for (const o of page.Contents ?? []) yield { key: o.Key!, modified: o.LastModified ?? new Date(0) };
       }
     },

@@ -82,6 +82,20 @@ for (const kind of ['disk', 's3'] as const) {
       assert.deepEqual(keys.sort(), ['images/d/one', 'images/d/two']);
     });
 
+    test('list goes on after a key: the keys that came after it, in the same order', async () => {
+      // Folders named alike in length, as image ids are (S3 orders keys whole, a disk folder by folder).
+      const keys = ['images/order/a-/1', 'images/order/a-/2.tmp', 'images/order/aa/1', 'images/order/aa/1.x', 'images/order/ab', 'images/order/b_/1', 'images/other/1'];
+      for (const k of keys) await s.put(k, Buffer.from(k), 'image/png');
+      const listed = async (after?: string) => {
+        const seen: string[] = [];
+        for await (const o of s.list('images/order/', after)) seen.push(o.key);
+        return seen;
+      };
+      const all = await listed();
+      assert.deepEqual([...all].sort(), keys.slice(0, 6).sort());
+      for (const [i, key] of all.entries()) assert.deepEqual(await listed(key), all.slice(i + 1), `after ${key}`);
+    });
+
     test('check succeeds when reachable', async () => {
       await s.check();
     });

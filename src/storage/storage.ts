@@ -16,8 +16,12 @@ export interface Storage {
   delete(key: string): Promise<void>;
   /** Deletes many keys in as few requests as the backend allows; returns the keys that failed. */
   deleteMany(keys: string[]): Promise<string[]>;
-  /** Every key under `prefix` with its last change, in no particular order. */
-  list(prefix: string): AsyncIterable<{ key: string; modified: Date }>;
+  /**
+   * Every key under `prefix` with its last change, in an order that is the same on every call
+   * (S3: by key; disk: folder by folder, each by name); after `after` when given, so a long
+   * listing can go on later where it stopped.
+   */
+  list(prefix: string, after?: string): AsyncIterable<{ key: string; modified: Date }>;
   /** Throws when the backend cannot be reached (readiness probe). */
   check(): Promise<void>;
   /** A short-lived URL the client can fetch the object from directly (S3 only). */
