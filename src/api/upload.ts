@@ -7,6 +7,7 @@ import { joinAlbum } from '../albums/members.sql.ts';
 import { mayShare } from '../recovery/sharing.ts';
 import { Invalid } from '../web/errors.tsx';
 import { originOf } from '../web/origin.ts';
+import { streamed } from '../web/request-body.ts';
 import { callerOf, type ApiEnv } from './bearer.ts';
 import { giveShareLinks, imagesByIds, setTitles } from '../images/by-id.sql.ts';
 import { ownImage } from './present.ts';
@@ -53,7 +54,7 @@ export function uploadImages(deps: UploadDeps) {
     }
     const caller = callerOf(c);
     let album: Album | undefined;
-    const { outcomes, visibility, fields } = await ingestUpload(deps, caller.id, c.req.raw, {
+    const { outcomes, visibility, fields } = await ingestUpload(deps, caller.id, streamed(c), {
       mayPublish: await mayShare(deps, caller.id),
       log: c.get('log'),
       visibilities: ['public', 'private', 'unlisted'],

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { killAll, signUpOver, spawnApp, type AppProcess } from '../test-support/process.ts';
 import { storedKeys } from '../test-support/consistency.ts';
 import { createDiskStorage } from '../storage/disk.ts';
+import { jpeg } from '../test-support/fixtures.ts';
 
 let dir: string;
 let app: AppProcess;
@@ -71,6 +72,32 @@ describe('request bodies on the wire', () => {
     const answer = await raw([head('Content-Length: 10\r\nTransfer-Encoding: chunked\r\n'), '0\r\n\r\n']);
     assert.match(answer, /^HTTP\/1\.1 400/);
     await nothingStored();
+  });
+
+  test('a client that hangs up in the middle of an upload: nothing of it is kept, and the server goes on', async () => {
+    const image = await jpeg(64, 48);
+    const filePart = (name: string, data: Buffer) => Buffer.concat([
+      Buffer.from(`--B\r\nContent-Disposition: form-data; name="images"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`), data, Buffer.from('\r\n')]);
+    const fields = Buffer.from('--B\r\nContent-Disposition: form-data; name="visibility"\r\n\r\npublic\r\n');
+    // The first file whole (decoded and written while the body goes on), then half the body is missing.
+    const sent = Buffer.concat([fields, filePart('whole.jpg', image), filePart('cut.jpg', image).subarray(0, 200)]);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    socket.write(head(`Content-Length: ${sent.length * 2}\r\n`));
+    socket.write(sent);
+    await new Promise((r) => setTimeout(r, 300));
+    socket.destroy();
+    // Another upload of the same user is answered and kept, alone: the cut one left no object.
+    const res = await fetch(`${app.url}/upload`, {
+      method: 'POST', headers: { Cookie: cookie, Origin: app.url },
+      body: (() => { const f = new FormData(); f.set('visibility', 'public'); f.append('images', new Blob([image], { type: 'image/jpeg' }), 'next.jpg'); return f; })(),
+    });
+    assert.match(await res.text(), /1 of 1 image uploaded/);
+    const storage = createDiskStorage(join(dir, 'objects'));
+    for (let waited = 0; (await storedKeys(storage)).size !== 4 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const keys = [...(await storedKeys(storage))];
+    assert.equal(keys.length, 4, keys.join(', '));
+    assert.equal(new Set(keys.map((k) => k.split('/')[1])).size, 1, 'the objects of one image');
   });
 });
 

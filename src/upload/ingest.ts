@@ -5,6 +5,7 @@ import type { Deps } from '../web/env.ts';
 import { Invalid } from '../web/errors.tsx';
 import { fieldErrors } from '../web/forms.tsx';
 import { randomId } from '../web/ids.ts';
+import type { StreamedRequest } from '../web/request-body.ts';
 import { formatBytes } from '../web/format.tsx';
 import { storageOf } from '../auth/users.sql.ts';
 import { findDuplicates, insertWithinQuota, type NewImage, type Verdict, type Visibility } from '../images/images.sql.ts';
@@ -108,7 +109,7 @@ function uploadFields(mayPublish: boolean, schema: ReturnType<typeof fieldsSchem
  * happened. Objects are written first under fresh keys, then the rows; objects whose row is not
  * written (refused, duplicate, over quota, any error) are removed again.
  */
-export async function ingestUpload(deps: UploadDeps, userId: string, req: Request, hooks: IngestHooks = {}): Promise<Ingested> {
+export async function ingestUpload(deps: UploadDeps, userId: string, req: StreamedRequest, hooks: IngestHooks = {}): Promise<Ingested> {
   const { sql, storage, config } = deps;
   // Cut when the instance stops and its grace runs out: the upload then fails whole (503).
   const { signal } = deps.lifecycle;
@@ -176,9 +177,8 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Reques
   // In flight until its objects are kept or removed: the shutdown waits for that, not only for the answer.
   const landed = deps.lifecycle.hold();
   try {
-    const body = req.body ?? new ReadableStream();
     const limitsOfBody = { ...config.upload, fileField: 'images', temp: deps.tempSpace.forUser(userId), signal };
-    const received = await receiveMultipart(body, Object.fromEntries(req.headers), limitsOfBody, { onField: fields.onField, onFile });
+    const received = await receiveMultipart(req.body, Object.fromEntries(req.headers), limitsOfBody, { onField: fields.onField, onFile });
     files = received.files;
     // Files sent before the fields wait for this before they write anything.
     const parsed = await fields.end(received.fields);

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { BadRequest, HttpError, Timeout, TooLarge } from '../web/errors.tsx';
@@ -95,7 +95,7 @@ function idleLimit(ms: number) {
  * its rejection) to come. When the body fails, its files have settled before the error is thrown.
  */
 export async function receiveMultipart<T>(
-  body: ReadableStream<Uint8Array>,
+  body: Readable,
   headers: Record<string, string>,
   limits: UploadLimits,
   handlers: { onField(name: string, value: string): void; onFile(file: ReceivedFile): Promise<T> },
@@ -190,7 +190,7 @@ export async function receiveMultipart<T>(
 
   try {
     await pipeline(
-      Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+      body,
       idleLimit(limits.idleMs),
       byteLimit(maxUploadBytes(limits)),
       parser,

@@ -4,6 +4,7 @@ import { requireUser, signedIn } from '../auth/middleware.ts';
 import type { AppEnv } from '../web/env.ts';
 import { ErrorToast, HttpError, Invalid } from '../web/errors.tsx';
 import { renderFor, renderPage } from '../web/render.tsx';
+import { streamed } from '../web/request-body.ts';
 import { bodyTooLarge, maxUploadBytes } from './multipart.ts';
 import { ingestUpload, type FileOutcome, type IngestHooks, type UploadDeps } from './ingest.ts';
 import { PROGRESS_HEADER, progressResponse, type Final } from './progress.ts';
@@ -47,7 +48,7 @@ export function uploadRoutes(deps: UploadDeps) {
   async function receive(c: Context<AppEnv>, hooks: IngestHooks = {}): Promise<Answer> {
     const userId = signedIn(c).user.id;
     try {
-      const { visibility, album, outcomes } = await ingestUpload(deps, userId, c.req.raw, { ...hooks, log: c.get('log'), mayPublish: await mayShare(deps, userId) });
+      const { visibility, album, outcomes } = await ingestUpload(deps, userId, streamed(c), { ...hooks, log: c.get('log'), mayPublish: await mayShare(deps, userId) });
       const ids = outcomes.flatMap((o) => ('id' in o ? [o.id] : []));
       const albums = await albumChoices(deps.sql, userId);
       const target = album ? await findAlbum(deps.sql, album) : undefined;
