@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
 
-type RuntimeEnv = {
-  incoming?: { socket?: { remoteAddress?: string } }; // @hono/node-server
-  remoteAddr?: { hostname?: string }; // Deno.serve's handler info
+/** What the runtime hands a request besides it: @hono/node-server's connection, or Deno.serve's handler info. */
+export type RuntimeEnv = {
+  incoming?: IncomingMessage;
+  remoteAddr?: { hostname?: string };
 };
 
 /**

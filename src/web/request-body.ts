@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import type { RuntimeEnv } from './client-address.ts';
 
 /** A request's headers, and its body as a Node stream. */
 export type StreamedRequest = { headers: Headers; body: Readable };
@@ -13,7 +13,7 @@ export type StreamedRequest = { headers: Headers; body: Readable };
  */
 export function streamed(c: Context): StreamedRequest {
   const { headers } = c.req.raw;
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = (c.env as RuntimeEnv | undefined)?.incoming;
   // Checked before anything asks for the web body, which would start reading the connection.
   if (incoming && !incoming.readableDidRead && incoming.listenerCount('data') === 0) return { headers, body: incoming };
   const web = c.req.raw.body;
