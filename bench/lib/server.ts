@@ -7,6 +7,12 @@ async function procStatus(pid: number, field: 'VmRSS' | 'VmHWM') {
   return Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
 }
 
+/** CPU time the process has used, user and system, in ms (Linux /proc; 100 ticks a second). */
+async function procCpuMs(pid: number) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export type RunningApp = Awaited<ReturnType<typeof startServer>>;
 
 /**
@@ -38,6 +44,7 @@ export async function startServer(command: string, env: Record<string, string>, 
     readyMs,
     rss: () => procStatus(pid, 'VmRSS'),
     peak: () => procStatus(pid, 'VmHWM'),
+    cpuMs: () => procCpuMs(pid),
     /** Starts a new peak measurement from the current resident size (Linux clear_refs). */
     resetPeak: () => writeFile(`/proc/${pid}/clear_refs`, '5'),
     async stop() {

@@ -66,4 +66,37 @@ describe('createDecodeQueue', () => {
     await assert.rejects(q.run('a', async () => { throw new Error('broken image'); }), /broken image/);
     assert.equal(await q.run('a', async () => 'next'), 'next');
   });
+
+  test("a job moved on to encoding frees its decode slot, once it holds an encode slot", async () => {
+    const q = createDecodeQueue({ slots: 1, perUser: 1, queue: 10 });
+    const steps: string[] = [];
+    let finishFirst!: () => void;
+    const firstEncodes = new Promise<void>((resolve) => (finishFirst = resolve));
+    const first = q.run('a', async (toEncoding) => {
+      await toEncoding();
+      steps.push('1 encoding');
+      await firstEncodes;
+      steps.push('1 done');
+    });
+    const [a2, a3] = [job(), job()];
+    const second = q.run('a', async (toEncoding) => {
+      steps.push('2 decoding');
+      await toEncoding();
+      steps.push('2 encoding');
+      await a2.run();
+    });
+    const third = q.run('a', a3.run);
+    await tick();
+    assert.deepEqual([...steps].sort(), ['1 encoding', '2 decoding'], "the second decodes beside the first's encode");
+    assert.equal(a3.started, false, 'the second holds the decode slot while it waits for the encode slot');
+    assert.deepEqual(q.load(), { active: 2, waiting: 1 });
+    finishFirst();
+    await tick();
+    assert.deepEqual(steps.slice(2), ['1 done', '2 encoding']);
+    assert.equal(a3.started, true, 'the decode slot went on to the third');
+    a2.finish();
+    a3.finish();
+    await Promise.all([first, second, third]);
+    assert.deepEqual(q.load(), { active: 0, waiting: 0 });
+  });
 });

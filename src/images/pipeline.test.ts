@@ -124,6 +124,23 @@ describe('processImage', () => {
     for (const kept of [0.5, 0.95]) await rejects(big.subarray(0, Math.floor(big.length * kept)), /damaged or incomplete/);
   });
 
+  test('a still image moves on to its encodes once, when its decode has ended; a damaged one or an animation never', async () => {
+    const limits = { maxPixels: 100_000_000, memoryBytes: 384 * 1024 * 1024 };
+    const calls = async (data: Buffer) => {
+      const path = join(dir, `in-${++n}`);
+      await writeFile(path, data);
+      let count = 0;
+      await processImage(path, limits, async () => void (count += 1)).catch((err) => assert.ok(err instanceof ImageRejected));
+      return count;
+    };
+    const photo = await jpeg(300, 300);
+    assert.equal(await calls(photo), 1);
+    // The decode runs to the end of the data before any encode: a cut file never gets that far.
+    assert.equal(await calls(photo.subarray(0, Math.floor(photo.length * 0.6))), 0);
+    // An animation is encoded as it is decoded, all within its decode slot.
+    assert.equal(await calls(await animatedGif()), 0);
+  });
+
   test('the clean copy of a JPEG is never encoded at a higher quality than its source had, nor above 85', async () => {
     const photo = (quality: number) => sharp(Buffer.from(Array.from({ length: 300 * 200 * 3 }, (_, i) => (i * 7919) % 251)), { raw: { width: 300, height: 200, channels: 3 } })
       .jpeg({ quality }).toBuffer();

@@ -133,30 +133,17 @@ function damaged(err: unknown): never {
  * decoder runs to the end of the data with `failOn: 'error'`, also when libvips shrinks a JPEG on
  * load), and makes, upright and without any metadata: the display size, the grid thumbnails (1x,
  * 2x) and a ThumbHash, all from the one decode. The full-size copy for everyone but the owner is
- * not made here: see `makeCleanCopy`, called on its first request.
+ * not made here: see `makeCleanCopy`, called on its first request. `encoding` is awaited once the
+ * decode is done and only pixels of the display size are held (decode-queue.ts `ToEncoding`).
  */
-export async function processImage(path: string, limits: DecodeLimits): Promise<ProcessedImage> {
+export async function processImage(path: string, limits: DecodeLimits, encoding?: () => Promise<void>): Promise<ProcessedImage> {
   const { meta, format, animated, limit } = await readAccepted(path, limits);
   try {
-    // HEIC: decoded once by libheif (the prebuilt libvips cannot), which also applies its rotation.
-    const heic = format === 'heic' ? await decodeHeic(path, limit) : undefined;
-    const source = heic ? fromPixels(heic) : sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
-    // A resize straight from the file lets libvips shrink a large JPEG (or WebP) while decoding it.
-    const sized = source.resize(inside(SIZES.display));
-    // Animations keep their frames through WebP; a still image is decoded once, to raw pixels at
-    // the display size, and every size is made from those.
-    let displaying: Promise<Derivative>;
-    let smaller: () => Sharp;
-    if (animated) {
-      const frames = await webp(sized, DISPLAY_QUALITY);
-      displaying = Promise.resolve(frames);
-      smaller = () => sharp(frames.data, { animated });
-    } else {
-      const { data, info } = await sized.raw().toBuffer({ resolveWithObject: true });
-      smaller = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
-      // Encoded beside the tiles, not before them: a WebP encode keeps only one core busy.
-      displaying = webp(smaller(), DISPLAY_QUALITY);
-    }
+    const decoded = await decodeToDisplay(path, format, animated, limit);
+    // A still image holds its display-size pixels alone now; an animation was encoded as it was decoded.
+    if (!animated) await encoding?.();
+    const { smaller, frames, heic } = decoded;
+    const displaying = frames ? Promise.resolve(frames) : webp(smaller(), DISPLAY_QUALITY);
     // Grid tiles are small and many: a lower quality keeps a page of 48 under 2 MB. Effort 2
     // (of 0-6; 4 by default) halves their encoding time for about 4% more bytes, at the same quality.
     // The 2x tile is shown at twice the density, where artefacts are half as large: a lower quality.
@@ -184,6 +171,28 @@ export async function processImage(path: string, limits: DecodeLimits): Promise<
   } catch (err) {
     damaged(err);
   }
+}
+
+/**
+ * The image at `path` decoded at the display size: an animation as its frames' WebP, a still
+ * image as raw pixels (`smaller` makes every size from either). A HEIC's size and image count are
+ * kept, not its full-size pixels: nothing of the decode outlives this but the display size.
+ */
+async function decodeToDisplay(path: string, format: ImageFormat, animated: boolean, limit: number) {
+  // HEIC: decoded once by libheif (the prebuilt libvips cannot), which also applies its rotation.
+  const decodedHeic = format === 'heic' ? await decodeHeic(path, limit) : undefined;
+  const heic = decodedHeic && { width: decodedHeic.width, height: decodedHeic.height, images: decodedHeic.images };
+  const source = decodedHeic ? fromPixels(decodedHeic) : sharp(path, { limitInputPixels: limit, failOn: 'error', animated }).rotate();
+  // A resize straight from the file lets libvips shrink a large JPEG (or WebP) while decoding it.
+  const sized = source.resize(inside(SIZES.display));
+  // Animations keep their frames through WebP; a still image is decoded once, to raw pixels at
+  // the display size, and every size is made from those.
+  if (animated) {
+    const frames = await webp(sized, DISPLAY_QUALITY);
+    return { heic, frames, smaller: () => sharp(frames.data, { animated }) };
+  }
+  const { data, info } = await sized.raw().toBuffer({ resolveWithObject: true });
+  return { heic, smaller: () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }) };
 }
 
 // Above this, a JPEG's Huffman optimisation (which holds every coefficient of the image in memory)

@@ -8,6 +8,8 @@ export type ScrapeSources = {
 };
 
 export type Metrics = ReturnType<typeof createMetrics>;
+/** Moves a decode's job on to encoding (images/decode-queue.ts). */
+type ToEncoding = () => Promise<void>;
 export type UploadOutcome = 'stored' | 'duplicate' | 'rejected';
 /** `hit`: served from the cache; `joined`: a miss that shared another request's rendering; `render`: a miss rendered. */
 export type PageCacheResult = 'hit' | 'joined' | 'render';
@@ -49,7 +51,7 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
     help: 'Bytes that every account\'s images take in storage, trash included, as the database counts them (all instances).',
     registers,
   });
-  const decodesActive = new Gauge({ name: 'cir_decode_active', help: 'Image decodes running in this instance.', registers });
+  const decodesActive = new Gauge({ name: 'cir_decode_active', help: 'Images being decoded or encoded in this instance.', registers });
   const decodesWaiting = new Gauge({ name: 'cir_decode_waiting', help: 'Image decodes waiting for a slot in this instance.', registers });
   const decodeWait = new Histogram({
     name: 'cir_decode_wait_seconds',
@@ -111,18 +113,18 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
       janitorObjects.inc({ kind: 'orphan' }, run.orphans);
     },
     /** `queue` with each decode's wait for a slot measured, and refusals counted. */
-    timedDecodes<Q extends { run<T>(userId: string, job: () => Promise<T>): Promise<T> }>(queue: Q): Q {
+    timedDecodes<Q extends { run<T>(userId: string, job: (toEncoding: ToEncoding) => Promise<T>): Promise<T> }>(queue: Q): Q {
       return {
         ...queue,
-        run<T>(userId: string, job: () => Promise<T>) {
+        run<T>(userId: string, job: (toEncoding: ToEncoding) => Promise<T>) {
           const asked = performance.now();
           let started = false;
           let waited = false;
-          const running = queue.run(userId, () => {
+          const running = queue.run(userId, (toEncoding) => {
             started = true;
             // A job started within run() itself found a slot free: it waited for nothing.
             decodeWait.observe(waited ? (performance.now() - asked) / 1000 : 0);
-            return job();
+            return job(toEncoding);
           });
           waited = true;
           return running.catch((err: unknown) => {

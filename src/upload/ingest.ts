@@ -124,7 +124,7 @@ export async function ingestUpload(deps: UploadDeps, userId: string, req: Stream
       // rows, once the upload is accepted.
       const duplicateOf = (await findDuplicates(sql, userId, [file.sha256])).get(file.sha256);
       if (duplicateOf) return { filename: file.filename, duplicateOf };
-      const img = await deps.decodes.run(userId, () => (signal.throwIfAborted(), processImage(file.path, limits)));
+      const img = await deps.decodes.run(userId, (toEncoding) => (signal.throwIfAborted(), processImage(file.path, limits, toEncoding)));
       const visibility = await fields.ready;
       const row: NewImage = {
         id: randomId(),

@@ -7,6 +7,7 @@ import { animatedGif, jpeg, makeImage } from '../test-support/fixtures.ts';
 import type { ImageRow } from '../images/images.sql.ts';
 import { objectKeys } from '../images/keys.ts';
 import { createApp } from '../app.tsx';
+import { createDecodeQueue, type DecodeQueue } from '../images/decode-queue.ts';
 
 let t: TestApp;
 before(async () => {
@@ -155,6 +156,36 @@ describe('POST /upload', () => {
     assert.equal(res.status, 422);
     assert.match(await res.text(), /Choose whether the images are public or private/);
     assert.equal(decodes, 0);
+  });
+
+  test("one account's next file is decoded while its last is encoded, never two decodes at once", { timeout: 30_000 }, async () => {
+    const queue = createDecodeQueue({ slots: 1, perUser: 1, queue: 10 });
+    const events: string[] = [];
+    let secondDecodes!: () => void;
+    const second = new Promise<void>((resolve) => (secondDecodes = resolve));
+    let n = 0;
+    // The first file's encodes wait for the second file's decode to start: only a decode slot
+    // given up at the handover lets it start (with one slot, anything else would never end).
+    const decodes: DecodeQueue = { ...queue, run: (u, job) => {
+      const i = ++n;
+      return queue.run(u, async (toEncoding) => {
+        events.push(`decode ${i}`);
+        if (i === 2) secondDecodes();
+        const done = await job(async () => {
+          await toEncoding();
+          events.push(`encode ${i}`);
+          if (i === 1) await second;
+        });
+        events.push(`done ${i}`);
+        return done;
+      });
+    } };
+    const c = await newUser({ app: createApp({ ...t, decodes }) }, 'pipelined');
+    const res = await c.upload([{ name: 'a.jpg', data: await jpeg(60, 40) }, { name: 'b.jpg', data: await jpeg(40, 60) }], 'private');
+    assert.match(await res.text(), /2 of 2 images uploaded/);
+    const at = (event: string) => events.indexOf(event);
+    assert.ok(at('decode 2') >= 0 && at('decode 2') < at('done 1'), `decoded beside the encode: ${events}`);
+    assert.ok(at('encode 2') > at('done 1'), `one encode slot: ${events}`);
   });
 
   test('fields sent after the files: stored when valid; refused with nothing written when not', async () => {
