@@ -560,10 +560,16 @@ describe('gallery_public off', () => {
     assert.equal((await saveSettings({ gallery_public: undefined })).status, 303);
     assert.equal((await settingsRow()).gallery_public, false);
     assert.match((await lastAudit())!.detail, /gallery_public: true → false/);
-    for (const url of ['/gallery', '/gallery.atom', '/u/alice', '/u/alice.atom', '/u/alice/albums', '/albums/public', '/gallery?sort=oldest']) {
+    for (const url of ['/gallery', '/gallery.atom', '/u/alice', '/u/alice.atom', '/u/alice/albums', '/albums/public', '/gallery?sort=oldest', '/gallery?q=members']) {
       const res = await visitor().request(url);
       assert.equal(res.status, 303, url);
       assert.equal(res.headers.get('location'), `/login?next=${encodeURIComponent(url)}`);
+      // Nothing of the page made beside the check: neither its body nor its headers.
+      assert.equal(await res.text(), '', url);
+      assert.equal(res.headers.get('content-type'), null, url);
+      assert.equal(res.headers.get('vary'), null, url);
+      const head = await visitor().request(url, { method: 'HEAD' });
+      assert.deepEqual([head.status, head.headers.get('location')], [303, `/login?next=${encodeURIComponent(url)}`], url);
     }
     assert.ok(!(await (await visitor().request('/')).text()).includes(img.id), 'the home page shows visitors no images');
     // Nor does oEmbed show a profile's newest image (a list, for members only now).
