@@ -20,8 +20,8 @@ export function visitorsOf<State extends { open: boolean }>(read: () => Promise<
    * made while the admin's word is read, not after it (one wait, not two: a search served about 1.2
    * times as many requests; bench/HISTORY.md, "The admin's word read beside the page"): a GET
    * changes nothing, and when the gallery is closed its page is dropped, headers and all, for the
-   * redirect. Other pages come from the page cache, which waits for this same read: made beside
-   * it, they gained nothing and served a few percent fewer requests at 64 connections.
+   * redirect. Other pages come from the page cache, which waits for this same read anyway: made
+   * beside it, they gain nothing.
    */
   const guard: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (c.get('user')) return next();
