@@ -100,7 +100,10 @@ export function createDecodeQueue(limits: DecodeLimits) {
       }
     },
     /** Jobs running now (decoding or encoding), and those waiting for a decode slot (for tests and health). */
-    load: () => ({ active: decoding.load().active + encoding.load().active, waiting: decoding.load().waiting }),
+    load() {
+      const decodes = decoding.load();
+      return { active: decodes.active + encoding.load().active, waiting: decodes.waiting };
+    },
   };
 }
 

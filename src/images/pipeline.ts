@@ -5,6 +5,7 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 import { readPhotoDetails, type PhotoDetails } from './exif.ts';
 import { decodeHeic, type DecodedHeic } from './heic.ts';
+import type { ToEncoding } from './decode-queue.ts';
 import { estimateJpegQuality } from './jpeg-quality.ts';
 
 // sharp defaults to one thread on glibc without jemalloc; the machine has more.
@@ -136,7 +137,7 @@ function damaged(err: unknown): never {
  * not made here: see `makeCleanCopy`, called on its first request. `encoding` is awaited once the
  * decode is done and only pixels of the display size are held (decode-queue.ts `ToEncoding`).
  */
-export async function processImage(path: string, limits: DecodeLimits, encoding?: () => Promise<void>): Promise<ProcessedImage> {
+export async function processImage(path: string, limits: DecodeLimits, encoding?: ToEncoding): Promise<ProcessedImage> {
   const { meta, format, animated, limit } = await readAccepted(path, limits);
   try {
     const decoded = await decodeToDisplay(path, format, animated, limit);
